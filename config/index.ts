@@ -1,0 +1,209 @@
+// Every setting cvgen reads, validated once at start-up. Nothing else reads process.env:
+// the kernel and plugins receive the typed Config built here.
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import * as p from './parse.js'
+import { loadTiers, type Tier, type TierLimits } from './tiers.js'
+
+export type { Tier, TierLimits } from './tiers.js'
+export { TIER_NAMES } from './tiers.js'
+
+interface Setting<T> { parse: p.Parser<T>, default?: string, doc: string }
+const s = <T>(parse: p.Parser<T>, doc: string, def?: string): Setting<T> => ({ parse, doc, default: def })
+
+const MIN = 60_000
+const DAY = 86_400_000
+
+/** The table README's settings section is written from; a compose file may set only these. */
+export const SETTINGS = {
+  PORT: s(p.int(0, 65535), 'HTTP port', '3000'),
+  HOST: s(p.str, 'address to listen on (0.0.0.0 in containers)', '127.0.0.1'),
+  APP_DOMAIN: s(p.hostname, 'the app domain; portfolios live on <sub>.APP_DOMAIN', 'cvgen.localhost'),
+  LOG_LEVEL: s(p.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'pino log level', 'info'),
+  DATA_DIR: s(p.str, 'embedded database, generated secrets, local uploads', './data'),
+  DATABASE_URL: s(p.url(['postgres:', 'postgresql:']), 'PostgreSQL URL; unset: embedded database under DATA_DIR'),
+  MIGRATE_ON_START: s(p.bool, 'apply pending migrations at start-up', 'true'),
+  REDIS_URL: s(p.url(['redis:', 'rediss:']), 'Redis URL; unset: in-process cache and pub/sub'),
+  REDIS_PREFIX: s(p.str, 'prefix of every Redis key (several deployments can share one Redis)', 'cvgen:'),
+  JWT_SECRET: s(p.str, 'signs access tokens (>= 32 chars); unset: generated once and kept in DATA_DIR'),
+  ACCESS_TOKEN_TTL: s(p.duration(10_000, DAY), 'access token lifetime', '15m'),
+  REFRESH_TOKEN_TTL: s(p.duration(MIN, 365 * DAY), 'refresh token lifetime (each rotation renews it)', '30d'),
+  ARGON2_MEMORY_KIB: s(p.int(1024, 4_194_304), 'argon2id memory per hash (OWASP minimum 19456)', '19456'),
+  ARGON2_TIME_COST: s(p.int(1, 20), 'argon2id iterations (OWASP minimum 2 at 19 MiB)', '2'),
+  ARGON2_PARALLELISM: s(p.int(1, 16), 'argon2id lanes', '1'),
+  AUTH_RATE_LIMIT_MAX: s(p.int(1, 1_000_000), 'requests per window per client IP on each auth route', '20'),
+  AUTH_RATE_LIMIT_WINDOW: s(p.duration(1000, DAY), 'window of AUTH_RATE_LIMIT_MAX', '1m'),
+  LOGIN_FAILURES_MAX: s(p.int(1, 1_000_000), 'failed logins per email before 429', '10'),
+  LOGIN_FAILURES_WINDOW: s(p.duration(1000, DAY), 'window of LOGIN_FAILURES_MAX', '15m'),
+  BODY_LIMIT: s(p.int(1024, 100 * 1024 * 1024), 'largest JSON body in bytes', String(1024 * 1024)),
+  CORS_ORIGINS: s(p.origins, "the dashboard's origins, comma separated", ''),
+  TRUST_PROXY: s(p.trustProxy, "the gateway's addresses/CIDRs (or a hop count) so logs and limits see the client", ''),
+  ROLE: s(p.oneOf(['all', 'api', 'worker']), 'all: API and jobs; api: HTTP only; worker: jobs only', 'all'),
+  CVGEN_PLUGIN_DIRS: s(p.list, "operators' plugin folders, comma separated, loaded after plugins/", ''),
+  CVGEN_THEME_DIRS: s(p.list, "operators' theme folders, comma separated", ''),
+  CVGEN_PROMPTS_DIR: s(p.str, 'folder of prompt files that add to or override prompts/'),
+  TIERS_FILE: s(p.str, 'JSON file overriding plan limits per tier'),
+  S3_ENDPOINT: s(p.url(['http:', 'https:']), 'S3-protocol endpoint (MinIO, R2, ...)'),
+  S3_BUCKET: s(p.str, 'bucket; unset: local-disk storage under DATA_DIR'),
+  S3_REGION: s(p.str, 'S3 region', 'us-east-1'),
+  S3_ACCESS_KEY_ID: s(p.str, 'S3 access key'),
+  S3_SECRET_ACCESS_KEY: s(p.str, 'S3 secret key'),
+  S3_FORCE_PATH_STYLE: s(p.bool, 'path-style bucket URLs (MinIO)', 'false'),
+  AI_PROVIDER: s(p.str, 'heuristic, openai, anthropic or an operator plugin', 'heuristic'),
+  AI_MODEL: s(p.str, 'model name for the LLM provider'),
+  OPENAI_API_KEY: s(p.str, 'OpenAI key'),
+  OPENAI_BASE_URL: s(p.url(['http:', 'https:']), 'any OpenAI-compatible server (Ollama, vLLM, LM Studio)'),
+  ANTHROPIC_API_KEY: s(p.str, 'Anthropic key'),
+  ANTHROPIC_BASE_URL: s(p.url(['http:', 'https:']), 'Anthropic-compatible endpoint'),
+  DNS_PROVIDER: s(p.str, 'DNS lookup provider', 'system'),
+  DNS_SERVERS: s(p.hostPortList, "resolvers as ip:port, comma separated; unset: the system's"),
+  GATEWAY_IPS: s(p.ipList, "the gateway's public IPs for apex A records", ''),
+  TLS_ASK_TOKEN: s(p.str, "shared token Caddy's on-demand TLS ask must present"),
+  DOMAIN_PENDING_DAYS: s(p.int(1, 365), 'days a pending custom domain may wait for DNS', '30'),
+  CHROMIUM_PATH: s(p.str, 'Chromium for PDF and thumbnails', '/usr/bin/chromium')
+} as const
+
+export type SettingName = keyof typeof SETTINGS
+type Parsed<K extends SettingName> = ReturnType<typeof SETTINGS[K]['parse']>
+type Env = Record<string, string | undefined>
+
+export interface Config {
+  port: number
+  host: string
+  appDomain: string
+  logLevel: Parsed<'LOG_LEVEL'>
+  dataDir: string
+  /** null: run the embedded database under dataDir */
+  databaseUrl: string | null
+  migrateOnStart: boolean
+  redisUrl: string | null
+  redisPrefix: string
+  jwtSecret: string
+  accessTokenTtlMs: number
+  refreshTokenTtlMs: number
+  argon2: { memoryCost: number, timeCost: number, parallelism: number }
+  authRateLimit: { max: number, windowMs: number }
+  loginFailures: { max: number, windowMs: number }
+  bodyLimit: number
+  corsOrigins: string[]
+  trustProxy: boolean | number | string[]
+  role: Parsed<'ROLE'>
+  pluginDirs: string[]
+  themeDirs: string[]
+  promptsDir: string | null
+  tiers: Record<Tier, TierLimits>
+  s3: { endpoint: string | null, bucket: string | null, region: string, accessKeyId: string | null, secretAccessKey: string | null, forcePathStyle: boolean }
+  ai: { provider: string, model: string | null, openaiApiKey: string | null, openaiBaseUrl: string | null, anthropicApiKey: string | null, anthropicBaseUrl: string | null }
+  dns: { provider: string, servers: string[], gatewayIps: string[], tlsAskToken: string | null, pendingDays: number }
+  chromiumPath: string
+}
+
+export class ConfigError extends Error {
+  constructor (readonly problems: string[]) {
+    super(`Invalid settings:\n  ${problems.join('\n  ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/**
+ * Builds the Config from an environment (process.env by default). Every problem is
+ * collected, so one start-up names every bad variable at once.
+ */
+export function loadConfig (env: Env = process.env): Config {
+  const problems: string[] = []
+  const values: Record<string, unknown> = {}
+  for (const [name, setting] of Object.entries(SETTINGS) as [SettingName, Setting<unknown>][]) {
+    const raw = env[name] === '' ? undefined : env[name]
+    const source = raw ?? setting.default
+    if (source === undefined) { values[name] = null; continue }
+    try {
+      values[name] = setting.parse(source)
+    } catch (err) {
+      problems.push(`${name}: ${(err as Error).message}`)
+    }
+  }
+  const v = values as { [K in SettingName]: Parsed<K> | null }
+  const dataDir = resolve(v.DATA_DIR ?? './data')
+
+  let tiers: Record<Tier, TierLimits> | undefined
+  try { tiers = loadTiers(v.TIERS_FILE ?? undefined) } catch (err) { problems.push(`TIERS_FILE: ${(err as Error).message}`) }
+
+  if (v.JWT_SECRET !== null && v.JWT_SECRET.length < 32) problems.push('JWT_SECRET: must be at least 32 characters')
+  if (v.S3_BUCKET && (!v.S3_ACCESS_KEY_ID || !v.S3_SECRET_ACCESS_KEY)) {
+    problems.push('S3_BUCKET: needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY as well')
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+
+  return {
+    port: v.PORT!,
+    host: v.HOST!,
+    appDomain: v.APP_DOMAIN!,
+    logLevel: v.LOG_LEVEL!,
+    dataDir,
+    databaseUrl: v.DATABASE_URL,
+    migrateOnStart: v.MIGRATE_ON_START!,
+    redisUrl: v.REDIS_URL,
+    redisPrefix: v.REDIS_PREFIX!,
+    jwtSecret: v.JWT_SECRET ?? persistentSecret(dataDir, 'jwt-secret'),
+    accessTokenTtlMs: v.ACCESS_TOKEN_TTL!,
+    refreshTokenTtlMs: v.REFRESH_TOKEN_TTL!,
+    argon2: { memoryCost: v.ARGON2_MEMORY_KIB!, timeCost: v.ARGON2_TIME_COST!, parallelism: v.ARGON2_PARALLELISM! },
+    authRateLimit: { max: v.AUTH_RATE_LIMIT_MAX!, windowMs: v.AUTH_RATE_LIMIT_WINDOW! },
+    loginFailures: { max: v.LOGIN_FAILURES_MAX!, windowMs: v.LOGIN_FAILURES_WINDOW! },
+    bodyLimit: v.BODY_LIMIT!,
+    corsOrigins: v.CORS_ORIGINS ?? [],
+    trustProxy: v.TRUST_PROXY ?? false,
+    role: v.ROLE!,
+    pluginDirs: (v.CVGEN_PLUGIN_DIRS ?? []).map((d) => resolve(d)),
+    themeDirs: (v.CVGEN_THEME_DIRS ?? []).map((d) => resolve(d)),
+    promptsDir: v.CVGEN_PROMPTS_DIR ? resolve(v.CVGEN_PROMPTS_DIR) : null,
+    tiers: tiers!,
+    s3: {
+      endpoint: v.S3_ENDPOINT,
+      bucket: v.S3_BUCKET,
+      region: v.S3_REGION!,
+      accessKeyId: v.S3_ACCESS_KEY_ID,
+      secretAccessKey: v.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: v.S3_FORCE_PATH_STYLE!
+    },
+    ai: {
+      provider: v.AI_PROVIDER!,
+      model: v.AI_MODEL,
+      openaiApiKey: v.OPENAI_API_KEY,
+      openaiBaseUrl: v.OPENAI_BASE_URL,
+      anthropicApiKey: v.ANTHROPIC_API_KEY,
+      anthropicBaseUrl: v.ANTHROPIC_BASE_URL
+    },
+    dns: {
+      provider: v.DNS_PROVIDER!,
+      servers: v.DNS_SERVERS ?? [],
+      gatewayIps: v.GATEWAY_IPS ?? [],
+      tlsAskToken: v.TLS_ASK_TOKEN,
+      pendingDays: v.DOMAIN_PENDING_DAYS!
+    },
+    chromiumPath: v.CHROMIUM_PATH!
+  }
+}
+
+/** A secret generated on first start and reused after, so restarts keep sessions valid. */
+function persistentSecret (dataDir: string, name: string): string {
+  const file = join(dataDir, name)
+  try {
+    return readFileSync(file, 'utf8').trim()
+  } catch {
+    mkdirSync(dataDir, { recursive: true })
+    const secret = randomBytes(48).toString('base64url')
+    writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' })
+    return secret
+  }
+}
+
+/**
+ * @fastify/autoload only imports .ts plugins when it recognises a TypeScript loader; under
+ * `node --import tsx` (tap, our scripts) it does not, so it is told here, the one place
+ * that touches the environment.
+ */
+export function enableTypeScriptPluginLoading (): void {
+  process.env.FASTIFY_AUTOLOAD_TYPESCRIPT ??= '1'
+}

@@ -1,0 +1,110 @@
+// buildApp(config): the kernel. Loads in waves — infrastructure (database, cache, queue,
+// HTTP concerns) awaited first, then every folder of plugins/, then the operators' plugin
+// folders — so a plugin can rely on every shared decorator existing when it registers.
+import { randomUUID } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import autoload from '@fastify/autoload'
+import cors from '@fastify/cors'
+import rateLimit from '@fastify/rate-limit'
+import { enableTypeScriptPluginLoading, type Config } from '../config/index.js'
+import { createCache, type Cache } from './cache.js'
+import { Database } from './db.js'
+import { sendError, registerErrorHandling } from './error-handler.js'
+import { KernelErrors } from './errors.js'
+import { healthRoutes } from './health.js'
+import { registerOpenApi } from './openapi.js'
+import { Queue } from './queue.js'
+import { sharedSchemas } from './schemas.js'
+import { buildValidator } from './validation.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    db: Database
+    cache: Cache
+    queue: Queue
+  }
+}
+
+const PLUGINS_DIR = fileURLToPath(new URL('../plugins', import.meta.url))
+
+export interface BuildOptions {
+  /** Pino options or false; defaults to JSON logs at config.logLevel. */
+  logger?: FastifyServerOptions['logger']
+}
+
+export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  enableTypeScriptPluginLoading()
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    // A number (hop count) is valid at run time; Fastify's types omit it.
+    trustProxy: config.trustProxy as boolean | string[],
+    bodyLimit: config.bodyLimit,
+    genReqId: () => randomUUID(),
+    schemaController: { compilersFactory: { buildValidator } },
+    // Errors raised before routing (a malformed URL, say) take the same envelope.
+    frameworkErrors: (err, request, reply) => sendError(err, request, reply)
+  })
+  app.decorate('config', config)
+  registerErrorHandling(app)
+  for (const schema of sharedSchemas) app.addSchema(schema)
+  app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
+
+  // Wave 1: infrastructure.
+  const db = await Database.open(config, app.log)
+  app.decorate('db', db)
+  let cache: Cache
+  try {
+    cache = await createCache(config.redisUrl, config.redisPrefix)
+  } catch (err) {
+    await db.close()
+    throw err
+  }
+  app.decorate('cache', cache)
+  app.decorate('queue', new Queue(db.connection, (err) => app.log.error({ err }, 'queue error')))
+  app.addHook('onClose', async () => {
+    await app.queue.stop()
+    await db.close()
+    await cache.close()
+  })
+  if (config.migrateOnStart) {
+    const applied = await db.migrate()
+    if (applied.length > 0) app.log.info({ applied }, 'migrations applied')
+  }
+
+  await app.register(cors, {
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'content-disposition'],
+    maxAge: 600
+  })
+  await app.register(rateLimit, {
+    global: false, // routes opt in with config.rateLimit
+    redis: cache.redis ?? undefined,
+    nameSpace: `${config.redisPrefix}rl:`,
+    skipOnError: true, // a Redis outage must not lock everyone out of login
+    errorResponseBuilder: (_req, ctx) => {
+      const seconds = Math.max(1, Math.ceil(ctx.ttl / 1000))
+      return new KernelErrors.RATE_LIMITED(seconds).withHeaders({ 'retry-after': String(seconds) })
+    }
+  })
+  await registerOpenApi(app)
+  await app.register(healthRoutes)
+
+  // Wave 2 and 3: our plugins, then the operators'. Each folder's index is one plugin;
+  // fastify-plugin `dependencies` order them.
+  const pluginFolders = [PLUGINS_DIR, ...config.pluginDirs]
+  for (const dir of pluginFolders) {
+    await app.register(autoload, {
+      dir,
+      maxDepth: 1,
+      indexPattern: /^index\.(ts|js|mjs)$/,
+      ignorePattern: /(^|\/)(.*\.test\.(ts|js)|.*\.d\.ts|test|fixtures)$/,
+      forceESM: true,
+      dirNameRoutePrefix: false // each plugin names its own prefix
+    })
+  }
+  return app
+}

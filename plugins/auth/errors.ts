@@ -1,0 +1,18 @@
+// Every code the auth plugin answers with.
+import { defineErrors } from '../../kernel/errors.js'
+
+export const AuthErrors = defineErrors('AUTH', {
+  EMAIL_TAKEN: [409, 'An account with this email already exists'],
+  INVALID_CREDENTIALS: [401, 'Email or password is incorrect'],
+  TOO_MANY_ATTEMPTS: [429, 'Too many failed logins for this account, retry in %s seconds'],
+  TOKEN_MISSING: [401, 'Send an access token as "Authorization: Bearer <token>"'],
+  TOKEN_INVALID: [401, 'The access token is invalid'],
+  TOKEN_EXPIRED: [401, 'The access token has expired; refresh it'],
+  REFRESH_TOKEN_INVALID: [401, 'The refresh token is not valid'],
+  REFRESH_TOKEN_EXPIRED: [401, 'The refresh token has expired; log in again'],
+  REFRESH_TOKEN_REVOKED: [401, 'The refresh token was revoked; log in again'],
+  REFRESH_TOKEN_REUSED: [401, 'This refresh token was already used; every session of its family is revoked, log in again'],
+  USER_NOT_FOUND: [401, 'The account of this token no longer exists'],
+  ADMIN_REQUIRED: [403, 'This needs operator (admin) rights'],
+  WEAK_PASSWORD: [400, '%s']
+})

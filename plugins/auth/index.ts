@@ -1,0 +1,73 @@
+// Accounts, sessions and the guards every other plugin uses: app.requireUser (any signed-in
+// user, sets request.user.id) and app.requireAdmin (operators).
+import type { FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import jwt from '@fastify/jwt'
+import { RefreshToken, User } from './entities.js'
+import { AuthErrors } from './errors.js'
+import { Passwords } from './passwords.js'
+import authRoutes from './routes.js'
+import { UserSchema } from './schemas.js'
+import { AuthService } from './service.js'
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: { sub: string, typ: 'access' }
+    user: { id: string }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    auth: AuthService
+    /** preHandler: 401 unless a valid access token is presented. */
+    requireUser (request: FastifyRequest): Promise<void>
+    /** preHandler: requireUser, then 403 unless the user is an operator. */
+    requireAdmin (request: FastifyRequest): Promise<void>
+    /** Verifies an access token from elsewhere than the header (e.g. ?access_token= for SSE). */
+    verifyAccessToken (token: string): { id: string }
+  }
+}
+
+export default fp(async (app) => {
+  const { config } = app
+  app.db.registerEntities([User, RefreshToken])
+  await app.register(jwt, {
+    secret: config.jwtSecret,
+    sign: { expiresIn: Math.floor(config.accessTokenTtlMs / 1000), algorithm: 'HS256' },
+    verify: { algorithms: ['HS256'] }
+  })
+
+  app.decorate('auth', new AuthService(app.db, app.cache, new Passwords(config.argon2), {
+    refreshTokenTtlMs: config.refreshTokenTtlMs,
+    loginFailures: config.loginFailures,
+    signAccess: (userId) => app.jwt.sign({ sub: userId, typ: 'access' })
+  }))
+
+  app.decorate('verifyAccessToken', (token: string) => {
+    let payload: { sub?: unknown, typ?: unknown }
+    try {
+      payload = app.jwt.verify(token)
+    } catch (err) {
+      if ((err as { code?: string }).code === 'FAST_JWT_EXPIRED') throw new AuthErrors.TOKEN_EXPIRED()
+      throw new AuthErrors.TOKEN_INVALID()
+    }
+    if (payload.typ !== 'access' || typeof payload.sub !== 'string') throw new AuthErrors.TOKEN_INVALID()
+    return { id: payload.sub }
+  })
+
+  app.decorate('requireUser', async (request: FastifyRequest) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
+    if (!match) throw new AuthErrors.TOKEN_MISSING()
+    request.user = app.verifyAccessToken(match[1]!)
+  })
+
+  app.decorate('requireAdmin', async (request: FastifyRequest) => {
+    await app.requireUser(request)
+    const user = await app.auth.getUser(request.user.id)
+    if (!user?.is_admin) throw new AuthErrors.ADMIN_REQUIRED()
+  })
+
+  app.addSchema(UserSchema)
+  await app.register(authRoutes, { prefix: '/auth' })
+}, { name: 'auth', fastify: '5.x' })
