@@ -45,7 +45,8 @@ export class Database {
           emit: 'ts',
           snapshot: false,
           transactional: true,
-          allOrNothing: true
+          allOrNothing: true,
+          silent: true // start-up logs what was applied itself
         },
         // The embedded engine runs one query at a time; a big pool only queues.
         pool: { min: 0, max: embeddedDb ? 4 : 10 },

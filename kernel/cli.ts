@@ -1,0 +1,90 @@
+// Operator CLI: `npm run cli -- <command>`. Commands reach plugins only through their
+// decorators, like any other part. Later plugins add rows to COMMANDS.
+import type { FastifyInstance } from 'fastify'
+import { ConfigError, loadConfig, TIER_NAMES, type Config, type Tier } from '../config/index.js'
+import { buildApp } from './app.js'
+import { Database } from './db.js'
+
+interface Command { usage: string, args: number, run (config: Config, args: string[]): Promise<string> }
+
+async function withApp<T> (config: Config, fn: (app: FastifyInstance) => Promise<T>): Promise<T> {
+  const app = await buildApp(config, { logger: { level: 'warn' } })
+  try {
+    await app.ready()
+    return await fn(app)
+  } finally {
+    await app.close()
+  }
+}
+
+class UsageError extends Error {}
+
+const COMMANDS: Record<string, Command> = {
+  migrate: {
+    usage: 'migrate                          apply pending database migrations',
+    args: 0,
+    async run (config) {
+      const db = await Database.open(config, { info: (msg) => console.error(msg) })
+      try {
+        const applied = await db.migrate()
+        return applied.length > 0 ? `applied ${applied.length}: ${applied.join(', ')}` : 'database is up to date'
+      } finally {
+        await db.close()
+      }
+    }
+  },
+  'users set-tier': {
+    usage: 'users set-tier <email> <tier>    set a subscription tier (free, pro, enterprise)',
+    args: 2,
+    async run (config, [email, tier]) {
+      if (!(TIER_NAMES as readonly string[]).includes(tier!)) throw new UsageError(`unknown tier "${tier}" (known: ${TIER_NAMES.join(', ')})`)
+      const found = await withApp(config, (app) => app.auth.setTier(email!, tier as Tier))
+      if (!found) throw new UsageError(`no account with email ${email}`)
+      return `${email} is now on the ${tier} tier`
+    }
+  },
+  'users grant-admin': {
+    usage: 'users grant-admin <email>        give operator rights',
+    args: 1,
+    async run (config, [email]) {
+      if (!await withApp(config, (app) => app.auth.setAdmin(email!, true))) throw new UsageError(`no account with email ${email}`)
+      return `${email} is now an admin`
+    }
+  },
+  'users revoke-admin': {
+    usage: 'users revoke-admin <email>       take operator rights away',
+    args: 1,
+    async run (config, [email]) {
+      if (!await withApp(config, (app) => app.auth.setAdmin(email!, false))) throw new UsageError(`no account with email ${email}`)
+      return `${email} is no longer an admin`
+    }
+  }
+}
+
+function help (): string {
+  return 'usage: npm run cli -- <command>\n\n' + Object.values(COMMANDS).map((c) => '  ' + c.usage).join('\n')
+}
+
+async function main (argv: string[]): Promise<number> {
+  const name = [argv.slice(0, 2).join(' '), argv[0] ?? ''].find((n) => n in COMMANDS)
+  if (!name) {
+    console.error(argv.length > 0 ? `unknown command "${argv.join(' ')}"\n\n${help()}` : help())
+    return 64 // EX_USAGE
+  }
+  const command = COMMANDS[name]!
+  const args = argv.slice(name.split(' ').length)
+  if (args.length !== command.args) {
+    console.error(`usage: npm run cli -- ${command.usage}`)
+    return 64
+  }
+  try {
+    console.log(await command.run(loadConfig(), args))
+    return 0
+  } catch (err) {
+    if (err instanceof ConfigError) { console.error(err.message); return 78 }
+    if (err instanceof UsageError) { console.error(err.message); return 1 }
+    throw err
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2))
