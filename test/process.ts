@@ -1,0 +1,71 @@
+// Starts the real server or CLI as a child process, the way README tells a user to.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url))
+
+/** Only what a process needs from ours, so no stray DATABASE_URL etc. leaks into a test. */
+function baseEnv (): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG']
+  return Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]))
+}
+
+export interface RunResult { code: number | null, stdout: string, stderr: string }
+
+export function runCli (args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, ['kernel/cli.ts', ...args], { cwd: ROOT, env: { ...baseEnv(), ...env } })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => { stdout += d })
+    child.stderr.on('data', (d) => { stderr += d })
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`cli ${args.join(' ')} timed out: ${stderr}`)) }, timeoutMs)
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }) })
+  })
+}
+
+export interface ServerProcess {
+  url: string
+  child: ChildProcess
+  output (): string
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop (signal?: NodeJS.Signals): Promise<number | null>
+}
+
+export function startServer (env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, ['kernel/server.ts'], { cwd: ROOT, env: { ...baseEnv(), PORT: '0', LOG_LEVEL: 'info', ...env } })
+    let out = ''
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not start:\n${out}`)) }, timeoutMs)
+    const onData = (d: Buffer) => {
+      out += d
+      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        child.stdout!.off('data', onData)
+        child.stdout!.on('data', (more) => { out += more })
+        resolve({
+          url: m[1]!,
+          child,
+          output: () => out,
+          async stop (signal = 'SIGTERM') { child.kill(signal); return exited }
+        })
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', (d) => { out += d })
+    exited.then((code) => { clearTimeout(timer); reject(new Error(`server exited with ${code} before listening:\n${out}`)) })
+  })
+}
+
+export async function http (base: string, method: string, path: string, body?: unknown, token?: string) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined
+  })
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : null }
+}
