@@ -194,7 +194,13 @@ function persistentSecret (dataDir: string, name: string): string {
   } catch {
     mkdirSync(dataDir, { recursive: true })
     const secret = randomBytes(48).toString('base64url')
-    writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' })
+    try {
+      writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' })
+    } catch (err) {
+      // Another process (the CLI, a worker) created it first: use theirs.
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim()
+      throw err
+    }
     return secret
   }
 }
