@@ -1,0 +1,31 @@
+# cvgen API image. tsx runs the TypeScript sources directly (there is no build step), and
+# tsx and typescript are regular dependencies, so `npm ci --omit=dev` installs all that runs.
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+# argon2 loads its prebuilt binary (0.44 targets Node-API 9, which Node 20 has; 0.45's need
+# Node-API 10 and crash on Node 20). The probe fails the build if the binding cannot load.
+RUN npm ci --omit=dev --no-audit --no-fund \
+  && node -e "import('argon2').then((a) => a.hash('probe'))" \
+  && npm cache clean --force
+# Sources stay root-owned (the app cannot rewrite itself); .dockerignore limits the context
+# to the manifests, config/ kernel/ plugins/ migrations/ and, once they exist, prompts/ themes/.
+COPY . .
+
+# DATA_DIR must be writable by the unprivileged user; a fresh named volume mounted here
+# takes this ownership.
+RUN mkdir -p /data && chown node:node /data
+
+ENV HOST=0.0.0.0 DATA_DIR=/data
+USER node
+EXPOSE 3000
+
+# No curl in slim images: Node 20's fetch does the probe.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+
+# Exec form, and node itself rather than npm or the tsx CLI (each adds a parent process), so
+# SIGTERM reaches the process whose close-with-grace handler drains requests and closes the
+# queue and database. The app sets FASTIFY_AUTOLOAD_TYPESCRIPT itself for this loader.
+CMD ["node", "--import", "tsx", "kernel/server.ts"]

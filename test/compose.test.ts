@@ -1,0 +1,211 @@
+// The deployment files against the code: docker-compose.yml may set only settings the app
+// accepts, and every value it sets must pass loadConfig; the Dockerfile must start
+// kernel/server.ts as the process that receives SIGTERM. No Docker daemon is needed.
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { parse } from 'yaml'
+import { ConfigError, loadConfig, SETTINGS } from '../config/index.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8')
+
+type Environment = Record<string, string | number | boolean | null> | string[]
+interface Service {
+  image?: string
+  build?: unknown
+  environment?: Environment
+  depends_on?: string[] | Record<string, { condition?: string }>
+  healthcheck?: { test?: string | string[] }
+}
+interface ComposeFile { services: Record<string, Service> }
+
+/** Compose accepts a map or a list of KEY=VALUE; a bare KEY passes the host's value (null here). */
+function environmentOf (service: Service): Record<string, string | null> {
+  const env = service.environment ?? {}
+  const out: Record<string, string | null> = {}
+  if (Array.isArray(env)) {
+    for (const item of env) {
+      const i = item.indexOf('=')
+      if (i === -1) out[item] = null
+      else out[item.slice(0, i)] = item.slice(i + 1)
+    }
+  } else {
+    for (const [key, value] of Object.entries(env)) out[key] = value === null ? null : String(value)
+  }
+  return out
+}
+
+function dependenciesOf (service: Service): Record<string, string | undefined> {
+  const deps = service.depends_on ?? []
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((d) => [d, undefined]))
+  return Object.fromEntries(Object.entries(deps).map(([name, d]) => [name, d?.condition]))
+}
+
+/**
+ * Compose's interpolation: $$, $VAR, ${VAR}, ${VAR:-default}, ${VAR-default},
+ * ${VAR:?error}, ${VAR?error}, ${VAR:+alt}, ${VAR+alt}. A required variable missing from
+ * `vars` throws, as `docker compose` would refuse to start.
+ */
+function interpolate (value: string, vars: Record<string, string>): string {
+  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (match, braced: string | undefined, colon: string | undefined, op: string | undefined, arg: string | undefined, bare: string | undefined) => {
+      if (match === '$$') return '$'
+      const name = (braced ?? bare)!
+      const set = colon === ':' ? Boolean(vars[name]) : vars[name] !== undefined
+      if (op === '-') return set ? vars[name]! : arg!
+      if (op === '?') {
+        if (!set) throw new Error(`required variable ${name} is missing: ${arg}`)
+        return vars[name]!
+      }
+      if (op === '+') return set ? arg! : ''
+      return vars[name] ?? ''
+    })
+}
+
+const unknownSettings = (names: string[]): string[] => names.filter((n) => !Object.hasOwn(SETTINGS, n))
+
+// What an operator would export before `docker compose up`.
+const HOST_VARS = { JWT_SECRET: 'compose-test-secret-0123456789abcdefghij', POSTGRES_PASSWORD: 'compose-test-pw' }
+
+const compose = parse(read('docker-compose.yml')) as ComposeFile
+const services = compose.services ?? {}
+const app = services.app ?? {}
+const rawEnv = environmentOf(app)
+const resolvedEnv = (service: Service, vars: Record<string, string> = HOST_VARS): Record<string, string | undefined> =>
+  Object.fromEntries(Object.entries(environmentOf(service)).map(([k, v]) => [k, v === null ? vars[k] : interpolate(v, vars)]))
+
+t.test('services: postgres 16, redis, and the app built from this folder', async (t) => {
+  t.ok(services.postgres, 'postgres service')
+  t.match(services.postgres?.image, /^postgres:16(\b|$)/, 'postgres image is PostgreSQL 16')
+  t.ok(services.redis, 'redis service')
+  t.match(services.redis?.image, /^redis:/, 'redis image')
+  t.ok(app.build, 'app has build')
+  t.ok(services.postgres?.healthcheck?.test, 'postgres has a healthcheck')
+  t.ok(services.redis?.healthcheck?.test, 'redis has a healthcheck')
+})
+
+t.test('app waits for healthy postgres and redis', async (t) => {
+  const deps = dependenciesOf(app)
+  t.same(Object.keys(deps).sort(), ['postgres', 'redis'])
+  t.equal(deps.postgres, 'service_healthy')
+  t.equal(deps.redis, 'service_healthy')
+})
+
+t.test('app sets only names from SETTINGS', async (t) => {
+  const names = Object.keys(rawEnv)
+  t.ok(names.length > 0, 'app has an environment')
+  t.same(unknownSettings(names), [], 'every app variable is a setting')
+  // The check above is live: a name the app does not read is reported.
+  t.same(unknownSettings(['PORT', 'POSTGRES_PASSWORD', 'NODE_ENV']), ['POSTGRES_PASSWORD', 'NODE_ENV'])
+})
+
+t.test('JWT_SECRET comes from the operator, never from the file', async (t) => {
+  t.match(rawEnv.JWT_SECRET, /^\$\{JWT_SECRET:\?[^}]*\}$/, 'required interpolation')
+  t.throws(() => resolvedEnv(app, { POSTGRES_PASSWORD: 'x' }), /JWT_SECRET is missing/, 'compose would refuse to start without it')
+})
+
+t.test('DATABASE_URL and REDIS_URL point at the compose services', async (t) => {
+  const env = resolvedEnv(app)
+  const db = new URL(env.DATABASE_URL!)
+  t.equal(db.hostname, 'postgres')
+  t.ok(services[db.hostname], 'the database host is a service')
+  const pg = resolvedEnv(services.postgres ?? {})
+  t.equal(decodeURIComponent(db.username), pg.POSTGRES_USER, 'user matches POSTGRES_USER')
+  t.equal(decodeURIComponent(db.password), pg.POSTGRES_PASSWORD, 'password matches POSTGRES_PASSWORD')
+  t.equal(db.pathname, `/${pg.POSTGRES_DB}`, 'database matches POSTGRES_DB')
+  const redis = new URL(env.REDIS_URL!)
+  t.equal(redis.hostname, 'redis')
+  t.ok(services[redis.hostname], 'the Redis host is a service')
+})
+
+t.test('loadConfig accepts every value the compose file sets', async (t) => {
+  const env = resolvedEnv(app)
+  const config = loadConfig(env)
+  t.equal(config.host, '0.0.0.0')
+  t.equal(config.port, 3000)
+  t.equal(config.dataDir, '/data')
+  t.equal(config.databaseUrl, env.DATABASE_URL)
+  t.equal(config.redisUrl, env.REDIS_URL)
+  t.equal(config.jwtSecret, HOST_VARS.JWT_SECRET)
+  // Live: the same environment with one bad value is refused, naming the variable.
+  t.throws(() => loadConfig({ ...env, PORT: 'abc' }), ConfigError)
+  t.throws(() => loadConfig({ ...env, PORT: 'abc' }), /PORT: must be a whole number/)
+  t.throws(() => loadConfig({ ...env, JWT_SECRET: 'short' }), /JWT_SECRET: must be at least 32 characters/)
+})
+
+// ---- Dockerfile ----
+
+interface Instruction { op: string, args: string }
+function instructions (text: string): Instruction[] {
+  return text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const m = /^(\S+)\s*(.*)$/.exec(line)!
+      return { op: m[1]!.toUpperCase(), args: m[2]! }
+    })
+}
+
+/** Exec form (a JSON array) or null for shell form. */
+function execForm (args: string): string[] | null {
+  if (!args.startsWith('[')) return null
+  try { return JSON.parse(args) as string[] } catch { return null }
+}
+
+/** ENV A=1 B="2" (and the legacy ENV A 1). */
+function envKeys (args: string): string[] {
+  if (!args.includes('=')) return [args.split(/\s+/)[0]!]
+  return [...args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=(?:"[^"]*"|'[^']*'|\S*)/g)].map((m) => m[1]!)
+}
+
+/** The script the container's command runs: node [--import tsx] SCRIPT, or tsx SCRIPT. */
+function scriptOf (argv: string[]): string | undefined {
+  const [bin, ...rest] = argv
+  if (bin === undefined) return undefined
+  if (!/(^|\/)(node|tsx)$/.test(bin)) return undefined
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!
+    if (['--import', '--require', '-r', '--loader'].includes(a)) { i++; continue }
+    if (a.startsWith('-')) continue
+    return a
+  }
+  return undefined
+}
+
+t.test('Dockerfile starts kernel/server.ts as the signalled process', async (t) => {
+  t.ok(existsSync(join(ROOT, 'Dockerfile')), 'Dockerfile exists')
+  const steps = instructions(read('Dockerfile'))
+  const bases = steps.filter((s) => s.op === 'FROM').map((s) => s.args)
+  t.ok(bases.length > 0 && bases.every((b) => /^node:20-bookworm-slim\b/.test(b)), `every stage is node:20-bookworm-slim (${bases.join('; ')})`)
+  // argon2's prebuilt binaries need Node-API 10 and crash Node 20: the build must compile it and
+  // prove it loads, or the image would die on the first login.
+  t.ok(steps.some((s) => s.op === 'RUN' && /import\('argon2'\)/.test(s.args)), 'a RUN step loads argon2')
+
+  const last = (op: string) => steps.filter((s) => s.op === op).at(-1)
+  const entrypoint = last('ENTRYPOINT')
+  const cmd = last('CMD')
+  const argv = [...(entrypoint ? execForm(entrypoint.args) ?? [] : []), ...(cmd ? execForm(cmd.args) ?? [] : [])]
+  t.ok(cmd && execForm(cmd.args), 'CMD uses exec form, so no shell sits between Docker and node')
+  t.equal(scriptOf(argv), 'kernel/server.ts', `command ${JSON.stringify(argv)} runs kernel/server.ts`)
+  t.ok(existsSync(join(ROOT, 'kernel/server.ts')), 'and that file exists')
+  if (argv[0] === 'node') t.ok(argv.includes('tsx') || argv.includes('--import=tsx'), 'node loads tsx')
+  // The parser is live: npm start (a parent npm process) is not accepted.
+  t.equal(scriptOf(['npm', 'start']), undefined)
+
+  t.equal(last('USER')?.args, 'node', 'runs as the non-root node user')
+  t.match(last('HEALTHCHECK')?.args, /\/healthz/, 'healthcheck probes /healthz')
+  t.match(steps.filter((s) => s.op === 'EXPOSE').map((s) => s.args).join(' '), /\b3000\b/)
+
+  const set = steps.filter((s) => s.op === 'ENV').flatMap((s) => envKeys(s.args))
+  t.ok(set.includes('HOST') && set.includes('DATA_DIR'), 'sets HOST and DATA_DIR')
+  t.same(unknownSettings(set), [], 'the image sets only names from SETTINGS')
+})
+
+t.test('.dockerignore keeps local state out of the build context', async (t) => {
+  const lines = read('.dockerignore').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
+  for (const dir of ['node_modules', 'data', '.git', '.tap', 'test', 'bench']) {
+    t.ok([dir, `/${dir}`, `**/${dir}`].some((l) => lines.includes(l)), `${dir} excluded`)
+  }
+})
