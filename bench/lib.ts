@@ -1,0 +1,248 @@
+// Helpers of bench/auth.ts: a throw-away database, the load generator (autocannon in a
+// worker thread), the event-loop delay probe and the result table.
+//
+// This file is also the worker's entry point: runLoad() starts a Worker on this very module,
+// and the block at the bottom runs autocannon when it finds itself in that worker.
+import { randomBytes } from 'node:crypto'
+import { createRequire } from 'node:module'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
+import pg from 'pg'
+
+export function randomId (bytes = 4): string {
+  return randomBytes(bytes).toString('hex')
+}
+
+// ---------------------------------------------------------------------------------------
+// Database
+
+export interface ScratchDatabase { name: string, url: string, drop (): Promise<void> }
+
+/** Creates an empty database next to the admin one; drop() removes it whatever is still connected. */
+export async function createDatabase (adminUrl: string, name: string): Promise<ScratchDatabase> {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unsafe database name ${name}`)
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl })
+    await client.connect()
+    try { await client.query(sql) } finally { await client.end() }
+  }
+  await admin(`create database "${name}"`)
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return {
+    name,
+    url: url.toString(),
+    // WITH (FORCE) (PostgreSQL 13+): a pool the app failed to close must not leave the database behind.
+    drop: () => admin(`drop database if exists "${name}" with (force)`)
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Event-loop delay
+
+export interface LoopDelay { p50: number, p99: number, max: number }
+
+/**
+ * Wraps perf_hooks' histogram. Node records the time between two ticks of its sampling
+ * timer, so an idle loop reads about `resolution` ms, not 0; the excess over the
+ * resolution is the delay the loop added, which is what is reported (in ms).
+ */
+export class LoopDelayProbe {
+  private readonly histogram
+  constructor (private readonly resolutionMs = 10) {
+    this.histogram = monitorEventLoopDelay({ resolution: resolutionMs })
+  }
+
+  start (): void {
+    this.histogram.reset()
+    this.histogram.enable()
+  }
+
+  stop (): LoopDelay {
+    this.histogram.disable()
+    const ms = (ns: number) => Math.max(0, ns / 1e6 - this.resolutionMs)
+    return { p50: ms(this.histogram.percentile(50)), p99: ms(this.histogram.percentile(99)), max: ms(this.histogram.max) }
+  }
+
+  get resolution (): number { return this.resolutionMs }
+}
+
+// ---------------------------------------------------------------------------------------
+// Load generation
+
+/**
+ * What the worker sends. Only data crosses into a worker, so the request logic lives in the
+ * worker and is chosen by `kind`:
+ * - fixed: the same request over and over;
+ * - lease: each request takes a JSON body from a shared FIFO pool and the response puts one
+ *   back: the same body (`renew: 'same'`, e.g. credentials) or a body made of the response's
+ *   refresh_token (`renew: 'refresh_token'`), so every refresh token is presented exactly once.
+ *   autocannon clears its per-connection context before every request of a one-request list,
+ *   which is why the state is a pool shared by all connections rather than per connection.
+ */
+export type LoadSpec =
+  | { kind: 'fixed', method: 'GET' | 'POST', path: string }
+  | { kind: 'lease', method: 'POST', path: string, bodies: string[], renew: 'same' | 'refresh_token' }
+
+export interface LoadOptions { url: string, connections: number, durationSec: number, spec: LoadSpec }
+
+export interface LoadResult {
+  /** completed requests over the seconds actually run */
+  reqPerSec: number
+  total: number
+  /** autocannon's latency histogram counts whole milliseconds */
+  latencyP50: number
+  latencyP99: number
+  non2xx: number
+  /** socket errors and timeouts: requests that got no answer at all */
+  errors: number
+  statusCodes: Record<string, number>
+  /** lease requests sent with no body available (the pool ran dry): they get a 400, so they show as non-2xx */
+  starved: number
+  /** the first non-2xx answer, to tell what went wrong */
+  firstFailure: string | null
+}
+
+type Message = { type: 'started' } | { type: 'done', result: LoadResult } | { type: 'failed', message: string }
+
+/**
+ * Runs autocannon in a worker thread, so the client's parsing, timers and GC never run on the
+ * server's event loop (the thread calling this). onStarted fires just before the first request
+ * goes out, after the worker has booted, so a probe started there sees only the load.
+ */
+export function runLoad (options: LoadOptions, onStarted: () => void, signal?: AbortSignal): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) { reject(new Error('aborted')); return }
+    // On Node 20 the loader hooks tsx installs with --import do not reach worker threads, so
+    // the worker starts from a few lines of plain JavaScript that register tsx and then import
+    // this .ts module (whose bottom block sees workerData and runs the load).
+    const bootstrap = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}) })`
+    const worker = new Worker(bootstrap, { eval: true, execArgv: [], workerData: { [WORKER_MARK]: options } })
+    let settled = false
+    const finish = (fn: () => void) => {
+      if (settled) return
+      settled = true
+      signal?.removeEventListener('abort', onAbort)
+      void worker.terminate()
+      fn()
+    }
+    const onAbort = () => finish(() => reject(new Error('aborted')))
+    signal?.addEventListener('abort', onAbort, { once: true })
+    worker.on('message', (msg: Message) => {
+      if (msg.type === 'started') onStarted()
+      else if (msg.type === 'done') finish(() => resolve(msg.result))
+      else finish(() => reject(new Error(`load generator: ${msg.message}`)))
+    })
+    worker.on('error', (err) => finish(() => reject(err)))
+    worker.on('exit', (code) => finish(() => reject(new Error(`load generator exited with code ${code} before reporting`))))
+  })
+}
+
+const WORKER_MARK = 'cvgen-bench-load'
+const TSX_API = import.meta.resolve('tsx/esm/api')
+
+// autocannon ships no type declarations (and @types/autocannon is not a dependency), so the
+// part used here is typed by hand and the module loaded through require.
+interface AcRequest {
+  method?: string
+  path?: string
+  headers?: Record<string, string>
+  body?: string
+  setupRequest? (req: AcRequest, context: Record<string, unknown>): AcRequest
+  onResponse? (status: number, body: string, context: Record<string, unknown>): void
+}
+/** The raw result's counters (its histograms are encoded; aggregateResult decodes them). */
+interface AcRawResult {
+  totalCompletedRequests: number
+  /** seconds actually run */
+  duration: number
+  non2xx: number
+  errors: number
+  timeouts: number
+  statusCodeStats: Record<string, { count: number }>
+}
+interface AcOptions { url: string, connections: number, duration: number, requests: AcRequest[], skipAggregateResult: true }
+interface Autocannon {
+  // With skipAggregateResult (and always inside a worker thread) autocannon hands back a raw
+  // result, meant to be merged by aggregateResult. The public aggregateResult only merges the
+  // latency histogram (its req/s figures come out as 0), so counts are taken from the raw result.
+  (opts: AcOptions, cb: (err: Error | null, raw: AcRawResult) => void): unknown
+  aggregateResult (raw: AcRawResult[], opts: AcOptions): { latency: { p50: number, p99: number } }
+}
+
+function requestsFor (spec: LoadSpec, onFailure: (status: number, body: string) => void, counters: { starved: number }): AcRequest[] {
+  if (spec.kind === 'fixed') {
+    return [{
+      method: spec.method,
+      path: spec.path,
+      onResponse: (status, body) => { if (status < 200 || status > 299) onFailure(status, body) }
+    }]
+  }
+  const pool = [...spec.bodies]
+  return [{
+    method: spec.method,
+    path: spec.path,
+    headers: { 'content-type': 'application/json' },
+    setupRequest: (req, context) => {
+      const body = pool.shift()
+      context.body = body
+      if (body === undefined) counters.starved++
+      // An empty object fails validation (400): a dry pool shows up as non-2xx, never as a silent success.
+      return { ...req, body: body ?? '{}' }
+    },
+    onResponse: (status, body, context) => {
+      const ok = status >= 200 && status <= 299
+      if (!ok) onFailure(status, body)
+      if (context.body === undefined) return
+      if (spec.renew === 'same') pool.push(context.body as string)
+      else if (ok) pool.push(JSON.stringify({ refresh_token: (JSON.parse(body) as { data: { refresh_token: string } }).data.refresh_token }))
+      // A failed refresh consumed its token without giving a new one: the pool shrinks by one.
+    }
+  }]
+}
+
+async function loadWorker (options: LoadOptions): Promise<void> {
+  const port = parentPort!
+  const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon
+  let firstFailure: string | null = null
+  const counters = { starved: 0 }
+  const requests = requestsFor(options.spec, (status, body) => {
+    firstFailure ??= `${status} ${body.slice(0, 300)}`
+  }, counters)
+  port.postMessage({ type: 'started' } satisfies Message)
+  const opts: AcOptions = { url: options.url, connections: options.connections, duration: options.durationSec, requests, skipAggregateResult: true }
+  autocannon(opts, (err, raw) => {
+    if (err) { port.postMessage({ type: 'failed', message: err.message } satisfies Message); return }
+    const { latency } = autocannon.aggregateResult([raw], opts)
+    const result: LoadResult = {
+      reqPerSec: raw.totalCompletedRequests / raw.duration,
+      total: raw.totalCompletedRequests,
+      latencyP50: latency.p50,
+      latencyP99: latency.p99,
+      non2xx: raw.non2xx,
+      errors: raw.errors + raw.timeouts,
+      statusCodes: Object.fromEntries(Object.entries(raw.statusCodeStats).map(([code, s]) => [code, s.count])),
+      starved: counters.starved,
+      firstFailure
+    }
+    port.postMessage({ type: 'done', result } satisfies Message)
+  })
+}
+
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_MARK]) {
+  loadWorker((workerData as Record<string, LoadOptions>)[WORKER_MARK]!).catch((err: Error) => {
+    parentPort!.postMessage({ type: 'failed', message: err.stack ?? err.message } satisfies Message)
+  })
+}
+
+// ---------------------------------------------------------------------------------------
+// Output
+
+/** A plain text table: the first column left-aligned (names), the others right-aligned (numbers). */
+export function formatTable (header: string[], rows: string[][]): string {
+  const all = [header, ...rows]
+  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)))
+  const line = (r: string[]) => r.map((c, i) => i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)).join(' | ')
+  const rule = widths.map((w) => '-'.repeat(w)).join('-+-')
+  return [line(header), rule, ...rows.map(line)].join('\n')
+}
