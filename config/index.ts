@@ -19,6 +19,7 @@ const DAY = 86_400_000
 export const SETTINGS = {
   PORT: s(p.int(0, 65535), 'HTTP port', '3000'),
   HOST: s(p.str, 'address to listen on (0.0.0.0 in containers)', '127.0.0.1'),
+  PUBLIC_URL: s(p.url(['http:', 'https:']), "the API's external origin, used in links it hands out (signed upload URLs); default http://localhost:PORT"),
   APP_DOMAIN: s(p.hostname, 'the app domain; portfolios live on <sub>.APP_DOMAIN', 'cvgen.localhost'),
   LOG_LEVEL: s(p.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'pino log level', 'info'),
   DATA_DIR: s(p.str, 'embedded database, generated secrets, local uploads', './data'),
@@ -71,6 +72,8 @@ type Env = Record<string, string | undefined>
 export interface Config {
   port: number
   host: string
+  /** The API's external origin without a trailing slash. */
+  publicUrl: string
   appDomain: string
   logLevel: Parsed<'LOG_LEVEL'>
   dataDir: string
@@ -138,6 +141,7 @@ export function loadConfig (env: Env = process.env): Config {
   return {
     port: v.PORT!,
     host: v.HOST!,
+    publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
     appDomain: v.APP_DOMAIN!,
     logLevel: v.LOG_LEVEL!,
     dataDir,
