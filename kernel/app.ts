@@ -16,6 +16,8 @@ import { healthRoutes } from './health.js'
 import { registerOpenApi } from './openapi.js'
 import { Queue } from './queue.js'
 import { sharedSchemas } from './schemas.js'
+import { isPlainJson, unstorable } from './storable.js'
+import { createStorage, registerStorage, type StorageDriver } from './storage/index.js'
 import { buildValidator } from './validation.js'
 
 declare module 'fastify' {
@@ -24,6 +26,7 @@ declare module 'fastify' {
     db: Database
     cache: Cache
     queue: Queue
+    storage: StorageDriver
   }
 }
 
@@ -50,6 +53,12 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   registerErrorHandling(app)
   for (const schema of sharedSchemas) app.addSchema(schema)
   app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
+  app.addHook('preValidation', async (request) => {
+    // Parsed JSON only: a route whose parser hands over a Buffer or a stream is not walked.
+    if (!isPlainJson(request.body)) return
+    const details = unstorable(request.body)
+    if (details.length > 0) throw new KernelErrors.VALIDATION_FAILED().withDetails(details.map((d) => ({ ...d, in: 'body' })))
+  })
 
   // Wave 1: infrastructure.
   const db = await Database.open(config, app.log)
@@ -63,13 +72,26 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   }
   app.decorate('cache', cache)
   app.decorate('queue', new Queue(db.connection, (err) => app.log.error({ err }, 'queue error')))
-  app.addHook('onClose', async () => {
+  app.decorate('storage', createStorage(config))
+  const closeInfrastructure = async () => {
     await app.queue.stop()
     await db.close()
     await cache.close()
-  })
+  }
+  app.addHook('onClose', closeInfrastructure)
+  try {
+    await loadWaves(app, config, cache)
+  } catch (err) {
+    // A plugin that fails to load must not leave pools and sockets open behind the error.
+    await closeInfrastructure().catch(() => {})
+    throw err
+  }
+  return app
+}
+
+async function loadWaves (app: FastifyInstance, config: Config, cache: Cache): Promise<void> {
   if (config.migrateOnStart) {
-    const applied = await db.migrate()
+    const applied = await app.db.migrate()
     if (applied.length > 0) app.log.info({ applied }, 'migrations applied')
   }
 
@@ -92,6 +114,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   })
   await registerOpenApi(app)
   await app.register(healthRoutes)
+  await registerStorage(app) // after OpenAPI and rate limits, which only see later routes
 
   // Wave 2 and 3: our plugins, then the operators'. Each folder's index is one plugin;
   // fastify-plugin `dependencies` order them.
@@ -106,5 +129,4 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       dirNameRoutePrefix: false // each plugin names its own prefix
     })
   }
-  return app
 }

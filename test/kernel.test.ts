@@ -42,6 +42,16 @@ t.test('kernel', async (t) => {
     t.match(tooMany.json().error.details, [{ path: '/tags' }])
   })
 
+  t.test('strings PostgreSQL cannot store and overflowing numbers are 400 with a path', async (t) => {
+    for (const [payload, path] of [['{"n":1,"tags":["a\\u0000b"]}', '/tags/0'], ['{"n":1,"tags":["\\ud800"]}', '/tags/0'], ['{"n":1e400}', '/n']]) {
+      const res = await app.inject({ method: 'POST', url: '/probe/echo', payload, headers: { 'content-type': 'application/json' } })
+      t.equal(res.statusCode, 400, payload)
+      t.match(res.json().error, { code: 'VALIDATION_FAILED', details: [{ path, in: 'body' }] }, payload)
+    }
+    const res = await app.inject({ method: 'POST', url: '/auth/register', payload: '{"email":"nul@example.com","password":"long enough pw","full_name":"a\\u0000b"}', headers: { 'content-type': 'application/json' } })
+    t.equal(res.statusCode, 400, 'a NUL in a name never reaches the database as a 500')
+  })
+
   t.test('query strings are coerced, bodies are not', async (t) => {
     const res = await app.inject({ method: 'POST', url: '/probe/echo?limit=5', payload: { n: 3 } })
     t.equal(res.statusCode, 200)

@@ -1,0 +1,28 @@
+// Which keys the storage accepts. Every driver checks keys with isSafeKey before touching
+// anything, so no key can name a path outside its folder or bucket prefix, whatever a
+// caller passes: segments are plain names (no '.', '..', empty segment, leading slash,
+// backslash or percent sign) and no segment starts with a dot (the local driver keeps its
+// own bookkeeping under dot-folders).
+import { StorageErrors } from './errors.js'
+
+const SEGMENT = '[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}'
+const SAFE_KEY = new RegExp(`^${SEGMENT}(?:/${SEGMENT}){0,15}$`)
+export const MAX_KEY_LENGTH = 512
+
+/** Keys of user uploads: users/<user id>/<purpose>/<uuid>.<image extension>. */
+export const UPLOAD_KEY = /^users\/[0-9a-f-]{36}\/[a-z_]+\/[0-9a-f-]{36}\.(png|jpe?g|webp|gif)$/
+
+export function isSafeKey (key: unknown): key is string {
+  return typeof key === 'string' && key.length <= MAX_KEY_LENGTH && SAFE_KEY.test(key) && !key.includes('..')
+}
+
+export function assertSafeKey (key: string): void {
+  if (!isSafeKey(key)) throw new StorageErrors.KEY_INVALID()
+}
+
+/** The key inside `url` when it is exactly `base` + a safe key, else null. Never throws. */
+export function keyAfterBase (url: unknown, base: string): string | null {
+  if (typeof url !== 'string' || !url.startsWith(base)) return null
+  const key = url.slice(base.length)
+  return isSafeKey(key) ? key : null
+}

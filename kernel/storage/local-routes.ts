@@ -1,0 +1,117 @@
+// The HTTP side of local-disk storage: PUT /storage/upload/* honours the URLs LocalStorage
+// signs (the signature is the credential: no login), GET /storage/files/* serves objects.
+// Registered by the kernel only when the local driver is active. Not wrapped in fp: the
+// image content-type parser below stays inside this context.
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Readable } from 'node:stream'
+import { errors, ok } from '../schemas.js'
+import { StorageErrors } from './errors.js'
+import { UPLOAD_KEY, isSafeKey } from './keys.js'
+import type { LocalStorage, UploadGrant } from './local.js'
+
+export interface LocalRoutesOptions {
+  storage: LocalStorage
+  /** The largest upload any tier allows: a ceiling under every signed size. */
+  maxUploadBytes: number
+}
+
+type KeyParams = { '*': string }
+
+const KeyParamsSchema = {
+  type: 'object',
+  required: ['*'],
+  properties: { '*': { type: 'string', maxLength: 1024, description: 'the object key' } }
+} as const
+
+const UploadQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['expires', 'type', 'size', 'sig'],
+  properties: {
+    expires: { type: 'integer', description: 'unix time after which the URL is refused' },
+    type: { type: 'string', description: 'the Content-Type the body must be sent with' },
+    size: { type: 'integer', minimum: 0, description: 'the exact body length in bytes' },
+    sig: { type: 'string', description: 'HMAC-SHA256 of method, key, expires, type and size' }
+  }
+} as const
+
+const Uploaded = {
+  type: 'object',
+  required: ['key', 'size', 'content_type'],
+  properties: { key: { type: 'string' }, size: { type: 'integer' }, content_type: { type: 'string' } }
+} as const
+
+export default async function localStorageRoutes (app: FastifyInstance, opts: LocalRoutesOptions): Promise<void> {
+  const { storage } = opts
+  const grants = new WeakMap<FastifyRequest, UploadGrant>()
+  const bodies = new WeakMap<FastifyRequest, Readable>()
+
+  // Image bodies reach the handler as the raw request stream; it counts them against the
+  // signed size while writing to disk, so nothing larger is ever buffered. The stream is
+  // kept aside rather than made request.body, which hooks that inspect JSON bodies walk.
+  app.addContentTypeParser(/^image\//, (request, payload, done) => {
+    bodies.set(request, payload)
+    done(null)
+  })
+
+  app.put<{ Params: KeyParams }>('/upload/*', {
+    // Fastify enforces bodyLimit only for parsers that buffer; this stream is counted
+    // against the signed size in putStream, and the signed size is capped below.
+    bodyLimit: opts.maxUploadBytes,
+    schema: {
+      tags: ['storage'],
+      summary: 'Upload one file with a signed URL from POST /uploads/presigned-url (local-disk storage only)',
+      description: 'No Authorization header: the signature in the query string is the credential. Send exactly the headers the presign answer listed and a body of exactly the signed size. 403 STORAGE_URL_EXPIRED, STORAGE_SIGNATURE_INVALID or STORAGE_CONTENT_TYPE_MISMATCH; 413 STORAGE_TOO_LARGE.',
+      params: KeyParamsSchema,
+      querystring: UploadQuery,
+      response: { 200: ok(Uploaded), ...errors(400, 403, 413, 415) }
+    },
+    // Everything is checked from the URL and headers before a byte of the body is read.
+    onRequest: async (request) => {
+      const key = request.params['*']
+      if (!UPLOAD_KEY.test(key) || !isSafeKey(key)) throw new StorageErrors.KEY_INVALID()
+      const grant = storage.verifyUpload(key, request.query as Record<string, unknown>)
+      const type = (request.headers['content-type'] ?? '').trim().toLowerCase()
+      if (type !== grant.type) throw new StorageErrors.CONTENT_TYPE_MISMATCH(grant.type)
+      const declared = request.headers['content-length']
+      if (declared !== undefined && Number(declared) > grant.size) throw new StorageErrors.TOO_LARGE(grant.size)
+      if (grant.size > opts.maxUploadBytes) throw new StorageErrors.TOO_LARGE(opts.maxUploadBytes)
+      grants.set(request, grant)
+    }
+  }, async (request) => {
+    const grant = grants.get(request)!
+    const body = bodies.get(request)
+    if (!body) throw new StorageErrors.SIZE_MISMATCH(0, grant.size)
+    const size = await storage.putStream(grant.key, body, grant.type, grant.size)
+    return { data: { key: grant.key, size, content_type: grant.type } }
+  })
+
+  app.get<{ Params: KeyParams }>('/files/*', {
+    schema: {
+      tags: ['storage'],
+      summary: 'Read a stored file (local-disk storage only; with S3 the bucket serves them)',
+      params: KeyParamsSchema,
+      response: {
+        200: {
+          description: 'the file, with the content type it was uploaded with',
+          content: { 'image/*': { schema: { type: 'string', format: 'binary' } } }
+        },
+        ...errors(404)
+      }
+    }
+  }, async (request, reply) => {
+    const key = request.params['*']
+    // An unsafe key is answered like a missing one: nothing about the disk leaks.
+    const file = isSafeKey(key) ? await storage.open(key) : null
+    if (!file) throw new StorageErrors.NOT_FOUND()
+    return reply
+      .type(file.contentType)
+      .headers({
+        'content-length': String(file.size),
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'public, max-age=31536000, immutable',
+        'content-security-policy': "default-src 'none'"
+      })
+      .send(file.stream)
+  })
+}
