@@ -1,0 +1,22 @@
+// Resumes: JSON Resume documents with a theme, CRUD, soft delete, duplicate, slugs,
+// import/export. app.resumes is the service; other plugins (renderer, exports, analysis)
+// read through it.
+import fp from 'fastify-plugin'
+import type { Tier } from '../../config/index.js'
+import resumeRoutes from './routes.js'
+import { ResumeSchema } from './schemas.js'
+import { ResumeService } from './service.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    resumes: ResumeService
+  }
+}
+
+export default fp(async (app) => {
+  app.decorate('resumes', new ResumeService(app.db, app.themes, app.config.tiers, async (userId) => {
+    return (await app.auth.getUser(userId))?.subscription_tier ?? ('free' as Tier)
+  }))
+  app.addSchema(ResumeSchema)
+  await app.register(resumeRoutes, { prefix: '/resumes' })
+}, { name: 'resumes', fastify: '5.x', dependencies: ['auth', 'themes'] })

@@ -1,0 +1,82 @@
+// /resumes routes: one call into app.resumes each, wrapped in the envelope.
+import type { FastifyInstance } from 'fastify'
+import { NoContent, PaginationQuery, errors, ok, okList } from '../../kernel/schemas.js'
+import { CreateBody, IdParams, ImportQuery, UpdateBody } from './schemas.js'
+import type { ResumeInput } from './service.js'
+
+type Id = { Params: { id: string } }
+const ref = { $ref: 'Resume#' }
+const tags = ['resumes']
+const security = [{ bearer: [] }]
+
+export default async function resumeRoutes (app: FastifyInstance): Promise<void> {
+  app.addHook('preHandler', app.requireUser)
+
+  app.get<{ Querystring: { limit: number, offset: number } }>('/', {
+    schema: { tags, security, summary: 'Your resumes, most recently updated first', querystring: PaginationQuery, response: { 200: okList(ref), ...errors(400, 401) } }
+  }, async (request) => {
+    const { limit, offset } = request.query
+    const { items, total } = await app.resumes.list(request.user.id, limit, offset)
+    return { data: items, meta: { limit, offset, total } }
+  })
+
+  app.post<{ Body: ResumeInput & { title: string, template_id: string } }>('/', {
+    schema: {
+      tags, security,
+      summary: 'Create a resume',
+      description: "Without content, it starts from the theme's starter content. 403 PLAN_LIMIT_RESUMES past the plan's limit.",
+      body: CreateBody,
+      response: { 201: ok(ref), ...errors(400, 401, 403, 409, 413, 415) }
+    }
+  }, async (request, reply) => reply.code(201).send({ data: await app.resumes.create(request.user.id, request.body) }))
+
+  app.post<{ Body: Record<string, unknown>, Querystring: { title?: string, template_id?: string } }>('/import', {
+    schema: {
+      tags, security,
+      summary: 'Import a JSON Resume document (the whole body) as a new private resume',
+      querystring: ImportQuery,
+      body: { type: 'object', additionalProperties: true, description: 'a JSON Resume document' },
+      response: { 201: ok(ref), ...errors(400, 401, 403, 413, 415) }
+    }
+  }, async (request, reply) => reply.code(201).send({ data: await app.resumes.import(request.user.id, request.body, request.query) }))
+
+  app.get<Id>('/:id', {
+    schema: { tags, security, params: IdParams, response: { 200: ok(ref), ...errors(400, 401, 404) } }
+  }, async (request) => ({ data: await app.resumes.get(request.user.id, request.params.id) }))
+
+  app.get<Id>('/:id/export.json', {
+    schema: {
+      tags, security,
+      summary: 'The JSON Resume document itself (not enveloped), as a download',
+      params: IdParams,
+      response: { 200: { type: 'object', additionalProperties: true }, ...errors(400, 401, 404) }
+    }
+  }, async (request, reply) => {
+    const resume = await app.resumes.get(request.user.id, request.params.id)
+    const name = (resume.slug ?? resume.title).normalize('NFKD').replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'resume'
+    reply.header('content-disposition', `attachment; filename="${name}.json"`)
+    return resume.content
+  })
+
+  app.put<Id & { Body: ResumeInput }>('/:id', {
+    schema: {
+      tags, security,
+      summary: 'Change a resume',
+      description: 'theme_config replaces the options as a whole. Making it public without a slug generates one from the title.',
+      params: IdParams,
+      body: UpdateBody,
+      response: { 200: ok(ref), ...errors(400, 401, 404, 409, 413, 415) }
+    }
+  }, async (request) => ({ data: await app.resumes.update(request.user.id, request.params.id, request.body) }))
+
+  app.delete<Id>('/:id', {
+    schema: { tags, security, summary: 'Delete (soft): it answers 404 everywhere after', params: IdParams, response: { 204: NoContent, ...errors(400, 401, 404) } }
+  }, async (request, reply) => {
+    await app.resumes.remove(request.user.id, request.params.id)
+    return reply.code(204).send()
+  })
+
+  app.post<Id>('/:id/duplicate', {
+    schema: { tags, security, summary: 'Copy a resume (private, no slug)', params: IdParams, response: { 201: ok(ref), ...errors(400, 401, 403, 404) } }
+  }, async (request, reply) => reply.code(201).send({ data: await app.resumes.duplicate(request.user.id, request.params.id) }))
+}
