@@ -1,0 +1,23 @@
+// Portfolios: project showcases with a theme, served publicly on <subdomain>.APP_DOMAIN or
+// a verified custom domain. CRUD, soft delete, duplicate, subdomains. app.portfolios is the
+// service; the renderer and domains plugins read and attach domains through it.
+import fp from 'fastify-plugin'
+import portfolioRoutes from './routes.js'
+import { PortfolioSchema } from './schemas.js'
+import { PortfolioService } from './service.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    portfolios: PortfolioService
+  }
+}
+
+export default fp(async (app) => {
+  app.decorate('portfolios', new PortfolioService(app.db, app.themes, app.uploads, {
+    tiers: app.config.tiers,
+    appDomain: app.config.appDomain,
+    log: app.log
+  }))
+  app.addSchema(PortfolioSchema)
+  await app.register(portfolioRoutes, { prefix: '/portfolios' })
+}, { name: 'portfolios', fastify: '5.x', dependencies: ['auth', 'themes', 'uploads'] })
