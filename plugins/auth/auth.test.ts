@@ -113,10 +113,17 @@ t.test('auth', async (t) => {
     t.equal(res.statusCode, 200)
     t.equal(json(res).data.full_name, 'Renamed Person')
     t.equal(json(await app.inject({ url: '/auth/me', headers: bearer(a.access) })).data.full_name, 'Renamed Person', 'stored')
-    for (const [name, body] of [['empty', {}], ['blank name', { full_name: ' ' }], ['email change', { email: 'x@y.z' }], ['tier', { subscription_tier: 'pro' }], ['admin', { is_admin: true }], ['avatar (needs uploads)', { avatar_url: 'https://x/y.png' }]] as const) {
+    for (const [name, body] of [['empty', {}], ['blank name', { full_name: ' ' }], ['email change', { email: 'x@y.z' }], ['tier', { subscription_tier: 'pro' }], ['admin', { is_admin: true }], ['avatar not a URL', { avatar_url: 'not a url' }]] as const) {
       const bad = await app.inject({ method: 'PUT', url: '/auth/me', headers: bearer(a.access), payload: body })
       t.equal(bad.statusCode, 400, name)
     }
+    // Only the URL of one of the user's own uploads is accepted (plugins/uploads tests the whole flow).
+    for (const url of ['https://x/y.png', app.storage.publicUrl(`users/${a.id}/avatar/00000000-0000-4000-8000-000000000000.png`)]) {
+      const foreign = await app.inject({ method: 'PUT', url: '/auth/me', headers: bearer(a.access), payload: { avatar_url: url } })
+      t.equal(foreign.statusCode, 400, `avatar ${url}`)
+      t.match(foreign.json().error, { code: 'AUTH_AVATAR_NOT_OWNED', details: [{ path: '/avatar_url' }] })
+    }
+    t.equal(json(await app.inject({ url: '/auth/me', headers: bearer(a.access) })).data.avatar_url, null, 'no avatar was set')
     t.equal((await app.inject({ method: 'PUT', url: '/auth/me', payload: { full_name: 'X' } })).statusCode, 401)
   })
 

@@ -14,5 +14,6 @@ export const AuthErrors = defineErrors('AUTH', {
   REFRESH_TOKEN_REUSED: [401, 'This refresh token was already used; every session of its family is revoked, log in again'],
   USER_NOT_FOUND: [401, 'The account of this token no longer exists'],
   ADMIN_REQUIRED: [403, 'This needs operator (admin) rights'],
-  WEAK_PASSWORD: [400, '%s']
+  WEAK_PASSWORD: [400, '%s'],
+  AVATAR_NOT_OWNED: [400, 'avatar_url must be the URL of one of your own uploaded images']
 })

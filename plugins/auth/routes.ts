@@ -67,6 +67,15 @@ export default async function authRoutes (app: FastifyInstance): Promise<void> {
     return reply.code(204).send()
   })
 
+  /** The canonical URL of one of the user's uploads (via the uploads plugin, looked up at request time). */
+  const ownedAvatar = async (userId: string, url: string): Promise<string> => {
+    const owned = app.hasDecorator('uploads') ? await app.uploads.resolveOwned(userId, url) : null
+    if (!owned) {
+      throw new AuthErrors.AVATAR_NOT_OWNED().withDetails([{ path: '/avatar_url', message: 'is not one of your uploaded images (POST /uploads/presigned-url)' }])
+    }
+    return owned.url
+  }
+
   const me = async (request: { user: { id: string } }) => {
     const user = await app.auth.getUser(request.user.id)
     if (!user) throw new AuthErrors.USER_NOT_FOUND()
@@ -76,17 +85,20 @@ export default async function authRoutes (app: FastifyInstance): Promise<void> {
   app.get('/me', { preHandler: app.requireUser, schema: meSchema }, me)
   app.post('/me', { preHandler: app.requireUser, schema: meSchema }, me)
 
-  app.put<{ Body: { full_name?: string } }>('/me', {
+  app.put<{ Body: { full_name?: string, avatar_url?: string | null } }>('/me', {
     preHandler: app.requireUser,
     schema: {
       tags: ['auth'],
       summary: 'Update the profile',
+      description: 'avatar_url must be the public_url of one of your own uploaded images (400 AUTH_AVATAR_NOT_OWNED otherwise); null clears it.',
       security: bearer,
       body: UpdateMeBody,
       response: { 200: ok({ $ref: 'User#' }), ...errors(400, 401, 413, 415) }
     }
   }, async (request) => {
-    const user = await app.auth.updateProfile(request.user.id, request.body)
+    const changes = { ...request.body }
+    if (typeof changes.avatar_url === 'string') changes.avatar_url = await ownedAvatar(request.user.id, changes.avatar_url)
+    const user = await app.auth.updateProfile(request.user.id, changes)
     if (!user) throw new AuthErrors.USER_NOT_FOUND()
     return { data: user }
   })

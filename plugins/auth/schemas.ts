@@ -53,7 +53,15 @@ export const UpdateMeBody = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
-  properties: { full_name: fullName }
+  properties: {
+    full_name: fullName,
+    avatar_url: {
+      type: ['string', 'null'],
+      format: 'uri',
+      maxLength: 2048,
+      description: 'the public_url of one of your own uploads (POST /uploads/presigned-url), or null to clear it'
+    }
+  }
 } as const
 
 export const SessionSchema = {

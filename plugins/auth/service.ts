@@ -147,11 +147,13 @@ export class AuthService {
     return user ? toPublic(user) : null
   }
 
-  async updateProfile (id: string, changes: { full_name?: string }): Promise<PublicUser | null> {
+  /** avatar_url must already be checked (the route resolves it through app.uploads). */
+  async updateProfile (id: string, changes: { full_name?: string, avatar_url?: string | null }): Promise<PublicUser | null> {
     const em = this.db.fork()
     const user = await em.findOne(User, { id })
     if (!user) return null
     if (changes.full_name !== undefined) user.full_name = changes.full_name.trim()
+    if (changes.avatar_url !== undefined) user.avatar_url = changes.avatar_url
     await em.flush()
     return toPublic(user)
   }

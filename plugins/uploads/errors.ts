@@ -1,0 +1,6 @@
+// Every code the uploads plugin answers with (plan limits come as PLAN_LIMIT_UPLOAD_SIZE).
+import { defineErrors } from '../../kernel/errors.js'
+
+export const UploadsErrors = defineErrors('UPLOADS', {
+  UNSUPPORTED_TYPE: [415, 'Uploads must be PNG, JPEG, WebP or GIF images, not %s']
+})

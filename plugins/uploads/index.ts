@@ -1,0 +1,21 @@
+// Uploads: presigned PUT URLs for images (avatars, project screenshots) straight to
+// app.storage, and app.uploads.resolveOwned, which auth and portfolios use to accept only
+// URLs of a user's own uploads.
+import fp from 'fastify-plugin'
+import uploadRoutes from './routes.js'
+import { PresignedUploadSchema } from './schemas.js'
+import { UploadService } from './service.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    uploads: UploadService
+  }
+}
+
+export default fp(async (app) => {
+  app.decorate('uploads', new UploadService(app.storage, app.config.tiers, async (userId) => {
+    return (await app.auth.getUser(userId))?.subscription_tier ?? 'free'
+  }))
+  app.addSchema(PresignedUploadSchema)
+  await app.register(uploadRoutes, { prefix: '/uploads' })
+}, { name: 'uploads', fastify: '5.x', dependencies: ['auth'] })

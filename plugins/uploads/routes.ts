@@ -1,0 +1,22 @@
+// /uploads routes: one call into app.uploads each, wrapped in the envelope.
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { errors, ok } from '../../kernel/schemas.js'
+import { PresignBody } from './schemas.js'
+import type { PresignInput } from './service.js'
+
+export default async function uploadRoutes (app: FastifyInstance): Promise<void> {
+  app.post<{ Body: PresignInput }>('/presigned-url', {
+    preHandler: app.requireUser,
+    // Counted per user after the token check (the hook runs after requireUser), so users
+    // behind one NAT do not share a budget and anonymous calls spend none.
+    config: { rateLimit: { max: 60, timeWindow: 60_000, hook: 'preHandler', keyGenerator: (request: FastifyRequest) => `uploads:${request.user.id}` } },
+    schema: {
+      tags: ['uploads'],
+      summary: 'A URL to upload one image to, straight to storage',
+      description: 'PUT the file to `url` with exactly `headers` (no Authorization) within `expires_in` seconds, then use `public_url` (as avatar_url or a project image). 415 UPLOADS_UNSUPPORTED_TYPE for anything but PNG, JPEG, WebP or GIF; 403 PLAN_LIMIT_UPLOAD_SIZE above the plan\'s upload size.',
+      security: [{ bearer: [] }],
+      body: PresignBody,
+      response: { 200: ok({ $ref: 'PresignedUpload#' }), ...errors(400, 401, 403, 413, 415, 429) }
+    }
+  }, async (request) => ({ data: await app.uploads.presign(request.user.id, request.body) }))
+}

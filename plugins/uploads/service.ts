@@ -1,0 +1,95 @@
+// Presigned uploads and the ownership check other plugins rely on. No Fastify here: it gets
+// the storage driver, the plan limits and a tier lookup through its constructor.
+import { randomUUID } from 'node:crypto'
+import type { Tier, TierLimits } from '../../config/index.js'
+import { PlanLimitError } from '../../kernel/plans.js'
+import { UPLOAD_KEY, type StorageDriver } from '../../kernel/storage/index.js'
+import { UploadsErrors } from './errors.js'
+
+export const UPLOAD_PURPOSES = ['avatar', 'project_screenshot'] as const
+export type UploadPurpose = typeof UPLOAD_PURPOSES[number]
+
+/** Accepted image types and the extension their keys get. No SVG: it can carry scripts. */
+export const IMAGE_TYPES: Readonly<Record<string, string>> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+  'image/gif': 'gif'
+}
+
+/** Upload URLs live five minutes at most. */
+export const UPLOAD_URL_TTL = 300
+
+export interface PresignInput { purpose: UploadPurpose, content_type: string, size: number }
+
+export interface PresignedUpload {
+  url: string
+  method: 'PUT'
+  headers: Record<string, string>
+  key: string
+  expires_in: number
+  public_url: string
+}
+
+const MB = 1024 * 1024
+
+export class UploadService {
+  constructor (
+    private readonly storage: StorageDriver,
+    private readonly tiers: Record<Tier, TierLimits>,
+    private readonly tierOf: (userId: string) => Promise<Tier>
+  ) {}
+
+  async presign (userId: string, input: PresignInput): Promise<PresignedUpload> {
+    const contentType = input.content_type.trim().toLowerCase()
+    const ext = Object.hasOwn(IMAGE_TYPES, contentType) ? IMAGE_TYPES[contentType] : undefined
+    if (!ext) {
+      throw new UploadsErrors.UNSUPPORTED_TYPE(input.content_type).withDetails([
+        { path: '/content_type', message: `must be one of ${Object.keys(IMAGE_TYPES).join(', ')}` }
+      ])
+    }
+    const tier = await this.tierOf(userId)
+    const limit = this.tiers[tier].uploadBytes
+    if (input.size > limit) throw uploadTooLarge(limit, input.size, tier)
+    const key = `users/${userId}/${input.purpose}/${randomUUID()}.${ext}`
+    const signed = await this.storage.presignPut(key, { contentType, maxBytes: input.size, expiresIn: UPLOAD_URL_TTL })
+    return {
+      url: signed.url,
+      method: signed.method,
+      headers: signed.headers,
+      key,
+      expires_in: signed.expiresIn,
+      public_url: this.storage.publicUrl(key)
+    }
+  }
+
+  /**
+   * The upload behind `url` when it is one of `userId`'s own: one of our storage URLs, a key
+   * under users/<userId>/, an object that exists, an allowed image type matching its
+   * extension, and within the user's plan size. Anything else is null. An object of the
+   * user's that breaks the rules (too large for the plan, wrong type: only a client that
+   * bypassed the signed URL can make one) is deleted. Never throws for a bad URL.
+   */
+  async resolveOwned (userId: string, url: string): Promise<{ key: string, url: string } | null> {
+    if (typeof url !== 'string') return null
+    const key = this.storage.keyFromUrl(url)
+    if (!key || !UPLOAD_KEY.test(key) || !key.startsWith(`users/${userId}/`)) return null
+    const object = await this.storage.head(key)
+    if (!object) return null
+    const limit = this.tiers[await this.tierOf(userId)].uploadBytes
+    const ext = key.slice(key.lastIndexOf('.') + 1).replace('jpeg', 'jpg')
+    const typeOk = Object.hasOwn(IMAGE_TYPES, object.contentType) && IMAGE_TYPES[object.contentType] === ext
+    if (object.size > limit || object.size === 0 || !typeOk) {
+      await this.storage.delete(key)
+      return null
+    }
+    return { key, url: this.storage.publicUrl(key) }
+  }
+}
+
+function uploadTooLarge (limit: number, size: number, tier: Tier): PlanLimitError {
+  const err = new PlanLimitError('UPLOAD_SIZE', limit, size, tier)
+  const mb = Math.round((limit / MB) * 10) / 10
+  err.message = `Your ${tier} plan allows uploads of up to ${mb} MB (${limit} bytes)`
+  return err
+}
