@@ -73,7 +73,7 @@ export class LoopDelayProbe {
 /**
  * What the worker sends. Only data crosses into a worker, so the request logic lives in the
  * worker and is chosen by `kind`:
- * - fixed: the same request over and over;
+ * - fixed: the same request over and over (with `headers`, e.g. an Authorization header);
  * - lease: each request takes a JSON body from a shared FIFO pool and the response puts one
  *   back: the same body (`renew: 'same'`, e.g. credentials) or a body made of the response's
  *   refresh_token (`renew: 'refresh_token'`), so every refresh token is presented exactly once.
@@ -81,7 +81,7 @@ export class LoopDelayProbe {
  *   which is why the state is a pool shared by all connections rather than per connection.
  */
 export type LoadSpec =
-  | { kind: 'fixed', method: 'GET' | 'POST', path: string }
+  | { kind: 'fixed', method: 'GET' | 'POST', path: string, headers?: Record<string, string> }
   | { kind: 'lease', method: 'POST', path: string, bodies: string[], renew: 'same' | 'refresh_token' }
 
 export interface LoadOptions { url: string, connections: number, durationSec: number, spec: LoadSpec }
@@ -175,6 +175,7 @@ function requestsFor (spec: LoadSpec, onFailure: (status: number, body: string) 
     return [{
       method: spec.method,
       path: spec.path,
+      ...(spec.headers ? { headers: spec.headers } : {}),
       onResponse: (status, body) => { if (status < 200 || status > 299) onFailure(status, body) }
     }]
   }

@@ -6,7 +6,7 @@ import { CONTENT_LIMITS, validateResumeContent } from './content.js'
 type Json = any // fixtures and hand-built documents of any shape
 
 const read = (url: URL): Json => JSON.parse(readFileSync(url, 'utf8'))
-const sample = (): Json => read(new URL('../../../shared/fixtures/jsonresume/sample.resume.json', import.meta.url))
+const sample = (): Json => read(new URL('../../test/fixtures/jsonresume/sample.resume.json', import.meta.url))
 const full = (): Json => read(new URL('../../test/fixtures/full.resume.json', import.meta.url))
 const schema: Json = read(new URL('./json-resume.schema.json', import.meta.url))
 
@@ -25,7 +25,7 @@ t.test('limits are the documented ones', async (t) => {
 })
 
 t.test('the schema is the JSON Resume one, unmodified', async (t) => {
-  const original = readFileSync(new URL('../../../shared/fixtures/jsonresume/schema.json', import.meta.url), 'utf8')
+  const original = readFileSync(new URL('../../test/fixtures/jsonresume/schema.json', import.meta.url), 'utf8')
   t.equal(readFileSync(new URL('./json-resume.schema.json', import.meta.url), 'utf8'), original)
   const license = readFileSync(new URL('./JSON-RESUME-LICENSE.md', import.meta.url), 'utf8')
   t.match(license, /MIT License/)

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { bearer, build, register, tempDir, type Account } from '../../test/helper.js'
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../shared/fixtures/jsonresume/${name}`, import.meta.url), 'utf8'))
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../test/fixtures/jsonresume/${name}`, import.meta.url), 'utf8'))
 const sample = fixture('sample.resume.json')
 
 t.test('resumes', async (t) => {

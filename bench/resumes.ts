@@ -1,0 +1,349 @@
+// `npm run bench [-- --duration N]` (after bench/auth.ts), or `tsx bench/resumes.ts [--duration N]`:
+// what the framework costs on a read-heavy route. Authenticated GET /resumes (20 rows of a
+// realistic ~5 KB JSON Resume document each, ~110 KB per response) against the floor: a bare
+// Fastify route in the same process that runs the same SQL through `pg` directly and answers
+// with plain JSON.stringify. Goal: ours >= 0.6x the bare route's req/s.
+//
+// The measured runs alternate ours/bare (a, b, a, b) so that drift on the machine (thermal,
+// another process, autovacuum) lands on both; each scenario reports the median of its runs.
+// The servers run in this thread; autocannon runs in a worker thread (bench/lib.ts). All of it,
+// PostgreSQL included, shares the machine's cores, so the absolute figures depend on the
+// machine; the ratio is the figure that matters.
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import { join } from 'node:path'
+import Fastify, { type FastifyInstance } from 'fastify'
+import pg from 'pg'
+import { loadConfig } from '../config/index.js'
+import { buildApp } from '../kernel/app.js'
+import {
+  LoopDelayProbe, createDatabase, formatTable, randomId, runLoad,
+  type LoadResult, type LoadSpec, type LoopDelay, type ScratchDatabase
+} from './lib.js'
+
+const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
+const REDIS_URL = 'redis://127.0.0.1:6379'
+const CONNECTIONS = 50
+const RESUMES = 20
+const LIMIT = 20
+const ROUNDS = 2
+const GOAL = 0.6
+const LOOP_RESOLUTION_MS = 10
+/** The app's pool size (kernel/db.ts), so the floor gets no more database connections than we do. */
+const POOL_MAX = 10
+/** Bytes of JSON.stringify(content) (compact, UTF-8): "realistic 5 KB". */
+const CONTENT_BYTES = { min: 4500, max: 5500 }
+
+// The statement of ResumeService.list (plugins/resumes/service.ts), with pg's $n placeholders
+// instead of the `?` MikroORM takes. Keep the two in step.
+const COLUMNS = 'id, user_id, title, content, theme_config, thumbnail_url, is_public, slug, created_at, updated_at'
+const LIST_SQL = `select ${COLUMNS}, count(*) over () as total from resumes
+        where user_id = $1 and deleted_at is null
+        order by updated_at desc, id limit $2 offset $3`
+
+const SAMPLE = JSON.parse(readFileSync(new URL('../test/fixtures/jsonresume/sample.resume.json', import.meta.url), 'utf8')) as Record<string, any>
+
+interface Target { name: string, url: string, spec: LoadSpec }
+interface Run { load: LoadResult, loop: LoopDelay }
+interface Measured { target: Target, runs: Run[], bytes: number }
+
+function parseDuration (argv: string[], fallback: number): number {
+  const i = argv.findIndex((a) => a === '--duration' || a.startsWith('--duration='))
+  if (i === -1) return fallback
+  const raw = argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1]
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--duration wants a whole number of seconds >= 1, got ${raw}`)
+  return n
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+// ---------------------------------------------------------------------------------------
+// Data: one user with 20 resumes, each a varied copy of the JSON Resume sample grown to ~5 KB
+
+const FIRST = ['Ada', 'Grace', 'Linus', 'Margaret', 'Alan', 'Barbara', 'Dennis', 'Frances', 'Ken', 'Radia']
+const LAST = ['Lovelace', 'Hopper', 'Torvalds', 'Hamilton', 'Turing', 'Liskov', 'Ritchie', 'Allen', 'Thompson', 'Perlman']
+const COMPANIES = ['Hooli', 'Raviga', 'Aviato', 'Bachmanity', 'Endframe', 'Nucleus', 'Sliceline', 'Coleman-Blair']
+const VERBS = ['Designed', 'Led', 'Shipped', 'Rewrote', 'Scaled', 'Automated', 'Migrated', 'Mentored']
+const THINGS = [
+  'the ingestion pipeline from a nightly batch to a streaming service processing 40k events per second',
+  'a team of six engineers through the move from a monolith to independently deployed services',
+  'the public REST API, its OpenAPI description and the client SDKs generated from it',
+  'the billing system onto a double-entry ledger, cutting reconciliation time from days to minutes',
+  'the search index, bringing p99 query latency under 80 ms for the largest customers',
+  'the release process to continuous delivery with canary deployments and automatic rollback',
+  'the PostgreSQL cluster to a newer major version with under a minute of downtime',
+  'four junior developers, two of whom now lead teams of their own'
+]
+
+function resumeContent (i: number): Record<string, unknown> {
+  const doc = structuredClone(SAMPLE)
+  const first = FIRST[i % FIRST.length]!
+  const last = LAST[(i * 3 + 1) % LAST.length]!
+  const handle = `${first}.${last}`.toLowerCase()
+  doc.basics.name = `${first} ${last}`
+  doc.basics.label = ['Programmer', 'Staff Engineer', 'Engineering Manager', 'Data Engineer'][i % 4]
+  doc.basics.email = `${handle}@mail.example.com`
+  doc.basics.url = `https://${handle.replace('.', '-')}.example.com`
+  doc.basics.summary = `${first} ${doc.basics.summary.slice(doc.basics.summary.indexOf(' ') + 1)}`
+  doc.basics.profiles[0].username = `${handle}${i}`
+  // Two more jobs with varied highlights: what takes the sample (~3.9 KB) to ~5 KB.
+  for (let j = 0; j < 2; j++) {
+    const company = COMPANIES[(i + j * 5) % COMPANIES.length]!
+    doc.work.push({
+      name: company,
+      location: ['Berlin, DE', 'Remote', 'London, UK', 'Palo Alto, CA'][(i + j) % 4],
+      description: `${company} builds software for teams that move fast`,
+      position: j === 0 ? 'Senior Software Engineer' : 'Software Engineer',
+      url: `https://${company.toLowerCase().replace(/[^a-z]/g, '')}.example.com`,
+      startDate: `${2015 + j * 2}-0${1 + ((i + j) % 9)}-01`,
+      endDate: `${2017 + j * 2}-0${1 + ((i * 2 + j) % 9)}-01`,
+      summary: `Worked on the platform team of ${company} (resume ${i + 1}), owning reliability and the developer experience of the core services.`,
+      highlights: Array.from({ length: 2 }, (_, k) => `${VERBS[(i + j + k) % VERBS.length]} ${THINGS[(i * 2 + j * 3 + k) % THINGS.length]}`)
+    })
+  }
+  doc.skills[0].keywords.push(['TypeScript', 'Go', 'Rust', 'Python'][i % 4]!)
+  doc.meta.lastModified = `2024-0${1 + (i % 9)}-${String(10 + i).padStart(2, '0')}T09:30:00`
+  return doc
+}
+
+async function seed (app: FastifyInstance): Promise<{ userId: string, token: string, contentBytes: number[] }> {
+  const email = 'bench-resumes@example.com'
+  const reg = await app.inject({ method: 'POST', url: '/auth/register', payload: { email, password: `pw-${randomId(8)}`, full_name: 'Bench User' } })
+  if (reg.statusCode !== 201) throw new Error(`register: ${reg.statusCode} ${reg.body}`)
+  const session = (reg.json() as { data: { access_token: string, user: { id: string } } }).data
+  // The free plan stops at fewer than 20 resumes.
+  if (!await app.auth.setTier(email, 'enterprise')) throw new Error('setTier: no such user')
+  const contentBytes: number[] = []
+  const authorization = `Bearer ${session.access_token}`
+  // One after the other: creations of one user serialise on the user's row anyway.
+  for (let i = 0; i < RESUMES; i++) {
+    const content = resumeContent(i)
+    const bytes = Buffer.byteLength(JSON.stringify(content))
+    if (bytes < CONTENT_BYTES.min || bytes > CONTENT_BYTES.max) throw new Error(`resume ${i}: content is ${bytes} bytes, outside ${CONTENT_BYTES.min}..${CONTENT_BYTES.max}`)
+    contentBytes.push(bytes)
+    const res = await app.inject({
+      method: 'POST',
+      url: '/resumes',
+      headers: { authorization },
+      payload: { title: `${(content.basics as { name: string }).name} — CV ${i + 1}`, template_id: 'classic', content }
+    })
+    if (res.statusCode !== 201) throw new Error(`create resume ${i}: ${res.statusCode} ${res.body.slice(0, 500)}`)
+  }
+  return { userId: session.user.id, token: session.access_token, contentBytes }
+}
+
+// ---------------------------------------------------------------------------------------
+// The floor: Fastify with one route and nothing else
+
+async function buildBare (pool: pg.Pool, userId: string): Promise<FastifyInstance> {
+  const bare = Fastify({ logger: false })
+  bare.get('/bare', async (_request, reply) => {
+    const offset = 0
+    const { rows } = await pool.query<{ total: string }>(LIST_SQL, [userId, LIMIT, offset])
+    const total = rows.length > 0 ? Number(rows[0]!.total) : 0
+    // Plain JSON.stringify, no response schema.
+    return reply.type('application/json').send(JSON.stringify({ data: rows, meta: { limit: LIMIT, offset, total } }))
+  })
+  await bare.listen({ host: '127.0.0.1', port: 0 })
+  return bare
+}
+
+function urlOf (server: FastifyInstance): string {
+  const address = server.server.address()
+  if (address === null || typeof address === 'string') throw new Error('server has no TCP address')
+  return `http://127.0.0.1:${address.port}`
+}
+
+/** One request before the load: it must answer 200; returns the body's size and the parsed body. */
+async function fetchOnce (target: Target): Promise<{ bytes: number, body: any }> {
+  const spec = target.spec as Extract<LoadSpec, { kind: 'fixed' }>
+  const res = await fetch(target.url + spec.path, { method: spec.method, headers: spec.headers })
+  const text = await res.text()
+  if (res.status !== 200) throw new Error(`${target.name}: ${res.status} ${text.slice(0, 300)}`)
+  return { bytes: Buffer.byteLength(text), body: JSON.parse(text) }
+}
+
+/** Ours and the floor must be serving the same page, or the comparison says nothing. */
+function assertSamePage (ours: any, bare: any): void {
+  const ids = (page: any) => (page.data as { id: string }[]).map((r) => r.id).join(',')
+  if (ours.data.length !== LIMIT || ids(ours) !== ids(bare) || ours.meta.total !== bare.meta.total) {
+    throw new Error(`ours and bare disagree: ${ours.data.length} vs ${bare.data.length} rows, totals ${ours.meta.total} vs ${bare.meta.total}`)
+  }
+  if (JSON.stringify(ours.data.map((r: any) => r.content)) !== JSON.stringify(bare.data.map((r: any) => r.content))) {
+    throw new Error('ours and bare disagree on the content')
+  }
+}
+
+async function main (): Promise<void> {
+  const durationSec = parseDuration(process.argv.slice(2), 8)
+  const warmupSec = Math.max(1, Math.round(durationSec / 4))
+  const runId = randomId()
+  const abort = new AbortController()
+  // `on`, not `once`: the tsx CLI relays a Ctrl-C to this process a second time when it does
+  // not hear back within 30 ms (a loaded server loop can take longer), and a SIGINT with no
+  // listener left exits at once, skipping the cleanup. Repeats within a second are that relay;
+  // a later one means "stop now".
+  let signalledAt = 0
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalledAt === 0) {
+      signalledAt = Date.now()
+      console.error(`\n${signal}: cleaning up (again to quit without cleaning up)`)
+      abort.abort()
+    } else if (Date.now() - signalledAt > 1000) {
+      console.error(`${signal}: quitting; the scratch database, Redis keys and temp dir may be left behind`)
+      process.exit(130)
+    }
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  const checkAbort = () => { if (abort.signal.aborted) throw new Error('aborted') }
+
+  // The access token must outlive the run: every run and warm-up, with room to spare.
+  const runSec = 3 * warmupSec + (1 + 2 * ROUNDS) * durationSec + 60
+  const ttlMinutes = Math.max(15, Math.ceil((2 * runSec) / 60))
+
+  let db: ScratchDatabase | null = null
+  let app: FastifyInstance | null = null
+  let bare: FastifyInstance | null = null
+  let pool: pg.Pool | null = null
+  const dataDir = await mkdtemp(join(os.tmpdir(), 'cvgen-bench-'))
+  try {
+    db = await createDatabase(ADMIN_URL, `cvgen_bench_${runId}`)
+    checkAbort()
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      REDIS_PREFIX: `cvgen-bench-${runId}:`,
+      JWT_SECRET: randomBytes(36).toString('base64url'), // 48 characters
+      LOG_LEVEL: 'warn',
+      AUTH_RATE_LIMIT_MAX: '1000000',
+      ACCESS_TOKEN_TTL: `${ttlMinutes}m`,
+      DATA_DIR: dataDir
+    })
+    app = await buildApp(config, { logger: false })
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    checkAbort()
+
+    const { userId, token, contentBytes } = await seed(app)
+    checkAbort()
+    pool = new pg.Pool({ connectionString: db.url, max: POOL_MAX })
+    bare = await buildBare(pool, userId)
+
+    const ourUrl = urlOf(app)
+    const healthz: Target = { name: 'GET /healthz (ours, context)', url: ourUrl, spec: { kind: 'fixed', method: 'GET', path: '/healthz' } }
+    const ours: Target = {
+      name: 'GET /resumes (ours)',
+      url: ourUrl,
+      spec: { kind: 'fixed', method: 'GET', path: '/resumes', headers: { authorization: `Bearer ${token}` } }
+    }
+    const floor: Target = { name: 'GET /bare (pg + Fastify)', url: urlOf(bare), spec: { kind: 'fixed', method: 'GET', path: '/bare' } }
+
+    const [healthzProbe, oursProbe, bareProbe] = [await fetchOnce(healthz), await fetchOnce(ours), await fetchOnce(floor)]
+    assertSamePage(oursProbe.body, bareProbe.body)
+
+    const cpus = os.cpus()
+    console.log(`cores: ${os.availableParallelism()} (${cpus[0]?.model.trim() ?? 'unknown CPU'}), node ${process.version}, ` +
+      `load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+    console.log(`data: ${RESUMES} resumes, content ${Math.min(...contentBytes)}..${Math.max(...contentBytes)} bytes ` +
+      `(mean ${Math.round(contentBytes.reduce((a, b) => a + b, 0) / contentBytes.length)}) of compact JSON each; ` +
+      `page of ${LIMIT}: ours ${oursProbe.bytes} bytes, bare ${bareProbe.bytes} bytes`)
+    console.log(`load: autocannon in a worker thread, ${CONNECTIONS} connections, ${durationSec} s per run after ${warmupSec} s warm-up; ` +
+      `ours and bare alternate, ${ROUNDS} runs each; both pools max ${POOL_MAX}`)
+
+    // The event-loop delay of this thread, which runs both servers: how long a request that
+    // is ready waits for the loop, e.g. behind the serialization of other responses.
+    const probe = new LoopDelayProbe(LOOP_RESOLUTION_MS)
+    const run = async (target: Target, seconds: number, label: string): Promise<Run> => {
+      process.stdout.write(`${label} ${target.name} ...`)
+      const load = await runLoad({ url: target.url, connections: CONNECTIONS, durationSec: seconds, spec: target.spec }, () => probe.start(), abort.signal)
+      const loop = probe.stop()
+      process.stdout.write(` ${load.reqPerSec.toFixed(1)} req/s, p99 ${load.latencyP99} ms\n`)
+      return { load, loop }
+    }
+
+    const measured: Measured[] = [
+      { target: healthz, runs: [], bytes: healthzProbe.bytes },
+      { target: ours, runs: [], bytes: oursProbe.bytes },
+      { target: floor, runs: [], bytes: bareProbe.bytes }
+    ]
+    await run(healthz, warmupSec, 'warm-up')
+    measured[0]!.runs.push(await run(healthz, durationSec, 'measure'))
+    await run(ours, warmupSec, 'warm-up')
+    await run(floor, warmupSec, 'warm-up')
+    for (let round = 1; round <= ROUNDS; round++) {
+      measured[1]!.runs.push(await run(ours, durationSec, `round ${round}`))
+      measured[2]!.runs.push(await run(floor, durationSec, `round ${round}`))
+    }
+
+    report(measured)
+  } finally {
+    // Each step on its own: one failing must not leave the others' resources behind.
+    if (app) await deleteRedisKeys(app).catch((err: Error) => console.error(`deleting Redis keys: ${err.message}`))
+    await bare?.close().catch((err: Error) => console.error(`closing the bare server: ${err.message}`))
+    await pool?.end().catch((err: Error) => console.error(`ending the pg pool: ${err.message}`))
+    await app?.close().catch((err: Error) => console.error(`closing the app: ${err.message}`))
+    await db?.drop().catch((err: Error) => console.error(`dropping ${db?.name}: ${err.message}`))
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+function report (measured: Measured[]): void {
+  const f = (n: number, digits = 1) => n.toFixed(digits)
+  const summary = measured.map(({ target, runs, bytes }) => ({
+    name: target.name,
+    runs: runs.map((r) => r.load),
+    bytes,
+    reqPerSec: median(runs.map((r) => r.load.reqPerSec)),
+    p50: median(runs.map((r) => r.load.latencyP50)),
+    p99: median(runs.map((r) => r.load.latencyP99)),
+    non2xx: runs.reduce((n, r) => n + r.load.non2xx, 0),
+    errors: runs.reduce((n, r) => n + r.load.errors, 0),
+    loopP99: median(runs.map((r) => r.loop.p99)),
+    loopMax: Math.max(...runs.map((r) => r.loop.max))
+  }))
+  const bareRps = summary[2]!.reqPerSec
+  const rows = summary.map((s, i) => [
+    s.name, f(s.reqPerSec), s.runs.map((r) => f(r.reqPerSec, 0)).join(' / '), f(s.p50, 0), f(s.p99, 0),
+    String(s.non2xx), String(s.errors), String(s.bytes), f((s.reqPerSec * s.bytes) / 1e6), f(s.loopP99), f(s.loopMax),
+    i === 0 ? '-' : (s.reqPerSec / bareRps).toFixed(2)
+  ])
+  console.log()
+  console.log(formatTable(
+    ['scenario', 'req/s (median)', 'req/s per run', 'p50 ms', 'p99 ms (median)', 'non-2xx', 'errors', 'body bytes', 'MB/s', 'loop p99 ms', 'loop max ms', 'ratio vs bare'],
+    rows))
+  console.log()
+  console.log('errors: socket errors and timeouts (requests with no answer); MB/s: response bodies only; ' +
+    `loop: this thread's event-loop delay (both servers run on it), excess over the ${LOOP_RESOLUTION_MS} ms sampling interval, p99 median of the runs, max over them`)
+  const ratio = summary[1]!.reqPerSec / bareRps
+  console.log(`ours/bare = ${ratio.toFixed(2)}; ratio >= ${GOAL}: ${ratio >= GOAL ? 'PASS' : 'FAIL'}`)
+
+  // A run that answered 401s would still show a fine req/s: say so loudly and fail.
+  const bad = measured.flatMap(({ target, runs }) => runs.map((r) => r.load).filter((l) => l.non2xx > 0 || l.errors > 0 || l.total === 0).map((load) => ({ name: target.name, load })))
+  for (const { name, load } of bad) {
+    console.error(`\nINVALID: ${name} had ${load.non2xx} non-2xx and ${load.errors} errors out of ${load.total}; ` +
+      `status codes ${JSON.stringify(load.statusCodes)}; first failure: ${load.firstFailure ?? '-'}`)
+  }
+  // Below the goal is a finding, not a broken run: the exit code only flags invalid runs.
+  if (bad.length > 0) process.exitCode = 1
+}
+
+/** The run's rate-limit keys; they would expire anyway, but a bench should leave nothing behind. */
+async function deleteRedisKeys (app: FastifyInstance): Promise<void> {
+  const redis = app.cache.redis
+  if (!redis) return
+  for await (const keys of redis.scanStream({ match: `${app.cache.prefix}*`, count: 500 })) {
+    if ((keys as string[]).length > 0) await redis.del(...(keys as string[]))
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(err.message === 'aborted' ? 'aborted' : err)
+  process.exitCode = err.message === 'aborted' ? 130 : 1
+})
