@@ -8,6 +8,7 @@ import autoload from '@fastify/autoload'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import { enableTypeScriptPluginLoading, type Config } from '../config/index.js'
+import { AiRegistry } from './ai.js'
 import { createCache, type Cache } from './cache.js'
 import { Database } from './db.js'
 import { sendError, registerErrorHandling } from './error-handler.js'
@@ -27,6 +28,7 @@ declare module 'fastify' {
     cache: Cache
     queue: Queue
     storage: StorageDriver
+    ai: AiRegistry
   }
 }
 
@@ -73,6 +75,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   app.decorate('cache', cache)
   app.decorate('queue', new Queue(db.connection, (err) => app.log.error({ err }, 'queue error')))
   app.decorate('storage', createStorage(config))
+  app.decorate('ai', new AiRegistry(config.ai.provider))
   const closeInfrastructure = async () => {
     await app.queue.stop()
     await db.close()
