@@ -16,7 +16,7 @@ import type { FastifyInstance } from 'fastify'
 import { loadConfig, type Config } from '../config/index.js'
 import { buildApp } from '../kernel/app.js'
 import {
-  LoopDelayProbe, createDatabase, formatTable, randomId, runLoad,
+  LoopDelayProbe, createDatabase, deleteRedisKeys, formatTable, parseDuration, randomId, runLoad,
   type LoadResult, type LoadSpec, type LoopDelay, type ScratchDatabase
 } from './lib.js'
 
@@ -35,14 +35,6 @@ interface Scenario {
 
 interface Measured { name: string, load: LoadResult, loop: LoopDelay }
 
-function parseDuration (argv: string[], fallback: number): number {
-  const i = argv.findIndex((a) => a === '--duration' || a.startsWith('--duration='))
-  if (i === -1) return fallback
-  const raw = argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1]
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--duration wants a whole number of seconds >= 1, got ${raw}`)
-  return n
-}
 
 /** Median time of a few sequential hashes: the floor of one login's latency. */
 async function timeOneHash (params: Config['argon2']): Promise<number> {
@@ -179,14 +171,6 @@ function report (measured: Measured[], idle: LoopDelay, resolutionMs: number): v
   if (bad.length > 0) process.exitCode = 1
 }
 
-/** The run's rate-limit and login-failure keys; they would expire anyway, but a bench should leave nothing behind. */
-async function deleteRedisKeys (app: FastifyInstance): Promise<void> {
-  const redis = app.cache.redis
-  if (!redis) return
-  for await (const keys of redis.scanStream({ match: `${app.cache.prefix}*`, count: 500 })) {
-    if ((keys as string[]).length > 0) await redis.del(...(keys as string[]))
-  }
-}
 
 main().catch((err: Error) => {
   console.error(err.message === 'aborted' ? 'aborted' : err)

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
+import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 
 export function randomId (bytes = 4): string {
@@ -246,4 +247,23 @@ export function formatTable (header: string[], rows: string[][]): string {
   const line = (r: string[]) => r.map((c, i) => i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)).join(' | ')
   const rule = widths.map((w) => '-'.repeat(w)).join('-+-')
   return [line(header), rule, ...rows.map(line)].join('\n')
+}
+
+/** `--duration N` or `--duration=N` in seconds. */
+export function parseDuration (argv: string[], fallback: number): number {
+  const i = argv.findIndex((a) => a === '--duration' || a.startsWith('--duration='))
+  if (i === -1) return fallback
+  const raw = argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1]
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--duration wants a whole number of seconds >= 1, got ${raw}`)
+  return n
+}
+
+export /** The run's Redis keys (rate limits, counters); they would expire anyway, but a bench should leave nothing behind. */
+async function deleteRedisKeys (app: FastifyInstance): Promise<void> {
+  const redis = app.cache.redis
+  if (!redis) return
+  for await (const keys of redis.scanStream({ match: `${app.cache.prefix}*`, count: 500 })) {
+    if ((keys as string[]).length > 0) await redis.del(...(keys as string[]))
+  }
 }

@@ -19,7 +19,7 @@ import pg from 'pg'
 import { loadConfig } from '../config/index.js'
 import { buildApp } from '../kernel/app.js'
 import {
-  LoopDelayProbe, createDatabase, formatTable, randomId, runLoad,
+  LoopDelayProbe, createDatabase, deleteRedisKeys, formatTable, parseDuration, randomId, runLoad,
   type LoadResult, type LoadSpec, type LoopDelay, type ScratchDatabase
 } from './lib.js'
 
@@ -49,14 +49,6 @@ interface Target { name: string, url: string, spec: LoadSpec }
 interface Run { load: LoadResult, loop: LoopDelay }
 interface Measured { target: Target, runs: Run[], bytes: number }
 
-function parseDuration (argv: string[], fallback: number): number {
-  const i = argv.findIndex((a) => a === '--duration' || a.startsWith('--duration='))
-  if (i === -1) return fallback
-  const raw = argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1]
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--duration wants a whole number of seconds >= 1, got ${raw}`)
-  return n
-}
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b)
@@ -334,14 +326,6 @@ function report (measured: Measured[]): void {
   if (bad.length > 0) process.exitCode = 1
 }
 
-/** The run's rate-limit keys; they would expire anyway, but a bench should leave nothing behind. */
-async function deleteRedisKeys (app: FastifyInstance): Promise<void> {
-  const redis = app.cache.redis
-  if (!redis) return
-  for await (const keys of redis.scanStream({ match: `${app.cache.prefix}*`, count: 500 })) {
-    if ((keys as string[]).length > 0) await redis.del(...(keys as string[]))
-  }
-}
 
 main().catch((err: Error) => {
   console.error(err.message === 'aborted' ? 'aborted' : err)
