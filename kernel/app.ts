@@ -127,6 +127,8 @@ async function loadWaves (app: FastifyInstance, config: Config, cache: Cache): P
       dir,
       maxDepth: 1,
       indexPattern: /^index\.(ts|js|mjs)$/,
+      // A folder is a plugin only through its index; helper modules beside it never load as plugins.
+      matchFilter: (path: string) => /^\/[^/]+\/index\.(ts|js|mjs)$/.test(path),
       ignorePattern: /(^|\/)(.*\.test\.(ts|js)|.*\.d\.ts|test|fixtures)$/,
       forceESM: true,
       dirNameRoutePrefix: false // each plugin names its own prefix
