@@ -16,7 +16,7 @@ declare module 'fastify' {
 export default fp(async (app) => {
   app.decorate('resumes', new ResumeService(app.db, app.themes, app.config.tiers, async (userId) => {
     return (await app.auth.getUser(userId))?.subscription_tier ?? ('free' as Tier)
-  }))
+  }, app.log))
   app.addSchema(ResumeSchema)
   await app.register(resumeRoutes, { prefix: '/resumes' })
 }, { name: 'resumes', fastify: '5.x', dependencies: ['auth', 'themes'] })

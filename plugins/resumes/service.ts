@@ -44,18 +44,57 @@ export interface ResumeInput {
 
 const COLUMNS = 'id, user_id, title, content, theme_config, thumbnail_url, is_public, slug, created_at, updated_at'
 
+/** A live public resume, for the public renderer. */
+export interface PublicResume {
+  id: string
+  user_id: string
+  title: string
+  content: Record<string, unknown>
+  theme_config: Record<string, unknown>
+  updated_at: Date
+}
+
+/** Told after an update or removal commits, with the slugs (old and new) whose pages it affects. */
+export interface ResumeChange { id: string, user_id: string, slugs: string[] }
+
 function toResume (row: Row): Resume {
   const { user_id: _owner, ...rest } = row
   return { ...rest, template_id: String(row.theme_config.template_id ?? '') }
 }
 
 export class ResumeService {
+  private readonly listeners: ((change: ResumeChange) => unknown)[] = []
+
   constructor (
     private readonly db: Database,
     private readonly themes: ThemeLookup,
     private readonly tiers: Record<Tier, TierLimits>,
-    private readonly tierOf: (userId: string) => Promise<Tier>
+    private readonly tierOf: (userId: string) => Promise<Tier>,
+    private readonly log?: { error (obj: object, msg: string): void }
   ) {}
+
+  /** The live public resume at /r/<slug>, or null. */
+  async findPublicBySlug (slug: string): Promise<PublicResume | null> {
+    const name = slug.toLowerCase()
+    if (name.length > 64 || name.includes('\u0000')) return null
+    const [row] = await this.db.fork().execute<PublicResume[]>(
+      'select id, user_id, title, content, theme_config, updated_at from resumes where slug = ? and is_public and deleted_at is null', [name])
+    return row ?? null
+  }
+
+  /** Called after every committed update or removal with the slugs whose pages it affects. */
+  onChange (listener: (change: ResumeChange) => unknown): void {
+    this.listeners.push(listener)
+  }
+
+  /** Listeners run after the commit; their failures are logged, never the caller's. */
+  private changed (id: string, userId: string, slugs: (string | null)[]): void {
+    if (this.listeners.length === 0) return
+    const change = { id, user_id: userId, slugs: [...new Set(slugs.filter((s): s is string => !!s))] }
+    for (const listener of this.listeners) {
+      Promise.resolve().then(() => listener(change)).catch((err: unknown) => this.log?.error({ err, resume: id }, 'resume change listener failed'))
+    }
+  }
 
   async list (userId: string, limit: number, offset: number): Promise<{ items: Resume[], total: number }> {
     const em = this.db.fork()
@@ -84,8 +123,10 @@ export class ResumeService {
 
   async update (userId: string, id: string, input: ResumeInput): Promise<Resume> {
     if (input.content !== undefined) this.checkContent(input.content)
-    return this.withSlugConflict(() => this.db.fork().transactional(async (em) => {
+    let previousSlug: string | null = null
+    const updated = await this.withSlugConflict(() => this.db.fork().transactional(async (em) => {
       const current = await this.row(em, userId, id, true)
+      previousSlug = current.slug
       const templateId = input.template_id ?? (input.theme_config?.template_id as string | undefined) ?? String(current.theme_config.template_id)
       const templateChanged = templateId !== current.theme_config.template_id
       if (templateChanged) this.checkTemplate(templateId)
@@ -103,12 +144,15 @@ export class ResumeService {
         [title, JSON.stringify(input.content ?? current.content), JSON.stringify(themeConfig), isPublic, slug, id])
       return toResume(row!)
     }))
+    this.changed(id, userId, [previousSlug, updated.slug])
+    return updated
   }
 
   async remove (userId: string, id: string): Promise<void> {
-    const rows = await this.db.fork().execute<{ id: string }[]>(
-      'update resumes set deleted_at = now(), updated_at = clock_timestamp() where id = ? and user_id = ? and deleted_at is null returning id', [id, userId])
+    const rows = await this.db.fork().execute<{ id: string, slug: string | null }[]>(
+      'update resumes set deleted_at = now(), updated_at = clock_timestamp() where id = ? and user_id = ? and deleted_at is null returning id, slug', [id, userId])
     if (rows.length === 0) throw new ResumesErrors.NOT_FOUND()
+    this.changed(id, userId, [rows[0]!.slug])
   }
 
   async duplicate (userId: string, id: string): Promise<Resume> {

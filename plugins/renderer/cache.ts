@@ -1,0 +1,245 @@
+// The rendered-page cache: an in-process LRU in front of Redis (the LRU alone without Redis).
+// An entry is fresh for `freshMs` (60 s), then served STALE for up to `staleMs` (600 s)
+// while one revalidation runs: one per process (concurrent requests share it) and one across
+// instances (a short Redis lock, SET NX PX). A miss renders once per process however many
+// requests wait for it. purge() drops the Redis entries and publishes the keys on a channel
+// every instance subscribes to, so each drops its LRU copy.
+//
+// The cache never fails a request: a Redis error (or a Redis that is not connected) is
+// logged and the page is rendered from the database instead.
+import { randomUUID } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import { LRUCache } from 'lru-cache'
+
+export interface Page {
+  html: string
+  etag: string
+  csp: string
+}
+
+interface Entry extends Page {
+  /** When it was rendered (ms since epoch). */
+  t: number
+}
+
+export type CacheState = 'HIT' | 'MISS' | 'STALE'
+
+export interface PageCacheOptions {
+  redis: Redis | null
+  /** Prefix of every Redis key and of the channel (REDIS_PREFIX). */
+  prefix: string
+  log: { warn (obj: object, msg: string): void, error (obj: object, msg: string): void }
+  freshMs?: number
+  staleMs?: number
+  /** LRU bound, in characters of HTML. */
+  maxChars?: number
+  /** A Redis call slower than this counts as a failure. */
+  redisTimeoutMs?: number
+  lockMs?: number
+}
+
+const RELEASE_LOCK = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end"
+
+function timeout<T> (p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis call timed out after ${ms} ms`)), ms)
+    p.then((v) => { clearTimeout(timer); resolve(v) }, (err: unknown) => { clearTimeout(timer); reject(err) })
+  })
+}
+
+export class PageCache {
+  freshMs: number
+  staleMs: number
+  private readonly lru: LRUCache<string, Entry>
+  private readonly redis: Redis | null
+  private subscriber: Redis | null = null
+  private readonly prefix: string
+  private readonly channel: string
+  private readonly log: PageCacheOptions['log']
+  private readonly redisTimeoutMs: number
+  private readonly lockMs: number
+  /** Renders in flight (misses and revalidations), shared by concurrent requests. */
+  private readonly inflight = new Map<string, Promise<Entry | null>>()
+  /** Bumped by purge(): a render that started before a purge must not store its result. */
+  private readonly generations = new Map<string, number>()
+  private readonly revalidations = new Set<Promise<unknown>>()
+  private readonly instanceId = randomUUID()
+
+  constructor (opts: PageCacheOptions) {
+    this.redis = opts.redis
+    this.prefix = `${opts.prefix}page:`
+    this.channel = `${opts.prefix}renderer:purge`
+    this.log = opts.log
+    this.freshMs = opts.freshMs ?? 60_000
+    this.staleMs = opts.staleMs ?? 600_000
+    this.redisTimeoutMs = opts.redisTimeoutMs ?? 250
+    this.lockMs = opts.lockMs ?? 10_000
+    this.lru = new LRUCache<string, Entry>({
+      maxSize: opts.maxChars ?? 64 * 1024 * 1024,
+      sizeCalculation: (e) => Math.max(1, e.html.length + e.csp.length),
+      ttl: this.freshMs + this.staleMs,
+      ttlAutopurge: false
+    })
+  }
+
+  /** Subscribes to the purge channel on a second connection (pub/sub needs its own). */
+  async start (): Promise<void> {
+    if (!this.redis) return
+    try {
+      const sub = this.redis.duplicate({ lazyConnect: true, maxRetriesPerRequest: null, enableOfflineQueue: true })
+      sub.on('error', (err) => this.log.warn({ err }, 'renderer cache: purge subscriber error'))
+      sub.on('message', (channel: string, message: string) => {
+        if (channel !== this.channel) return
+        try {
+          const { from, keys } = JSON.parse(message) as { from: string, keys: string[] }
+          // Our own purges were applied when sent; applying them again on arrival would drop
+          // a page rendered (from the changed data) in between.
+          if (from === this.instanceId) return
+          for (const key of keys) this.dropLocal(key)
+        } catch (err) {
+          this.log.warn({ err }, 'renderer cache: bad purge message')
+        }
+      })
+      this.subscriber = sub
+      await sub.connect()
+      await sub.subscribe(this.channel)
+    } catch (err) {
+      this.log.error({ err }, 'renderer cache: cannot subscribe to purges; other instances may serve stale pages up to their freshness')
+    }
+  }
+
+  async close (): Promise<void> {
+    await Promise.allSettled([...this.revalidations])
+    const sub = this.subscriber
+    this.subscriber = null
+    if (sub) {
+      if (sub.status === 'ready') await timeout(sub.quit(), 1000).catch(() => sub.disconnect())
+      else sub.disconnect()
+    }
+    this.lru.clear()
+  }
+
+  /** Resolves once the background revalidations started so far have finished (tests, shutdown). */
+  async settled (): Promise<void> {
+    while (this.revalidations.size > 0) await Promise.allSettled([...this.revalidations])
+  }
+
+  /**
+   * The page for `key`: cached (HIT), cached but old (STALE, and a revalidation starts), or
+   * rendered now (MISS). `render` gives null for "no such page" (never cached).
+   */
+  async get (key: string, render: () => Promise<Page | null>): Promise<{ page: Page, state: CacheState } | null> {
+    const now = Date.now()
+    let entry = this.lru.get(key)
+    if (!entry || now - entry.t >= this.freshMs) {
+      // Another instance may have refreshed it: look in Redis before calling it stale or missing.
+      const shared = await this.readShared(key)
+      if (shared && (!entry || shared.t > entry.t)) {
+        entry = shared
+        this.lru.set(key, shared, { ttl: Math.max(1, shared.t + this.freshMs + this.staleMs - now) })
+      }
+    }
+    if (entry) {
+      const age = now - entry.t
+      if (age < this.freshMs) return { page: entry, state: 'HIT' }
+      if (age < this.freshMs + this.staleMs) {
+        this.revalidate(key, render)
+        return { page: entry, state: 'STALE' }
+      }
+    }
+    const fresh = await this.renderOnce(key, render)
+    return fresh ? { page: fresh, state: 'MISS' } : null
+  }
+
+  /** Drops the keys here, in Redis, and (through the channel) in every other instance. */
+  async purge (keys: string[]): Promise<void> {
+    if (keys.length === 0) return
+    for (const key of keys) this.dropLocal(key)
+    if (!this.usable()) return
+    try {
+      await timeout(this.redis!.del(...keys.map((k) => this.prefix + k)), this.redisTimeoutMs * 4)
+      await timeout(this.redis!.publish(this.channel, JSON.stringify({ from: this.instanceId, keys })), this.redisTimeoutMs * 4)
+    } catch (err) {
+      this.log.error({ err, keys }, 'renderer cache: purge in Redis failed; other instances keep their copy until it goes stale')
+    }
+  }
+
+  private dropLocal (key: string): void {
+    this.lru.delete(key)
+    this.generations.set(key, (this.generations.get(key) ?? 0) + 1)
+  }
+
+  private usable (): boolean {
+    return this.redis !== null && this.redis.status === 'ready'
+  }
+
+  private async readShared (key: string): Promise<Entry | null> {
+    if (!this.usable()) return null
+    try {
+      const raw = await timeout(this.redis!.get(this.prefix + key), this.redisTimeoutMs)
+      if (!raw) return null
+      const e = JSON.parse(raw) as Entry
+      return typeof e.html === 'string' && typeof e.etag === 'string' && typeof e.csp === 'string' && typeof e.t === 'number' ? e : null
+    } catch (err) {
+      this.log.warn({ err, key }, 'renderer cache: Redis read failed; rendering from the database')
+      return null
+    }
+  }
+
+  private async writeShared (key: string, entry: Entry): Promise<void> {
+    if (!this.usable()) return
+    try {
+      await timeout(this.redis!.set(this.prefix + key, JSON.stringify(entry), 'PX', this.freshMs + this.staleMs), this.redisTimeoutMs * 4)
+    } catch (err) {
+      this.log.warn({ err, key }, 'renderer cache: Redis write failed')
+    }
+  }
+
+  /** One render per key at a time in this process; the result goes to the LRU and Redis. */
+  private renderOnce (key: string, render: () => Promise<Page | null>): Promise<Entry | null> {
+    const running = this.inflight.get(key)
+    if (running) return running
+    const generation = this.generations.get(key) ?? 0
+    const p = (async () => {
+      const page = await render()
+      if (!page) return null
+      const entry: Entry = { html: page.html, etag: page.etag, csp: page.csp, t: Date.now() }
+      // Purged while rendering: serve this one, but keep no copy that may predate the change.
+      if ((this.generations.get(key) ?? 0) === generation) {
+        this.lru.set(key, entry)
+        await this.writeShared(key, entry)
+      }
+      return entry
+    })().finally(() => this.inflight.delete(key))
+    this.inflight.set(key, p)
+    return p
+  }
+
+  /** In the background: at most one per key here, and one across instances (Redis lock). */
+  private revalidate (key: string, render: () => Promise<Page | null>): void {
+    if (this.inflight.has(key)) return
+    const job = (async () => {
+      const token = randomUUID()
+      const lockKey = `${this.prefix}lock:${key}`
+      let locked = false
+      if (this.usable()) {
+        try {
+          locked = (await timeout(this.redis!.set(lockKey, token, 'PX', this.lockMs, 'NX'), this.redisTimeoutMs)) === 'OK'
+          if (!locked) return // another instance is on it; its result reaches us through Redis
+        } catch (err) {
+          this.log.warn({ err, key }, 'renderer cache: revalidation lock failed; revalidating here')
+        }
+      }
+      try {
+        const entry = await this.renderOnce(key, render)
+        if (!entry) await this.purge([key]) // gone since it was cached
+      } finally {
+        if (locked) {
+          await timeout(this.redis!.eval(RELEASE_LOCK, 1, lockKey, token), this.redisTimeoutMs).catch(() => {})
+        }
+      }
+    })().catch((err: unknown) => this.log.error({ err, key }, 'renderer cache: revalidation failed; the stale copy stays'))
+    this.revalidations.add(job)
+    void job.finally(() => this.revalidations.delete(job))
+  }
+}

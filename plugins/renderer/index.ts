@@ -1,0 +1,75 @@
+// The public renderer: resumes at /r/<slug>, portfolios at /p/<sub>, /view/<domain or sub>,
+// on <sub>.APP_DOMAIN and on verified custom domains, themed by ThemeRenderer (render.ts),
+// cached by PageCache (cache.ts) and purged when a resume or portfolio changes.
+//
+// Host routing is a Fastify route constraint, `publicSite`, derived from the Host header of
+// every request: 'portfolio' for a non-reserved subdomain of APP_DOMAIN or (when the domains
+// plugin is loaded) a custom domain it knows, undefined otherwise. It is registered with
+// mustMatchWhenDerived, so on a portfolio host no unconstrained route (the whole API) can
+// match; only the renderer's constrained routes answer there. Other hosts (APP_DOMAIN, IPs,
+// localhost) route exactly as before.
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { PageCache } from './cache.js'
+import { ThemeRenderer } from './render.js'
+import rendererRoutes, { PORTFOLIO_SITE, PUBLIC_SITE, classifyHost, hostName } from './routes.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    renderer: { themes: ThemeRenderer, cache: PageCache }
+  }
+}
+
+/** What the renderer needs of the domains plugin (app.domains), when it is loaded. */
+interface DomainLookup { lookup (host: string): unknown }
+
+type Done = (err: Error | null, value?: unknown) => void
+
+function publicSiteStrategy (app: FastifyInstance) {
+  const appDomain = app.config.appDomain.toLowerCase()
+  return {
+    name: PUBLIC_SITE,
+    mustMatchWhenDerived: true,
+    storage () {
+      const handlers = new Map<unknown, unknown>()
+      return {
+        get: (value: unknown) => handlers.get(value) ?? null,
+        set: (value: unknown, store: unknown) => { handlers.set(value, store) }
+      }
+    },
+    deriveConstraint (req: { headers: Record<string, string | string[] | undefined> }, _ctx: unknown, done: Done) {
+      const host = hostName(req.headers.host ?? req.headers[':authority'])
+      const kind = classifyHost(host, appDomain)
+      if (!kind) return done(null, undefined)
+      if (kind.kind === 'subdomain') return done(null, PORTFOLIO_SITE)
+      if (!app.hasDecorator('domains')) return done(null, undefined)
+      const domains = (app as unknown as { domains: DomainLookup }).domains
+      Promise.resolve()
+        .then(() => domains.lookup(host))
+        .then((found) => done(null, found ? PORTFOLIO_SITE : undefined), (err: unknown) => {
+          // Fail closed: a host we cannot place never reaches the API.
+          app.log.error({ err, host }, 'renderer: custom domain lookup failed')
+          done(null, PORTFOLIO_SITE)
+        })
+    }
+  }
+}
+
+export default fp(async (app) => {
+  const themes = new ThemeRenderer()
+  const cache = new PageCache({ redis: app.cache.redis, prefix: app.cache.prefix, log: app.log })
+  await cache.start()
+  app.addHook('onClose', async () => { await cache.close() })
+  app.decorate('renderer', { themes, cache })
+
+  app.portfolios.onChange(async (change) => { await cache.purge(change.hosts.map((h) => `h:${h.toLowerCase()}`)) })
+  app.resumes.onChange(async (change) => { await cache.purge(change.slugs.map((s) => `r:${s}`)) })
+
+  app.addConstraintStrategy(publicSiteStrategy(app) as unknown as Parameters<FastifyInstance['addConstraintStrategy']>[0])
+
+  let fontOrigins: string[] = []
+  try {
+    fontOrigins = [new URL(app.config.publicUrl).origin]
+  } catch { /* 'self' only */ }
+  await app.register(rendererRoutes, { cache, renderer: themes, appDomain: app.config.appDomain.toLowerCase(), fontOrigins })
+}, { name: 'renderer', fastify: '5.x', dependencies: ['themes', 'resumes', 'portfolios'] })
