@@ -1,0 +1,8 @@
+// Every code the analysis plugin answers with.
+import { defineErrors } from '../../kernel/errors.js'
+
+export const AnalysisErrors = defineErrors('ANALYSIS', {
+  NOT_FOUND: [404, 'Analysis not found'],
+  DAILY_QUOTA: [429, 'Your %s plan allows %s analyses per day'],
+  ENQUEUE_FAILED: [503, 'The analysis queue is unavailable']
+})

@@ -1,0 +1,40 @@
+// Analysis: queued jobs (pg-boss `analysis.run`) that run the selected AI provider over a
+// resume or portfolio, with progress on the row and live over SSE, results written once.
+// The API only enqueues; processes with ROLE=all or ROLE=worker run the jobs.
+import fp from 'fastify-plugin'
+import type { Tier } from '../../config/index.js'
+import { MemoryBus, RedisBus, type EventBus } from './bus.js'
+import analysisRoutes from './routes.js'
+import { AnalysisReport, AnalysisSummary, JobStatus } from './schemas.js'
+import { AnalysisService } from './service.js'
+import { ANALYSIS_QUEUE, CONCURRENCY, QUEUE_OPTIONS, analysisHandler, type AnalysisJob } from './worker.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    analysis: AnalysisService
+  }
+}
+
+export default fp(async (app) => {
+  const { config } = app
+  const bus: EventBus = app.cache.redis
+    ? new RedisBus(app.cache.redis, config.redisPrefix, (err) => app.log.warn({ err }, 'analysis event bus error'))
+    : new MemoryBus()
+  const service = new AnalysisService(app.db, bus, config.tiers, async (userId) => {
+    return (await app.auth.getUser(userId))?.subscription_tier ?? ('free' as Tier)
+  })
+  app.decorate('analysis', service)
+  app.addSchema(JobStatus)
+  app.addSchema(AnalysisSummary)
+  app.addSchema(AnalysisReport)
+  await app.register(analysisRoutes, { prefix: '/ai', service })
+
+  if (config.role === 'all' || config.role === 'worker') {
+    app.addHook('onReady', async () => {
+      await app.queue.createQueue(ANALYSIS_QUEUE, QUEUE_OPTIONS)
+      await app.queue.work<AnalysisJob>(ANALYSIS_QUEUE, { concurrency: CONCURRENCY, pollingIntervalSeconds: 2 }, analysisHandler(app, service))
+      app.log.info({ queue: ANALYSIS_QUEUE, concurrency: CONCURRENCY }, 'analysis worker started')
+    })
+  }
+  app.addHook('onClose', async () => { await bus.close() })
+}, { name: 'analysis', fastify: '5.x', dependencies: ['auth', 'resumes', 'portfolios'] })

@@ -1,0 +1,182 @@
+// /ai routes: enqueue an analysis, read its status (JSON or a live SSE stream), history, reports.
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { AnalysisType } from '../../kernel/ai.js'
+import { KernelErrors } from '../../kernel/errors.js'
+import { errors, ok, okList } from '../../kernel/schemas.js'
+import type { ProgressEvent } from './bus.js'
+import { AnalysisErrors } from './errors.js'
+import { AnalyzeBody, EventsQuery, EventStream, HistoryQuery, IdParams, JobParams, Queued } from './schemas.js'
+import { toEvent, type AnalysisRow, type AnalysisService } from './service.js'
+import { ANALYSIS_QUEUE, QUEUE_OPTIONS } from './worker.js'
+
+const tags = ['analysis']
+const security = [{ bearer: [] }]
+const HEARTBEAT_MS = 15_000
+/** Streams also re-read the row this often, in case a published event was lost. */
+const RECHECK_MS = 5_000
+
+const isFinal = (status: string) => status === 'completed' || status === 'failed'
+const wire = (e: ProgressEvent) => ({ job_id: e.job_id, status: e.status, progress: e.progress, step: e.step })
+const statusOf = (row: AnalysisRow) => wire(toEvent(row))
+
+export interface RouteOptions { service: AnalysisService }
+
+export default async function analysisRoutes (app: FastifyInstance, { service }: RouteOptions): Promise<void> {
+  const streams = new Set<() => void>()
+  // Open streams would hold the server open: end them when the app closes.
+  app.addHook('preClose', async () => { for (const end of [...streams]) end() })
+
+  app.post<{ Body: { target_id: string, type: AnalysisType, job_description?: string | null } }>('/analyze', {
+    preHandler: app.requireUser,
+    config: {
+      rateLimit: {
+        max: 30,
+        timeWindow: 60_000,
+        // Per user when a valid token is presented, else per client address.
+        keyGenerator: (request: FastifyRequest) => {
+          const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
+          if (m) { try { return `ai-analyze:u:${app.verifyAccessToken(m[1]!).id}` } catch {} }
+          return `ai-analyze:ip:${request.ip}`
+        }
+      }
+    },
+    schema: {
+      tags, security,
+      summary: 'Queue an analysis of one of your resumes or portfolios',
+      description: 'Answers at once with the job id; follow it with /ai/analyze/:job_id/status or /events. 429 ANALYSIS_DAILY_QUOTA (Retry-After: seconds to UTC midnight, details {limit, used, tier}) past the plan\'s analyses per day.',
+      body: AnalyzeBody,
+      response: { 202: ok(Queued), ...errors(400, 401, 404, 413, 415, 429, 503) }
+    }
+  }, async (request, reply) => {
+    const userId = request.user.id
+    const { target_id: targetId, type } = request.body
+    // 404 (the target plugin's code) unless the target is the caller's and live.
+    if (type === 'resume') await app.resumes.get(userId, targetId)
+    else await app.portfolios.get(userId, targetId)
+    const row = await service.create(userId, request.body)
+    try {
+      await app.queue.createQueue(ANALYSIS_QUEUE, QUEUE_OPTIONS)
+      await app.queue.send(ANALYSIS_QUEUE, { analysis_id: row.id }, { id: row.id, singletonKey: row.id })
+    } catch (err) {
+      request.log.error({ err, analysis_id: row.id }, 'could not queue the analysis')
+      await service.fail(row.id, 'The analysis could not be queued').catch(() => {})
+      throw new AnalysisErrors.ENQUEUE_FAILED()
+    }
+    return reply.code(202).send({ data: { job_id: row.id, status: 'queued' } })
+  })
+
+  app.get<{ Params: { job_id: string } }>('/analyze/:job_id/status', {
+    preHandler: app.requireUser,
+    schema: { tags, security, summary: 'Status and progress of an analysis', params: JobParams, response: { 200: ok({ $ref: 'AnalysisStatus#' }), ...errors(400, 401, 404) } }
+  }, async (request) => ({ data: statusOf(await service.get(request.user.id, request.params.job_id)) }))
+
+  app.get<{ Params: { job_id: string }, Querystring: { access_token?: string } }>('/analyze/:job_id/events', {
+    preHandler: async (request) => {
+      if (request.headers.authorization) return app.requireUser(request)
+      const token = request.query.access_token
+      if (!token) throw new KernelErrors.UNAUTHENTICATED()
+      request.user = app.verifyAccessToken(token)
+    },
+    schema: {
+      tags, security,
+      summary: 'Live progress as Server-Sent Events',
+      description: 'The current state first, then every change, each with `id: <seq>` (Last-Event-ID resumes after it); the stream ends after completed or failed. Accepts `?access_token=` because EventSource cannot send headers.',
+      params: JobParams,
+      querystring: EventsQuery,
+      headers: { type: 'object', properties: { 'last-event-id': { type: 'string', maxLength: 32 } } },
+      response: { 200: { description: 'an event stream', content: { 'text/event-stream': { schema: EventStream } } }, ...errors(400, 401, 404) }
+    }
+  }, async (request, reply) => {
+    const userId = request.user.id
+    const id = request.params.job_id
+    await service.get(userId, id) // 404 before any stream starts
+    const header = request.headers['last-event-id']
+    const lastId = typeof header === 'string' && /^\d{1,10}$/.test(header.trim()) ? Number(header.trim()) : -1
+
+    let sent = lastId
+    let ended = false
+    let live = false
+    const buffered: ProgressEvent[] = []
+    const raw = reply.raw
+    const timers: NodeJS.Timeout[] = []
+    let unsubscribe: (() => Promise<void>) | null = null
+
+    const end = () => {
+      if (ended) return
+      ended = true
+      streams.delete(end)
+      for (const t of timers) clearInterval(t)
+      void unsubscribe?.().catch(() => {})
+      if (!raw.writableEnded) raw.end()
+    }
+    const send = (e: ProgressEvent) => {
+      if (ended || e.seq <= sent) return
+      sent = e.seq
+      raw.write(`id: ${e.seq}\ndata: ${JSON.stringify(wire(e))}\n\n`)
+      if (isFinal(e.status)) end()
+    }
+
+    // Subscribe before reading the state, so nothing published in between is lost.
+    unsubscribe = await service.bus.subscribe(id, (e) => { if (live) send(e); else buffered.push(e) })
+    let row: AnalysisRow
+    try {
+      row = await service.get(userId, id)
+    } catch (err) {
+      await unsubscribe()
+      throw err
+    }
+
+    reply.hijack()
+    raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-request-id': request.id
+    })
+    raw.write('retry: 2000\n\n')
+    streams.add(end)
+    raw.on('close', end)
+
+    const current = toEvent(row)
+    if (isFinal(current.status) && current.seq <= lastId) { end(); return } // the client saw the end already
+    send(current)
+    live = true
+    for (const e of buffered.sort((a, b) => a.seq - b.seq)) send(e)
+    buffered.length = 0
+    if (ended) return
+
+    timers.push(setInterval(() => { if (!ended) raw.write(': heartbeat\n\n') }, HEARTBEAT_MS))
+    timers.push(setInterval(() => {
+      service.byId(id).then((r) => { if (r) send(toEvent(r)); else end() }).catch(() => {})
+    }, RECHECK_MS))
+  })
+
+  app.get<{ Querystring: { limit: number, offset: number, target_id?: string, type?: AnalysisType } }>('/history', {
+    preHandler: app.requireUser,
+    schema: {
+      tags, security,
+      summary: 'Your analyses, newest first',
+      querystring: HistoryQuery,
+      response: { 200: okList({ $ref: 'AnalysisSummary#' }), ...errors(400, 401) }
+    }
+  }, async (request) => {
+    const { limit, offset } = request.query
+    const { items, total } = await service.history(request.user.id, request.query)
+    return { data: items, meta: { limit, offset, total } }
+  })
+
+  app.get<{ Params: { id: string } }>('/reports/:id', {
+    preHandler: app.requireUser,
+    schema: {
+      tags, security,
+      summary: 'The full result of an analysis (null scores while queued or processing)',
+      params: IdParams,
+      response: { 200: ok({ $ref: 'AnalysisReport#' }), ...errors(400, 401, 404) }
+    }
+  }, async (request) => {
+    const { user_id: _u, event_seq: _s, ...row } = await service.get(request.user.id, request.params.id)
+    return { data: row }
+  })
+}
