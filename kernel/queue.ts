@@ -31,7 +31,9 @@ export class Queue {
   /** The started pg-boss instance. */
   boss (): Promise<PgBoss> {
     this.starting ??= (async () => {
-      const boss = new PgBoss({ ...this.connection, max: 4 })
+      // Maintenance is what expires the job of a killed worker so it can be retried; pg-boss's
+      // default (every 120 s) would add up to two minutes to that recovery.
+      const boss = new PgBoss({ ...this.connection, max: 4, maintenanceIntervalSeconds: 15 })
       boss.on('error', this.onError)
       await boss.start()
       return boss
