@@ -1,6 +1,6 @@
 // README's first command must keep working: the real server with DATABASE_URL and
 // REDIS_URL unset runs on the embedded database under DATA_DIR.
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { tempDir } from './helper.js'
@@ -24,6 +24,20 @@ t.test('npm start on embedded defaults: register -> login -> me, restart keeps d
   t.equal(me.body.data.email, email)
   const ready = await http(server.url, 'GET', '/readyz')
   t.same(ready.body, { data: { status: 'ok', checks: { database: 'ok', redis: 'not configured' } } })
+
+  // pg-boss, LISTEN/NOTIFY and the heuristic analyzer on the embedded engine too.
+  const token = login.body.data.access_token
+  const sample = JSON.parse(readFileSync(new URL('./fixtures/jsonresume/sample.resume.json', import.meta.url), 'utf8'))
+  const resume = await http(server.url, 'POST', '/resumes/import', sample, token)
+  t.equal(resume.status, 201)
+  const queued = await http(server.url, 'POST', '/ai/analyze', { target_id: resume.body.data.id, type: 'resume' }, token)
+  t.equal(queued.status, 202)
+  let status = ''
+  for (let i = 0; i < 300 && !['completed', 'failed'].includes(status); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    status = (await http(server.url, 'GET', `/ai/analyze/${queued.body.data.job_id}/status`, undefined, token)).body.data.status
+  }
+  t.equal(status, 'completed', 'an analysis completes on the embedded database')
 
   t.ok(existsSync(join(dataDir, 'jwt-secret')), 'a JWT secret was generated in DATA_DIR')
   t.equal(statSync(join(dataDir, 'jwt-secret')).mode & 0o777, 0o600, 'readable by the owner only')
