@@ -76,7 +76,18 @@ export class Queue {
     await this.createQueue(name)
     const ids: string[] = []
     for (let i = 0; i < (options.concurrency ?? 1); i++) {
-      ids.push(await boss.work<T>(name, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([job]) => handler(job!)))
+      let workerId = ''
+      workerId = await boss.work<T>(name, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async ([job]) => {
+        try {
+          return await handler(job!)
+        } finally {
+          // pg-boss sleeps out the polling interval after every job unless notified, which
+          // capped a backlog at one job per worker per poll: look again at once after a job;
+          // only an empty fetch waits for the next poll.
+          if (workerId) boss.notifyWorker(workerId)
+        }
+      })
+      ids.push(workerId)
     }
     this.workers.set(name, [...(this.workers.get(name) ?? []), ...ids])
     await this.listen()
