@@ -73,38 +73,23 @@ ajv.addFormat('link', { type: 'string', validate: isLink })
 ajv.addFormat('optional-link', { type: 'string', validate: (s: string) => s === '' || isLink(s) })
 const check = ajv.compile(PortfolioContentSchema)
 
-// PostgreSQL's jsonb refuses NUL characters and unpaired surrogates (as text, they cannot be
-// stored at all): refuse them here, with a path, instead of failing at the insert.
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
-
 const pointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1')
 
-/** Text PostgreSQL cannot store, numbers JSON cannot hold, and nesting past `maxDepth` (the value itself is level 1). */
-export function storableProblems (value: unknown, prefix: string, maxDepth = CONTENT_MAX_DEPTH): ErrorDetail[] {
+/**
+ * Nesting past `maxDepth` (the value itself is level 1). Text and numbers PostgreSQL cannot
+ * store are refused for every body by the kernel (kernel/storable.ts), before this runs.
+ */
+export function nestingProblems (value: unknown, prefix: string, maxDepth = CONTENT_MAX_DEPTH): ErrorDetail[] {
   const out: ErrorDetail[] = []
   const walk = (v: unknown, path: string, depth: number): void => {
-    if (out.length >= MAX_DETAILS) return
-    if (typeof v === 'string') {
-      if (UNSTORABLE.test(v)) out.push({ path, message: 'contains a NUL character or an unpaired surrogate' })
-      return
-    }
-    // 1e400 parses as Infinity, which JSON stores as null: refuse rather than alter.
-    if (typeof v === 'number' && !Number.isFinite(v)) out.push({ path, message: 'is not a finite number' })
-    if (v === null || typeof v !== 'object') return
+    if (out.length >= MAX_DETAILS || v === null || typeof v !== 'object') return
     // Checked before descending, so the recursion itself is bounded.
     if (depth > maxDepth) {
       out.push({ path, message: `nests deeper than ${maxDepth} levels` })
       return
     }
-    if (Array.isArray(v)) {
-      v.forEach((item, i) => walk(item, `${path}/${i}`, depth + 1))
-      return
-    }
-    for (const [key, item] of Object.entries(v)) {
-      const at = `${path}/${pointer(key)}`
-      if (UNSTORABLE.test(key)) out.push({ path: at, message: 'this key contains a NUL character or an unpaired surrogate' })
-      walk(item, at, depth + 1)
-    }
+    if (Array.isArray(v)) v.forEach((item, i) => walk(item, `${path}/${i}`, depth + 1))
+    else for (const [key, item] of Object.entries(v)) walk(item, `${path}/${pointer(key)}`, depth + 1)
   }
   walk(value, prefix, 1)
   return out
@@ -114,8 +99,8 @@ export function storableProblems (value: unknown, prefix: string, maxDepth = CON
 export function validatePortfolioContent (content: unknown, prefix = '/content'): ErrorDetail[] {
   const root = prefix || '/'
   if (content === null || typeof content !== 'object' || Array.isArray(content)) return [{ path: root, message: 'must be an object' }]
-  const storable = storableProblems(content, prefix)
-  if (storable.length > 0) return storable
+  const nesting = nestingProblems(content, prefix)
+  if (nesting.length > 0) return nesting
   const bytes = Buffer.byteLength(JSON.stringify(content))
   if (bytes > CONTENT_MAX_BYTES) return [{ path: root, message: `is ${bytes} bytes as JSON; at most ${CONTENT_MAX_BYTES} are allowed` }]
   if (check(content)) return []

@@ -8,7 +8,7 @@ import type { Database } from '../../kernel/db.js'
 import { KernelErrors, type ErrorDetail } from '../../kernel/errors.js'
 import { assertWithinPlan } from '../../kernel/plans.js'
 import { RESERVED_NAMES, slugify } from '../../kernel/slugs.js'
-import { projectImages, storableProblems, validatePortfolioContent } from './content.js'
+import { projectImages, validatePortfolioContent } from './content.js'
 import { PortfoliosErrors } from './errors.js'
 
 /** What this plugin needs of app.themes. */
@@ -281,8 +281,9 @@ export class PortfolioService {
 
   private themeConfig (templateId: string, given: Record<string, unknown> | undefined): Record<string, unknown> {
     if (given === undefined) return { ...this.themes.defaults(templateId), template_id: templateId }
-    const errors = storableProblems(given, '/theme_config')
-    if (errors.length === 0) errors.push(...this.themes.validateConfig(templateId, given, '/theme_config'))
+    // Unstorable text and numbers never get here (the kernel refuses them in every body);
+    // the theme's options schema bounds the rest.
+    const errors = this.themes.validateConfig(templateId, given, '/theme_config')
     if (errors.length > 0) throw new PortfoliosErrors.INVALID_THEME_CONFIG().withDetails(errors)
     return { ...given, template_id: templateId }
   }

@@ -2,7 +2,6 @@
 // import/export. app.resumes is the service; other plugins (renderer, exports, analysis)
 // read through it.
 import fp from 'fastify-plugin'
-import type { Tier } from '../../config/index.js'
 import resumeRoutes from './routes.js'
 import { ResumeSchema } from './schemas.js'
 import { ResumeService } from './service.js'
@@ -14,9 +13,7 @@ declare module 'fastify' {
 }
 
 export default fp(async (app) => {
-  app.decorate('resumes', new ResumeService(app.db, app.themes, app.config.tiers, async (userId) => {
-    return (await app.auth.getUser(userId))?.subscription_tier ?? ('free' as Tier)
-  }, app.log))
+  app.decorate('resumes', new ResumeService(app.db, app.themes, app.config.tiers, app.log))
   app.addSchema(ResumeSchema)
   await app.register(resumeRoutes, { prefix: '/resumes' })
 }, { name: 'resumes', fastify: '5.x', dependencies: ['auth', 'themes'] })

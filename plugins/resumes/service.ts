@@ -4,7 +4,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core'
 import type { EntityManager } from '@mikro-orm/postgresql'
 import type { Tier, TierLimits } from '../../config/index.js'
 import type { Database } from '../../kernel/db.js'
-import type { ErrorDetail } from '../../kernel/errors.js'
+import { KernelErrors, type ErrorDetail } from '../../kernel/errors.js'
 import { assertWithinPlan } from '../../kernel/plans.js'
 import { RESERVED_NAMES, slugify } from '../../kernel/slugs.js'
 import { validateResumeContent } from './content.js'
@@ -69,7 +69,6 @@ export class ResumeService {
     private readonly db: Database,
     private readonly themes: ThemeLookup,
     private readonly tiers: Record<Tier, TierLimits>,
-    private readonly tierOf: (userId: string) => Promise<Tier>,
     private readonly log?: { error (obj: object, msg: string): void }
   ) {}
 
@@ -178,7 +177,9 @@ export class ResumeService {
       // cannot both pass the plan-limit count.
       const [owner] = await em.execute<{ subscription_tier: Tier }[]>('select subscription_tier from users where id = ? for update', [userId])
       const used = await this.count(em, userId)
-      assertWithinPlan(this.tiers, owner?.subscription_tier ?? await this.tierOf(userId), 'resumes', 'RESUMES', used)
+      // The account was deleted while its access token still lives.
+      if (!owner) throw new KernelErrors.UNAUTHENTICATED()
+      assertWithinPlan(this.tiers, owner.subscription_tier, 'resumes', 'RESUMES', used)
       const slug = data.is_public && !data.slug ? await this.freeSlug(em, slugify(data.title)) : data.slug
       const [row] = await em.execute<Row[]>(
         `insert into resumes (user_id, title, content, theme_config, is_public, slug) values (?, ?, ?, ?, ?, ?) returning ${COLUMNS}`,
