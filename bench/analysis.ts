@@ -22,7 +22,7 @@ import pg from 'pg'
 import { loadConfig } from '../config/index.js'
 import { buildApp } from '../kernel/app.js'
 import { HeuristicProvider } from '../plugins/ai-heuristic/provider.js'
-import { createDatabase, deleteRedisKeys, formatTable, randomId, type ScratchDatabase } from './lib.js'
+import { abortOnSignal, createDatabase, deleteRedisKeys, formatTable, randomId, type ScratchDatabase } from './lib.js'
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 const REDIS_URL = 'redis://127.0.0.1:6379'
@@ -298,21 +298,7 @@ interface Row { cells: string[] }
 
 async function main (): Promise<void> {
   const runId = randomId()
-  const abort = new AbortController()
-  let signalledAt = 0
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (signalledAt === 0) {
-      signalledAt = Date.now()
-      console.error(`\n${signal}: cleaning up (again to quit without cleaning up)`)
-      abort.abort()
-    } else if (Date.now() - signalledAt > 1000) {
-      console.error(`${signal}: quitting; the scratch database, Redis keys and worker processes may be left behind`)
-      process.exit(130)
-    }
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
-  const checkAbort = () => { if (abort.signal.aborted) throw new Error('aborted') }
+  const abort = abortOnSignal('the scratch database, Redis keys and worker processes')
 
   const rows: Row[] = []
   const verdicts: string[] = []
@@ -332,7 +318,7 @@ async function main (): Promise<void> {
     for (let i = 0; i < 5; i++) await provider.analyze(input, ctx)
     const times: number[] = []
     for (let i = 0; i < 30; i++) {
-      checkAbort()
+      abort.check()
       const t0 = performance.now()
       await provider.analyze(input, ctx)
       times.push(performance.now() - t0)
@@ -351,7 +337,7 @@ async function main (): Promise<void> {
   const dataDir = await mkdtemp(join(os.tmpdir(), 'cvgen-bench-analysis-'))
   try {
     db = await createDatabase(ADMIN_URL, `cvgen_bench_${runId}`)
-    checkAbort()
+    abort.check()
     const tiersFile = join(dataDir, 'tiers.json')
     writeFileSync(tiersFile, JSON.stringify({ enterprise: { analysesPerDay: null } }))
     const env = {
@@ -369,9 +355,9 @@ async function main (): Promise<void> {
     // 2. End to end, ROLE=all -------------------------------------------------------------
     app = await buildApp(loadConfig({ ...env, ROLE: 'all' }), { logger: false })
     let base = await app.listen({ host: '127.0.0.1', port: 0 })
-    checkAbort()
+    abort.check()
     const users = await createUsers(app, 50, doc, 'e2e')
-    checkAbort()
+    abort.check()
     const plan: { concurrency: number, rounds: number, users: User[] }[] = [
       { concurrency: 1, rounds: 20, users: users.slice(0, 1) },
       { concurrency: 10, rounds: 3, users: users.slice(0, 10) },
@@ -384,7 +370,7 @@ async function main (): Promise<void> {
     for (const { concurrency, rounds, users: us } of plan) {
       const times: number[] = []
       for (let r = 0; r < rounds; r++) {
-        checkAbort()
+        abort.check()
         for (const u of us) {
           const n = (perUser.get(u) ?? 0) + 1
           if (n > ANALYZE_LIMIT_PER_USER) throw new Error('the plan exceeds the per-user analyze rate limit')
@@ -407,12 +393,12 @@ async function main (): Promise<void> {
     base = await app.listen({ host: '127.0.0.1', port: 0 })
     pool = new pg.Pool({ connectionString: db.url, max: 2 })
     const jobUsers = await createUsers(app, JOB_USERS, doc, 'jobs')
-    checkAbort()
+    abort.check()
     const workerEnv = { ...env, ROLE: 'worker', MIGRATE_ON_START: 'false' }
     const throughput: Record<number, number> = {}
     for (const n of [1, 2]) {
       while (workers.filter((w) => w.child.exitCode === null).length < n) await startWorker(workerEnv, workers)
-      checkAbort()
+      abort.check()
       await sleep(1000) // let the new worker settle (pg-boss start-up queries)
       const t0 = performance.now()
       const ids: string[] = []
@@ -424,7 +410,7 @@ async function main (): Promise<void> {
       let done = 0
       const until = Date.now() + 300_000
       for (;;) {
-        checkAbort()
+        abort.check()
         const { rows: r } = await pool.query<{ done: string, failed: string }>(
           "select count(*) filter (where status in ('completed', 'failed')) as done, count(*) filter (where status = 'failed') as failed from analysis_results where id = any($1::uuid[])", [ids])
         done = Number(r[0]!.done)

@@ -16,7 +16,7 @@ import type { FastifyInstance } from 'fastify'
 import { loadConfig, type Config } from '../config/index.js'
 import { buildApp } from '../kernel/app.js'
 import {
-  LoopDelayProbe, createDatabase, deleteRedisKeys, formatTable, parseDuration, randomId, runLoad,
+  LoopDelayProbe, abortOnSignal, createDatabase, deleteRedisKeys, formatTable, parseDuration, randomId, runLoad,
   type LoadResult, type LoadSpec, type LoopDelay, type ScratchDatabase
 } from './lib.js'
 
@@ -70,8 +70,7 @@ async function main (): Promise<void> {
   // A short unmeasured run first, so JIT warm-up and pool connections are not billed to the scenario.
   const warmupSec = Math.max(1, Math.round(durationSec / 4))
   const runId = randomId()
-  const abort = new AbortController()
-  process.once('SIGINT', () => { console.error('\ninterrupted, cleaning up'); abort.abort() })
+  const abort = abortOnSignal('the scratch database, Redis keys and temp dir')
 
   let db: ScratchDatabase | null = null
   let app: FastifyInstance | null = null

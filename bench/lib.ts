@@ -267,3 +267,28 @@ async function deleteRedisKeys (app: FastifyInstance): Promise<void> {
     if ((keys as string[]).length > 0) await redis.del(...(keys as string[]))
   }
 }
+
+/**
+ * Ctrl-C (or SIGTERM) aborts the run so its `finally` can clean up. `on`, not `once`: a
+ * wrapper such as the tsx CLI relays the signal a second time when the process does not
+ * answer within 30 ms (a loaded server loop can take longer), and a signal with no listener
+ * left exits at once, skipping the cleanup. Repeats within a second are that relay; a later
+ * one means "stop now". `leftBehind` names what an immediate quit may leave.
+ */
+export function abortOnSignal (leftBehind: string): { signal: AbortSignal, check (): void } {
+  const abort = new AbortController()
+  let signalledAt = 0
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalledAt === 0) {
+      signalledAt = Date.now()
+      console.error(`\n${signal}: cleaning up (again to quit without cleaning up)`)
+      abort.abort()
+    } else if (Date.now() - signalledAt > 1000) {
+      console.error(`${signal}: quitting; ${leftBehind} may be left behind`)
+      process.exit(130)
+    }
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return { signal: abort.signal, check () { if (abort.signal.aborted) throw new Error('aborted') } }
+}

@@ -19,7 +19,7 @@ import pg from 'pg'
 import { loadConfig } from '../config/index.js'
 import { buildApp } from '../kernel/app.js'
 import {
-  LoopDelayProbe, createDatabase, deleteRedisKeys, formatTable, parseDuration, randomId, runLoad,
+  LoopDelayProbe, abortOnSignal, createDatabase, deleteRedisKeys, formatTable, parseDuration, randomId, runLoad,
   type LoadResult, type LoadSpec, type LoopDelay, type ScratchDatabase
 } from './lib.js'
 
@@ -177,25 +177,7 @@ async function main (): Promise<void> {
   const durationSec = parseDuration(process.argv.slice(2), 8)
   const warmupSec = Math.max(1, Math.round(durationSec / 4))
   const runId = randomId()
-  const abort = new AbortController()
-  // `on`, not `once`: the tsx CLI relays a Ctrl-C to this process a second time when it does
-  // not hear back within 30 ms (a loaded server loop can take longer), and a SIGINT with no
-  // listener left exits at once, skipping the cleanup. Repeats within a second are that relay;
-  // a later one means "stop now".
-  let signalledAt = 0
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (signalledAt === 0) {
-      signalledAt = Date.now()
-      console.error(`\n${signal}: cleaning up (again to quit without cleaning up)`)
-      abort.abort()
-    } else if (Date.now() - signalledAt > 1000) {
-      console.error(`${signal}: quitting; the scratch database, Redis keys and temp dir may be left behind`)
-      process.exit(130)
-    }
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
-  const checkAbort = () => { if (abort.signal.aborted) throw new Error('aborted') }
+  const abort = abortOnSignal('the scratch database, Redis keys and temp dir')
 
   // The access token must outlive the run: every run and warm-up, with room to spare.
   const runSec = 3 * warmupSec + (1 + 2 * ROUNDS) * durationSec + 60
@@ -208,7 +190,7 @@ async function main (): Promise<void> {
   const dataDir = await mkdtemp(join(os.tmpdir(), 'cvgen-bench-'))
   try {
     db = await createDatabase(ADMIN_URL, `cvgen_bench_${runId}`)
-    checkAbort()
+    abort.check()
     const config = loadConfig({
       DATABASE_URL: db.url,
       REDIS_URL,
@@ -221,10 +203,10 @@ async function main (): Promise<void> {
     })
     app = await buildApp(config, { logger: false })
     await app.listen({ host: '127.0.0.1', port: 0 })
-    checkAbort()
+    abort.check()
 
     const { userId, token, contentBytes } = await seed(app)
-    checkAbort()
+    abort.check()
     pool = new pg.Pool({ connectionString: db.url, max: POOL_MAX })
     bare = await buildBare(pool, userId)
 
