@@ -2,7 +2,6 @@
 // resume or portfolio, with progress on the row and live over SSE, results written once.
 // The API only enqueues; processes with ROLE=all or ROLE=worker run the jobs.
 import fp from 'fastify-plugin'
-import type { Tier } from '../../config/index.js'
 import { MemoryBus, RedisBus, type EventBus } from './bus.js'
 import analysisRoutes from './routes.js'
 import { AnalysisReport, AnalysisSummary, JobStatus } from './schemas.js'
@@ -20,9 +19,7 @@ export default fp(async (app) => {
   const bus: EventBus = app.cache.redis
     ? new RedisBus(app.cache.redis, config.redisPrefix, (err) => app.log.warn({ err }, 'analysis event bus error'))
     : new MemoryBus()
-  const service = new AnalysisService(app.db, bus, config.tiers, async (userId) => {
-    return (await app.auth.getUser(userId))?.subscription_tier ?? ('free' as Tier)
-  })
+  const service = new AnalysisService(app.db, bus, config.tiers)
   app.decorate('analysis', service)
   app.addSchema(JobStatus)
   app.addSchema(AnalysisSummary)

@@ -4,6 +4,7 @@
 import type { Tier, TierLimits } from '../../config/index.js'
 import type { AnalysisOutput, AnalysisType } from '../../kernel/ai.js'
 import type { Database } from '../../kernel/db.js'
+import { KernelErrors } from '../../kernel/errors.js'
 import type { EventBus, ProgressEvent } from './bus.js'
 import { AnalysisErrors } from './errors.js'
 
@@ -52,19 +53,20 @@ export class AnalysisService {
   constructor (
     private readonly db: Database,
     readonly bus: EventBus,
-    private readonly tiers: Record<Tier, TierLimits>,
-    private readonly tierOf: (userId: string) => Promise<Tier>
+    private readonly tiers: Record<Tier, TierLimits>
   ) {}
 
   /**
-   * Inserts a queued analysis unless the user's daily quota is spent. An advisory lock per
-   * user makes count-then-insert atomic, so parallel requests cannot pass the quota.
+   * Inserts a queued analysis unless the user's daily quota is spent. Locking the owner's
+   * row (as resumes and portfolios do) makes count-then-insert atomic and gives the tier in
+   * the same round trip, so parallel requests cannot pass the quota.
    */
   async create (userId: string, input: { target_id: string, type: AnalysisType, job_description?: string | null }): Promise<AnalysisRow> {
-    const tier = await this.tierOf(userId)
-    const limit = this.tiers[tier].analysesPerDay
     return this.db.fork().transactional(async (em) => {
-      await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`analysis-quota:${userId}`])
+      const [owner] = await em.execute<{ subscription_tier: Tier }[]>('select subscription_tier from users where id = ? for update', [userId])
+      if (!owner) throw new KernelErrors.UNAUTHENTICATED() // the account was deleted under a still-valid token
+      const tier = owner.subscription_tier
+      const limit = this.tiers[tier].analysesPerDay
       if (limit !== null) {
         const [{ used }] = await em.execute<{ used: string }[]>(
           `select count(*) as used from analysis_results
