@@ -1,0 +1,17 @@
+#!/usr/bin/env sh
+# The Debian packages the test suite drives for real (Chromium for pages, PDFs and thumbnails,
+# poppler-utils to read PDFs back, Caddy for custom-domain TLS). Idempotent: installs only
+# what is missing, so it costs nothing on a machine that has them. Never downloads a browser
+# of its own: Chromium comes from Debian.
+set -eu
+need=""
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v pdftotext >/dev/null 2>&1 || need="$need poppler-utils"
+command -v caddy >/dev/null 2>&1 || need="$need caddy"
+[ -z "$need" ] && exit 0
+echo "installing Debian packages:$need" >&2
+if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get install -y --no-install-recommends $need >/dev/null 2>&1 || {
+  $SUDO apt-get update >/dev/null && $SUDO apt-get install -y --no-install-recommends $need >/dev/null
+}
