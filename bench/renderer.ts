@@ -78,6 +78,37 @@ async function startNginx (dir: string, page: Buffer): Promise<{ url: string, ch
   return `nginx did not start (see ${dir}/error.log)`
 }
 
+const WRK = ['/usr/bin/wrk', 'wrk'].find((b) => spawnSync(b, ['-v']).error === undefined)
+
+const toMs = (v: string, unit: string) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit]!
+
+/**
+ * wrk (Debian's, one thread, its own process) when installed: autocannon in a worker thread
+ * tops out near the bare server's rate on 2 cores, so it would measure itself. The result
+ * has the autocannon LoadResult's shape so both paths report alike.
+ */
+function runWrk (url: string, seconds: number, onStarted: () => void): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(WRK!, ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', url])
+    let out = ''
+    child.stdout.on('data', (d) => { out += d })
+    child.on('error', reject)
+    onStarted()
+    child.on('close', (code) => {
+      const rps = /Requests\/sec:\s+([\d.]+)/.exec(out)
+      const lat = (q: string) => { const m = new RegExp(`\\s${q}%\\s+([\\d.]+)(us|ms|s)`).exec(out); return m ? toMs(m[1]!, m[2]!) : NaN }
+      const total = /(\d+) requests in/.exec(out)
+      const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0)
+      const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)
+      if (code !== 0 || !rps || !total) return reject(new Error(`wrk failed (${code}): ${out}`))
+      resolve({
+        reqPerSec: Number(rps[1]), total: Number(total[1]), latencyP50: lat('50'), latencyP99: lat('99'), non2xx,
+        errors: sock ? sock.slice(1).reduce((n, x) => n + Number(x), 0) : 0, statusCodes: {}, starved: 0, firstFailure: null
+      })
+    })
+  })
+}
+
 function startBare (page: Buffer, headers: Record<string, string>): Promise<http.Server> {
   const server = http.createServer((_req, res) => { res.writeHead(200, headers); res.end(page) })
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
@@ -149,12 +180,15 @@ async function main (): Promise<void> {
     }
 
     console.log(`cores: ${os.availableParallelism()} (${os.cpus()[0]?.model.trim() ?? '?'}), node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
-    console.log(`page: ${page.length} bytes of HTML (identity); load: autocannon in a worker thread, ${CONNECTIONS} connections, ${durationSec} s per run after ${warmupSec} s warm-up, ${ROUNDS} alternating runs each`)
+    console.log(`page: ${page.length} bytes of HTML (identity); load: ${WRK ? 'wrk -t1 (its own process)' : 'autocannon in a worker thread (apt-get install wrk for a lighter client)'}, ${CONNECTIONS} connections, ${durationSec} s per run after ${warmupSec} s warm-up, ${ROUNDS} alternating runs each`)
 
     const probe = new LoopDelayProbe(10)
     const run = async (t: Target, seconds: number, label: string): Promise<Run> => {
       process.stdout.write(`${label} ${t.name} ...`)
-      const load = await runLoad({ url: t.url, connections: CONNECTIONS, durationSec: seconds, spec: { kind: 'fixed', method: 'GET', path: t.path } }, () => probe.start(), abort.signal)
+      const load = WRK
+        ? await runWrk(t.url + t.path, seconds, () => probe.start())
+        : await runLoad({ url: t.url, connections: CONNECTIONS, durationSec: seconds, spec: { kind: 'fixed', method: 'GET', path: t.path } }, () => probe.start(), abort.signal)
+      abort.check()
       const loop = probe.stop()
       process.stdout.write(` ${load.reqPerSec.toFixed(0)} req/s, p99 ${load.latencyP99} ms\n`)
       return { load, loop }
@@ -184,7 +218,7 @@ function report (targets: Target[], runs: Map<Target, Run[]>, uncachedMs: number
   const bareRps = rows[1]!.rps
   console.log()
   console.log(formatTable(['scenario', 'req/s (median)', 'req/s per run', 'p50 ms', 'p99 ms', 'non-2xx+errors', 'loop p99 ms', 'ratio vs bare node'],
-    rows.map((r) => [r.name, r.rps.toFixed(0), r.each, String(r.p50), String(r.p99), String(r.bad), r.loop.toFixed(1), (r.rps / bareRps).toFixed(2)])))
+    rows.map((r) => [r.name, r.rps.toFixed(0), r.each, r.p50.toFixed(2), r.p99.toFixed(2), String(r.bad), r.loop.toFixed(1), (r.rps / bareRps).toFixed(2)])))
   const p50 = median(uncachedMs)
   console.log()
   console.log(formatTable(['uncached: purge, then app.inject GET /view/<sub>', 'samples', 'p50 ms', 'p95 ms', 'p99 ms'],

@@ -47,6 +47,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     trustProxy: config.trustProxy as boolean | string[],
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
+    // Autoload counts as one plugin: all of them, migrations and theme compilation included,
+    // must fit. Fastify's 10 s default failed start-up on a 2-core box under load.
+    pluginTimeout: 60_000,
     schemaController: { compilersFactory: { buildValidator } },
     // Errors raised before routing (a malformed URL, say) take the same envelope.
     frameworkErrors: (err, request, reply) => sendError(err, request, reply)
