@@ -1,0 +1,30 @@
+// One entry point for both formats: bytes + kind -> draft, confidence, warnings. Pure (no
+// Fastify, no I/O besides the bytes), so the worker thread, the harness and the bench share it.
+import { docxLines } from './docx.js'
+import { ParseFailure } from './failure.js'
+import { extractFields } from './fields.js'
+import { pdfLines } from './pdf.js'
+import type { ParseResult } from './result.js'
+
+export type FileKind = 'pdf' | 'docx'
+
+export const MEDIA_TYPES: Record<FileKind, string> = {
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
+}
+
+/** The kind of a file by its first bytes (never by its name or the client's content type alone). */
+export function sniff (head: Buffer): FileKind | null {
+  if (head.subarray(0, 1024).includes('%PDF-')) return 'pdf'
+  if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) return 'docx'
+  return null
+}
+
+export async function parseFile (kind: FileKind, bytes: Buffer, onProgress?: (progress: number, step: string) => void): Promise<ParseResult> {
+  if (bytes.length === 0) throw new ParseFailure('EMPTY')
+  const lines = kind === 'pdf'
+    ? await pdfLines(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), (n, total) => onProgress?.(10 + Math.round(60 * n / total), `reading page ${n} of ${total}`))
+    : await docxLines(bytes)
+  onProgress?.(75, 'finding fields')
+  return extractFields(lines)
+}
