@@ -11,7 +11,11 @@ import { lineOf, type Line, type Segment } from './lines.js'
 export const MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
 const MAX_ENTRIES = 2000
 
-export async function checkZip (buffer: Buffer, maxBytes = MAX_UNZIPPED_BYTES): Promise<void> {
+/**
+ * Walks the zip's directory: entry count, declared sizes, and whether it is a Word document.
+ * With `inflate`, every entry is also inflated (to nowhere) and checked against its size.
+ */
+export async function checkZip (buffer: Buffer, { maxBytes = MAX_UNZIPPED_BYTES, inflate = true } = {}): Promise<{ isWord: boolean }> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
     yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z!)))
   }).catch((err: Error) => { throw new ParseFailure('CORRUPT', err.message) })
@@ -26,7 +30,7 @@ export async function checkZip (buffer: Buffer, maxBytes = MAX_UNZIPPED_BYTES): 
       if (entry.fileName === 'word/document.xml') hasDocument = true
       total += entry.uncompressedSize
       if (total > maxBytes) return fail(new ParseFailure('TOO_LARGE_UNZIPPED', `more than ${maxBytes} bytes declared`))
-      if (entry.fileName.endsWith('/')) return zip.readEntry()
+      if (entry.fileName.endsWith('/') || !inflate) return zip.readEntry()
       zip.openReadStream(entry, (err, stream) => {
         if (err || !stream) return fail(err ?? new Error('unreadable entry'))
         stream.on('error', fail)
@@ -36,7 +40,7 @@ export async function checkZip (buffer: Buffer, maxBytes = MAX_UNZIPPED_BYTES): 
     })
     zip.readEntry()
   })
-  if (!hasDocument) throw new ParseFailure('CORRUPT', 'no word/document.xml')
+  return { isWord: hasDocument }
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' }
@@ -97,7 +101,7 @@ export function htmlLines (html: string): Line[] {
 
 export async function docxLines (buffer: Buffer): Promise<Line[]> {
   if (buffer.length === 0) throw new ParseFailure('EMPTY')
-  await checkZip(buffer)
+  if (!(await checkZip(buffer)).isWord) throw new ParseFailure('CORRUPT', 'no word/document.xml')
   let html: string
   try {
     html = (await mammoth.convertToHtml({ buffer }, { styleMap: ["p[style-name='Title'] => h1:fresh", "p[style-name='Subtitle'] => p:fresh"] })).value

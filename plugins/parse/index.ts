@@ -1,0 +1,38 @@
+// Resume parsing: POST /resumes/parse takes a PDF or DOCX, a parse.run job turns it into a
+// JSON Resume draft with a confidence per field, GET /resumes/parse/:job_id hands it out;
+// the client reviews it and creates the resume with POST /resumes/import. The API only
+// stores and queues; processes with ROLE=all or ROLE=worker parse, in sandboxed threads.
+import fp from 'fastify-plugin'
+import parseRoutes from './routes.js'
+import { ParserPool } from './sandbox.js'
+import { ParseStatus } from './schemas.js'
+import { ParseService } from './service.js'
+import { CONCURRENCY, PARSE_QUEUE, QUEUE_OPTIONS, parseHandler, type ParseJob } from './worker.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    parse: ParseService
+  }
+}
+
+/** Heap of one parser thread: a resume needs a few MB; a hostile file is stopped here. */
+const THREAD_HEAP_MB = 256
+
+export default fp(async (app) => {
+  const { config } = app
+  const service = new ParseService(app.db)
+  app.decorate('parse', service)
+  app.addSchema(ParseStatus)
+  await app.register(parseRoutes, { prefix: '/resumes/parse', service })
+
+  if (config.role === 'all' || config.role === 'worker') {
+    const pool = new ParserPool(CONCURRENCY, { timeoutMs: config.parse.timeoutMs, maxHeapMb: THREAD_HEAP_MB })
+    app.addHook('onReady', async () => {
+      await app.queue.createQueue(PARSE_QUEUE, QUEUE_OPTIONS)
+      await app.queue.work<ParseJob>(PARSE_QUEUE, { concurrency: CONCURRENCY, pollingIntervalSeconds: 2 }, parseHandler(app, service, pool))
+      app.log.info({ queue: PARSE_QUEUE, concurrency: CONCURRENCY }, 'parse worker started')
+    })
+    // A job still parsing then fails with a plain error, which pg-boss retries elsewhere.
+    app.addHook('onClose', async () => { await pool.close() })
+  }
+}, { name: 'parse', fastify: '5.x', dependencies: ['auth', 'resumes'] })
