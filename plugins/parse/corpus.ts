@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { fontFilePath } from '../renderer/fonts.js'
+import type { ThemeManifest } from '../themes/registry.js'
 import { buildDocx } from './corpus-docx.js'
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -75,7 +76,22 @@ export class PdfPrinter {
 /** What the corpus needs of the app: the theme registry and the renderer decorator. */
 export type Renderers = Pick<FastifyInstance, 'themes' | 'renderer'>
 
-export interface CorpusItem { fixture: string, theme: string, format: 'pdf' | 'docx', file: Buffer, expected: Record<string, unknown> }
+export interface CorpusItem { fixture: string, theme: string, variant: string, format: 'pdf' | 'docx', file: Buffer, expected: Record<string, unknown> }
+
+/**
+ * The theme's defaults, then each choice option (enum or boolean) switched to each other
+ * value, one at a time: a layout or font option that breaks parsing shows up on its own.
+ */
+export function themeVariants (manifest: ThemeManifest): { name: string, config: Record<string, unknown> }[] {
+  const out: { name: string, config: Record<string, unknown> }[] = [{ name: 'default', config: {} }]
+  const props = (manifest.options.properties ?? {}) as Record<string, { type?: string, enum?: unknown[] }>
+  for (const [key, schema] of Object.entries(props)) {
+    const current = manifest.defaults[key]
+    const values = schema.enum ?? (schema.type === 'boolean' ? [true, false] : [])
+    for (const v of values) if (v !== current && !(schema.type === 'boolean' && !current && v === false)) out.push({ name: `${key}=${String(v)}`, config: { [key]: v } })
+  }
+  return out
+}
 
 /** Every resume theme's font packages (the /fonts route's allow-list). */
 export function themeFontPackages (app: Renderers): string[] {
@@ -83,18 +99,20 @@ export function themeFontPackages (app: Renderers): string[] {
 }
 
 /**
- * Yields each fixture printed with each resume theme (PDF), then each fixture as DOCX
- * (one "theme": the docx builder's own layout).
+ * Yields each fixture printed with each resume theme and variant (PDF), then each fixture
+ * as DOCX (one "theme": the docx builder's own layout).
  */
 export async function * buildCorpus (app: Renderers, printer: PdfPrinter, fixtures?: Fixture[]): AsyncGenerator<CorpusItem> {
   const list = fixtures ?? await loadFixtures()
   for (const theme of app.themes.list('resume')) {
-    for (const f of list) {
-      const html = app.renderer.themes.renderResume(theme, { title: null, content: f.content })
-      yield { fixture: f.name, theme: theme.id, format: 'pdf', file: await printer.print(html), expected: f.content }
+    for (const variant of themeVariants(theme)) {
+      for (const f of list) {
+        const html = app.renderer.themes.renderResume(theme, { title: null, content: f.content, theme_config: variant.config })
+        yield { fixture: f.name, theme: theme.id, variant: variant.name, format: 'pdf', file: await printer.print(html), expected: f.content }
+      }
     }
   }
   for (const f of list) {
-    yield { fixture: f.name, theme: 'docx', format: 'docx', file: await buildDocx(f.content), expected: f.content }
+    yield { fixture: f.name, theme: 'docx', variant: 'default', format: 'docx', file: await buildDocx(f.content), expected: f.content }
   }
 }

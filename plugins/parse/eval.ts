@@ -68,7 +68,7 @@ function valueAt (doc: unknown, path: string): unknown {
   return norm(node)
 }
 
-export interface Score { fixture: string, theme: string, format: string, total: number, exact: number, misses: string[], ms: number }
+export interface Score { fixture: string, theme: string, variant: string, format: string, total: number, exact: number, misses: string[], ms: number }
 
 export async function scoreItem (item: CorpusItem): Promise<Score> {
   const t0 = performance.now()
@@ -80,31 +80,37 @@ export async function scoreItem (item: CorpusItem): Promise<Score> {
     const got = valueAt(result.draft, path)
     if (got !== want) misses.push(`${path}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`)
   }
-  return { fixture: item.fixture, theme: item.theme, format: item.format, total: expected.size, exact: expected.size - misses.length, misses, ms }
+  return { fixture: item.fixture, theme: item.theme, variant: item.variant, format: item.format, total: expected.size, exact: expected.size - misses.length, misses, ms }
 }
 
-export interface Row { theme: string, format: string, files: number, fields: number, exact: number, accuracy: number }
+export interface Row { theme: string, format: string, files: number, fields: number, exact: number, accuracy: number, worst: string }
 
-/** Per theme and format: fields, exact matches, accuracy (0..1). */
+const ratio = (exact: number, fields: number) => (fields ? exact / fields : 0)
+
+/** Per theme and format (variants pooled, the worst one named): fields, exact matches, accuracy (0..1). */
 export function summarize (scores: Score[]): Row[] {
-  const rows = new Map<string, Row>()
-  for (const s of scores) {
-    const key = `${s.theme}/${s.format}`
-    const row = rows.get(key) ?? { theme: s.theme, format: s.format, files: 0, fields: 0, exact: 0, accuracy: 0 }
-    row.files++
-    row.fields += s.total
-    row.exact += s.exact
-    rows.set(key, row)
+  const groups = new Map<string, Score[]>()
+  for (const s of scores) groups.set(`${s.theme}/${s.format}`, [...(groups.get(`${s.theme}/${s.format}`) ?? []), s])
+  const rows: Row[] = []
+  for (const list of groups.values()) {
+    const fields = list.reduce((n, s) => n + s.total, 0)
+    const exact = list.reduce((n, s) => n + s.exact, 0)
+    const variants = new Map<string, [number, number]>()
+    for (const s of list) {
+      const [e, f] = variants.get(s.variant) ?? [0, 0]
+      variants.set(s.variant, [e + s.exact, f + s.total])
+    }
+    const [name, [we, wf]] = [...variants].sort((a, b) => ratio(a[1][0], a[1][1]) - ratio(b[1][0], b[1][1]))[0]!
+    rows.push({ theme: list[0]!.theme, format: list[0]!.format, files: list.length, fields, exact, accuracy: ratio(exact, fields), worst: `${name} ${(ratio(we, wf) * 100).toFixed(1)} %` })
   }
-  const out = [...rows.values()]
-  for (const r of out) r.accuracy = r.fields ? r.exact / r.fields : 0
-  const all = out.reduce((t, r) => ({ ...t, files: t.files + r.files, fields: t.fields + r.fields, exact: t.exact + r.exact }), { theme: 'all', format: '', files: 0, fields: 0, exact: 0, accuracy: 0 })
-  all.accuracy = all.fields ? all.exact / all.fields : 0
-  return [...out, all]
+  const fields = rows.reduce((n, r) => n + r.fields, 0)
+  const exact = rows.reduce((n, r) => n + r.exact, 0)
+  rows.push({ theme: 'all', format: '', files: scores.length, fields, exact, accuracy: ratio(exact, fields), worst: '' })
+  return rows
 }
 
 export function formatRows (rows: Row[]): string {
-  const lines = ['| theme | format | files | fields | exact | accuracy |', '|---|---|---:|---:|---:|---:|']
-  for (const r of rows) lines.push(`| ${r.theme} | ${r.format} | ${r.files} | ${r.fields} | ${r.exact} | ${(r.accuracy * 100).toFixed(1)} % |`)
+  const lines = ['| theme | format | files | fields | exact | accuracy | worst variant |', '|---|---|---:|---:|---:|---:|---|']
+  for (const r of rows) lines.push(`| ${r.theme} | ${r.format} | ${r.files} | ${r.fields} | ${r.exact} | ${(r.accuracy * 100).toFixed(1)} % | ${r.worst} |`)
   return lines.join('\n')
 }

@@ -6,7 +6,7 @@
 import { parseHeader } from './header.js'
 import type { Line } from './lines.js'
 import { Fields, type ParseResult } from './result.js'
-import { bodyFont, bulletItems, dateOf, entries, joinText, linePitch, splitSections, type Entry, type Section } from './sections.js'
+import { bodyFont, bulletItems, dateOf, entries, joinText, linePitch, splitSections, wrapped, type Entry, type Section } from './sections.js'
 
 const DEGREE = /\b(bachelor|master|b\.?sc|m\.?sc|b\.?a|m\.?a|ph\.?d|doctor|diploma|associate|mba|licence|engineer|certificate)/i
 const PLACE = /^([\p{Lu}][\p{L}.'-]*)( [\p{Lu}][\p{L}.'-]*){0,3}(, ?[\p{Lu}][\p{L}.'-]*( [\p{Lu}][\p{L}.'-]*){0,3}){0,2}$/u
@@ -107,15 +107,21 @@ class Reader {
       this.out.set(`${at}.area`, primary.slice(cut + 2), 0.8)
     } else this.out.set(`${at}.${DEGREE.test(primary) ? 'studyType' : 'area'}`, primary, 0.5)
     this.dates(at, e)
-    for (const l of e.lines) {
-      const courses = /^courses:\s*(.+)$/i.exec(l.text)
-      if (courses) { this.out.set(`${at}.courses`, courses[1]!.split(/;\s*/).map(clean).filter(Boolean), 0.8); continue }
-      if (this.out.has(`${at}.institution`)) continue
+    let courses = ''
+    e.lines.forEach((l, i) => {
+      const m = /^courses:\s*(.+)$/i.exec(l.text)
+      if (m || (courses && wrapped(e.lines[i - 1]!, l))) {
+        courses = m ? m[1]! : joinText(courses, l.text)
+        this.out.set(`${at}.courses`, courses.split(/;\s*/).map(clean).filter(Boolean), 0.8)
+        return
+      }
+      courses = ''
+      if (this.out.has(`${at}.institution`)) return
       const [inst, ...more] = l.text.split(/\s+·\s+/)
       this.out.set(`${at}.institution`, clean(inst!), 0.75)
-      const score = more.map((m) => /^(?:grade|gpa|score):\s*(.+)$/i.exec(m)?.[1]).find(Boolean)
+      const score = more.map((p) => /^(?:grade|gpa|score):\s*(.+)$/i.exec(p)?.[1]).find(Boolean)
       if (score) this.out.set(`${at}.score`, score, 0.8)
-    }
+    })
   }
 
   private titled (kind: 'projects' | 'awards' | 'publications', e: Entry): void {
@@ -138,25 +144,38 @@ class Reader {
 
   private skills (lines: Line[]): void {
     const titleFont = lines[0]?.segments[0]?.font
-    let at = ''
+    // Groups side by side ("Backend (Expert)   Operations (Advanced)" over two keyword columns).
+    let groups: { at: string, x: number }[] = []
+    const addKeywords = (at: string, words: string[]) => {
+      const prev = (this.out.root.skills as { keywords?: string[] }[])[Number(/\d+/.exec(at)![0])]?.keywords ?? []
+      this.out.set(`${at}.keywords`, [...prev, ...words.filter(Boolean)], 0.7)
+    }
+    const group = (text: string, x = 0) => {
+      const at = `skills[${this.next('skills')}]`
+      const m = /^(.+?)(?:\s*(?:·|\(|–|-)\s*([^)]+)\)?)?$/.exec(text)!
+      this.out.set(`${at}.name`, clean(m[1]!), 0.7)
+      if (m[2]) this.out.set(`${at}.level`, clean(m[2]), 0.6)
+      return { at, x }
+    }
     for (const l of lines) {
       const inline = /^(.+?)(?:\s*\(([^)]+)\))?\s*:\s*(.+)$/.exec(l.text)
-      const isTitle = l.segments[0]!.font === titleFont && !(l.segments.length > 1 && l.segments.every((s) => s.font === titleFont))
-      if (inline && !(at && !isTitle)) {
-        at = `skills[${this.next('skills')}]`
+      const isTitle = l.segments[0]!.font === titleFont
+      if (inline && (groups.length === 0 || isTitle)) {
+        const at = `skills[${this.next('skills')}]`
         this.out.set(`${at}.name`, clean(inline[1]!), 0.8)
         if (inline[2]) this.out.set(`${at}.level`, clean(inline[2]), 0.75)
         this.out.set(`${at}.keywords`, inline[3]!.split(/,\s*/).map(clean).filter(Boolean), 0.8)
-        at = ''
-      } else if (isTitle || !at) {
-        at = `skills[${this.next('skills')}]`
-        const m = /^(.+?)(?:\s*(?:·|\(|–|-)\s*([^)]+)\)?)?$/.exec(l.text)!
-        this.out.set(`${at}.name`, clean(m[1]!), 0.7)
-        if (m[2]) this.out.set(`${at}.level`, clean(m[2]), 0.6)
+        groups = []
+      } else if (isTitle || groups.length === 0) {
+        const sideBySide = l.segments.length > 1 && l.segments.every((s) => s.font === titleFont && s.x !== undefined)
+        groups = sideBySide ? l.segments.map((s) => group(s.text, s.x)) : [group(l.text)]
+      } else if (groups.length > 1) {
+        for (const s of l.segments) {
+          const target = [...groups].reverse().find((g) => g.x <= (s.x ?? 0) + 1) ?? groups[0]!
+          addKeywords(target.at, [clean(s.text)])
+        }
       } else {
-        const words = l.segments.length > 1 ? l.segments.map((s) => clean(s.text)) : l.text.split(/,\s*/).map(clean)
-        const prev = (this.out.root.skills as { keywords?: string[] }[])[Number(/\d+/.exec(at)![0])]?.keywords ?? []
-        this.out.set(`${at}.keywords`, [...prev, ...words.filter(Boolean)], 0.7)
+        addKeywords(groups[0]!.at, l.segments.length > 1 ? l.segments.map((s) => clean(s.text)) : l.text.split(/,\s*/).map(clean))
       }
     }
   }

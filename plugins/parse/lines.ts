@@ -10,6 +10,8 @@ export interface Segment {
   size: number
   /** A link target, when the file has one over this text. */
   url?: string
+  /** Left edge from the column's left edge, in body ems (PDF only). */
+  x?: number
 }
 
 export interface Line {

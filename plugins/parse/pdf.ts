@@ -148,7 +148,7 @@ function toLines (items: Item[], body: number, page: number): Line[] {
       if (seg && last && last.font === it.font && last.url === it.url && gap < it.size * 0.9 && Math.abs(last.size - it.size) < 0.5) {
         seg.text += (gap > it.size * 0.12 && !seg.text.endsWith(' ') ? ' ' : '') + it.text
       } else {
-        segments.push({ text: it.text, font: it.font, size: Math.round(it.size / body * 100) / 100, ...(it.url ? { url: it.url } : {}) })
+        segments.push({ text: it.text, font: it.font, size: Math.round(it.size / body * 100) / 100, x: Math.round((it.x - colLeft) / body * 10) / 10, ...(it.url ? { url: it.url } : {}) })
       }
       last = it
     }

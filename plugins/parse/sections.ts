@@ -86,7 +86,12 @@ export function entries (section: Section): { lead: Line[], items: Entry[] } {
  * Bullet lines -> items. A line continues the item above when its first word could not fit
  * there and the space between them is the text's own line pitch (list items add a margin).
  */
-export function bulletItems (lines: Line[], pitch: number): string[] {
+export function bulletItems (lines: Line[], docPitch: number): string[] {
+  // List items may set their own line height: learn it from this list's wrapped lines,
+  // unless those are all as far apart as item margins would put them.
+  const gaps = lines.filter((l, i) => i > 0 && l.gap > 0 && wrapped(lines[i - 1]!, l)).map((l) => l.gap)
+  const own = gaps.length ? Math.min(...gaps) : 0
+  const pitch = own && (!docPitch || own <= docPitch * 1.07) ? own : docPitch
   const out: string[] = []
   let prev: Line | null = null
   for (const l of lines) {
