@@ -2,7 +2,8 @@
 // made from, field by field (exact match after collapsing whitespace). Only fields the
 // themes print count: a theme shows dates to the month, so "2021-03-15" is expected back
 // as "2021-03"; values the source itself gets wrong (a date like "Summer 2017") are left out.
-import type { CorpusItem } from './corpus.js'
+import type { FastifyInstance } from 'fastify'
+import { buildCorpus, PdfPrinter, themeFontPackages, type CorpusItem } from './corpus.js'
 import { parseFile } from './parser.js'
 
 type Obj = Record<string, unknown>
@@ -113,4 +114,19 @@ export function formatRows (rows: Row[]): string {
   const lines = ['| theme | format | files | fields | exact | accuracy | worst variant |', '|---|---|---:|---:|---:|---:|---|']
   for (const r of rows) lines.push(`| ${r.theme} | ${r.format} | ${r.files} | ${r.fields} | ${r.exact} | ${(r.accuracy * 100).toFixed(1)} % | ${r.worst} |`)
   return lines.join('\n')
+}
+
+export interface Evaluation { rows: Row[], scores: Score[], table: string }
+
+/** Builds the corpus with the app's themes and renderer, parses every file back, scores it. */
+export async function evaluate (app: Pick<FastifyInstance, 'themes' | 'renderer' | 'config'>): Promise<Evaluation> {
+  const printer = await PdfPrinter.launch(app.config.chromiumPath, themeFontPackages(app))
+  try {
+    const scores: Score[] = []
+    for await (const item of buildCorpus(app, printer)) scores.push(await scoreItem(item))
+    const rows = summarize(scores)
+    return { rows, scores, table: formatRows(rows) }
+  } finally {
+    await printer.close()
+  }
 }

@@ -3,15 +3,22 @@
 // the client reviews it and creates the resume with POST /resumes/import. The API only
 // stores and queues; processes with ROLE=all or ROLE=worker parse, in sandboxed threads.
 import fp from 'fastify-plugin'
+import { evaluate, type Evaluation } from './eval.js'
 import parseRoutes from './routes.js'
 import { ParserPool } from './sandbox.js'
 import { ParseStatus } from './schemas.js'
 import { ParseService } from './service.js'
 import { CONCURRENCY, PARSE_QUEUE, QUEUE_OPTIONS, parseHandler, type ParseJob } from './worker.js'
 
+export interface Parsing {
+  jobs: ParseService
+  /** The accuracy harness (`npm run cli -- parse eval`): needs Chromium. */
+  evaluate (): Promise<Evaluation>
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
-    parse: ParseService
+    parse: Parsing
   }
 }
 
@@ -21,7 +28,7 @@ const THREAD_HEAP_MB = 256
 export default fp(async (app) => {
   const { config } = app
   const service = new ParseService(app.db)
-  app.decorate('parse', service)
+  app.decorate('parse', { jobs: service, evaluate: () => evaluate(app) })
   app.addSchema(ParseStatus)
   await app.register(parseRoutes, { prefix: '/resumes/parse', service })
 
@@ -35,4 +42,4 @@ export default fp(async (app) => {
     // A job still parsing then fails with a plain error, which pg-boss retries elsewhere.
     app.addHook('onClose', async () => { await pool.close() })
   }
-}, { name: 'parse', fastify: '5.x', dependencies: ['auth', 'resumes'] })
+}, { name: 'parse', fastify: '5.x', dependencies: ['auth', 'resumes', 'themes', 'renderer'] })
