@@ -23,7 +23,8 @@ export function sniff (head: Buffer): FileKind | null {
 export async function parseFile (kind: FileKind, bytes: Buffer, onProgress?: (progress: number, step: string) => void): Promise<ParseResult> {
   if (bytes.length === 0) throw new ParseFailure('EMPTY')
   const lines = kind === 'pdf'
-    ? await pdfLines(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), (n, total) => onProgress?.(10 + Math.round(60 * n / total), `reading page ${n} of ${total}`))
+    // A copy: pdfjs takes over (detaches) the array it is given, which would empty `bytes`.
+    ? await pdfLines(new Uint8Array(bytes), (n, total) => onProgress?.(10 + Math.round(60 * n / total), `reading page ${n} of ${total}`))
     : await docxLines(bytes)
   onProgress?.(75, 'finding fields')
   return extractFields(lines)
