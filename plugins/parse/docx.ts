@@ -1,47 +1,11 @@
-// DOCX -> lines. The zip is checked before anything inflates it for real: entry count and
-// declared sizes first, then every entry is inflated once as a stream that yauzl stops as
-// soon as it passes its declared size, so a zip bomb (or a zip lying about its sizes) costs
-// at most MAX_UNZIPPED_BYTES. Only then does mammoth turn it into simple HTML (paragraph
-// styles to h1..h6, bold/italic runs, lists), which is read into lines here.
+// DOCX -> lines. The zip is checked first (zip.ts: declared sizes, then every entry inflated
+// under its declared size), so a zip bomb costs at most MAX_UNZIPPED_BYTES. Only then does
+// mammoth turn it into simple HTML (paragraph styles to h1..h6, bold/italic runs, lists),
+// which is read into lines here.
 import mammoth from 'mammoth'
-import yauzl from 'yauzl'
 import { ParseFailure } from './failure.js'
 import { lineOf, type Line, type Segment } from './lines.js'
-
-export const MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
-const MAX_ENTRIES = 2000
-
-/**
- * Walks the zip's directory: entry count, declared sizes, and whether it is a Word document.
- * With `inflate`, every entry is also inflated (to nowhere) and checked against its size.
- */
-export async function checkZip (buffer: Buffer, { maxBytes = MAX_UNZIPPED_BYTES, inflate = true } = {}): Promise<{ isWord: boolean }> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z!)))
-  }).catch((err: Error) => { throw new ParseFailure('CORRUPT', err.message) })
-  if (zip.entryCount > MAX_ENTRIES) throw new ParseFailure('TOO_LARGE_UNZIPPED', `${zip.entryCount} entries`)
-  let total = 0
-  let hasDocument = false
-  await new Promise<void>((resolve, reject) => {
-    const fail = (err: Error) => { zip.close(); reject(err instanceof ParseFailure ? err : new ParseFailure('CORRUPT', err.message)) }
-    zip.on('error', fail)
-    zip.on('end', () => resolve())
-    zip.on('entry', (entry: yauzl.Entry) => {
-      if (entry.fileName === 'word/document.xml') hasDocument = true
-      total += entry.uncompressedSize
-      if (total > maxBytes) return fail(new ParseFailure('TOO_LARGE_UNZIPPED', `more than ${maxBytes} bytes declared`))
-      if (entry.fileName.endsWith('/') || !inflate) return zip.readEntry()
-      zip.openReadStream(entry, (err, stream) => {
-        if (err || !stream) return fail(err ?? new Error('unreadable entry'))
-        stream.on('error', fail)
-        stream.on('data', () => {})
-        stream.on('end', () => zip.readEntry())
-      })
-    })
-    zip.readEntry()
-  })
-  return { isWord: hasDocument }
-}
+import { checkZip } from './zip.js'
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' }
 const decode = (s: string) => s.replace(/&(#x?[0-9a-fA-F]+|\w+);/g, (m, e: string) => {

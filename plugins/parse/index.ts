@@ -3,7 +3,7 @@
 // the client reviews it and creates the resume with POST /resumes/import. The API only
 // stores and queues; processes with ROLE=all or ROLE=worker parse, in sandboxed threads.
 import fp from 'fastify-plugin'
-import { evaluate, type Evaluation } from './eval.js'
+import type { Evaluation } from './eval.js'
 import parseRoutes from './routes.js'
 import { ParserPool } from './sandbox.js'
 import { ParseStatus } from './schemas.js'
@@ -28,7 +28,9 @@ const THREAD_HEAP_MB = 256
 export default fp(async (app) => {
   const { config } = app
   const service = new ParseService(app.db)
-  app.decorate('parse', { jobs: service, evaluate: () => evaluate(app) })
+  // Loaded on demand: the harness pulls in Chromium's driver and the PDF library, which an
+  // API process never needs.
+  app.decorate('parse', { jobs: service, evaluate: async () => (await import('./eval.js')).evaluate(app) })
   app.addSchema(ParseStatus)
   await app.register(parseRoutes, { prefix: '/resumes/parse', service })
 

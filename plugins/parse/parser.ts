@@ -4,21 +4,10 @@ import { docxLines } from './docx.js'
 import { ParseFailure } from './failure.js'
 import { extractFields } from './fields.js'
 import { pdfLines } from './pdf.js'
+import type { FileKind } from './kinds.js'
 import type { ParseResult } from './result.js'
 
-export type FileKind = 'pdf' | 'docx'
-
-export const MEDIA_TYPES: Record<FileKind, string> = {
-  pdf: 'application/pdf',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
-}
-
-/** The kind of a file by its first bytes (never by its name or the client's content type alone). */
-export function sniff (head: Buffer): FileKind | null {
-  if (head.subarray(0, 1024).includes('%PDF-')) return 'pdf'
-  if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) return 'docx'
-  return null
-}
+export type { FileKind } from './kinds.js'
 
 export async function parseFile (kind: FileKind, bytes: Buffer, onProgress?: (progress: number, step: string) => void): Promise<ParseResult> {
   if (bytes.length === 0) throw new ParseFailure('EMPTY')
