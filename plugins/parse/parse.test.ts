@@ -6,7 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { bearer, build, register, tempDir, type Account } from '../../test/helper.js'
+import { loadConfig } from '../../config/index.js'
+import { buildApp } from '../../kernel/app.js'
+import { bearer, build, register, tempDir, testEnv, type Account } from '../../test/helper.js'
 import { loadFixtures, PdfPrinter, themeFontPackages } from './corpus.js'
 import { buildDocx } from './corpus-docx.js'
 import { validateResume } from './result.js'
@@ -176,3 +178,24 @@ function patchSizes (zip: Buffer, size: (old: number, name: string) => number): 
 }
 const declareHuge = (zip: Buffer) => patchSizes(zip, (old, name) => (name === 'word/document.xml' ? 0x7fffffff : old))
 const declareSmall = (zip: Buffer) => patchSizes(zip, (old, name) => (name === 'word/document.xml' ? 100 : old))
+
+t.test('ROLE=api only queues; a ROLE=worker process parses', async (t) => {
+  const env = await testEnv(t)
+  const api = await buildApp(loadConfig({ ...env, ROLE: 'api' }), { logger: false })
+  t.teardown(() => api.close())
+  await api.ready()
+  const acct = await register(api)
+  const docx = await buildDocx((await loadFixtures()).find((f) => f.name === 'strong')!.content)
+  const res = await upload(api, acct, docx)
+  t.equal(res.status, 202)
+  await sleep(1500)
+  const queued = (await api.inject({ method: 'GET', url: `/resumes/parse/${res.body.data.job_id}`, headers: bearer(acct.access) })).json().data
+  t.equal(queued.status, 'queued', 'nothing parses in the API process')
+
+  const worker = await buildApp(loadConfig({ ...env, ROLE: 'worker' }), { logger: false })
+  t.teardown(() => worker.close())
+  await worker.ready()
+  const job = await waitJob(api, acct, res.body.data.job_id)
+  t.equal(job.status, 'completed')
+  t.equal(job.draft.basics.name, 'Amara Okonkwo-Lindqvist')
+})
