@@ -39,7 +39,12 @@ export default async function parseRoutes (app: FastifyInstance, { service }: Ro
       rateLimit: {
         max: 20,
         timeWindow: 60_000,
-        keyGenerator: (request: FastifyRequest) => `parse:${request.user?.id ?? request.ip}`
+        // Per user when a valid token is presented (rate limits run before the auth hook), else per address.
+        keyGenerator: (request: FastifyRequest) => {
+          const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
+          if (m) { try { return `parse:u:${app.verifyAccessToken(m[1]!).id}` } catch {} }
+          return `parse:ip:${request.ip}`
+        }
       }
     },
     schema: {
