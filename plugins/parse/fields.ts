@@ -188,7 +188,7 @@ class Reader {
     const cut = segs.length === 1 ? segs[0]!.text.lastIndexOf(', ') : -1
     const name = cut > 0 ? segs[0]!.text.slice(0, cut) : segs[0]!.text
     this.out.set(`${at}.name`, clean(name), cut > 0 ? 0.55 : 0.7)
-    if (segs[0]!.url) this.out.set(`${at}.url`, segs[0]!.url, 0.7)
+    if (segs[0]!.url && /^https?:/.test(segs[0]!.url)) this.out.set(`${at}.url`, segs[0]!.url, 0.7)
     const issuer = cut > 0 ? clean(segs[0]!.text.slice(cut + 2)) : clean(segs.slice(1).map((s) => s.text).join(' '))
     if (issuer) this.out.set(`${at}.issuer`, issuer, 0.65)
     if (dateSeg) this.out.set(`${at}.date`, dateOf(dateSeg)!.start, 0.85)
