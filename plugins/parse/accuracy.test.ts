@@ -9,7 +9,8 @@ import { runCli } from '../../test/process.js'
 import { PdfPrinter } from './corpus.js'
 import { normalizeDate, parseRange } from './dates.js'
 import { extractFields } from './fields.js'
-import { pdfLines } from './pdf.js'
+import { parseFile } from './parser.js'
+import { MAX_PAGES, pdfLines } from './pdf.js'
 import { validateResume } from './result.js'
 import { ParserPool } from './sandbox.js'
 
@@ -85,4 +86,14 @@ t.test('a parse that runs over its time is stopped, and the pool recovers', asyn
   await t.rejects(pool.parse('pdf', Buffer.from('%PDF-1.7\nnot really\n%%EOF')), { code: 'CORRUPT' })
   const ok = await pool.parse('pdf', pdf)
   t.equal((ok.draft as any).basics.name, 'Noor Haddad', 'the same thread parses the next file')
+})
+
+t.test('more pages than a resume has is refused', async (t) => {
+  const printer = await PdfPrinter.launch('/usr/bin/chromium', [])
+  t.teardown(() => printer.close())
+  const page = '<p style="break-after:page">Page of a very long document, not a resume.</p>'
+  const pdf = await printer.print(`<!doctype html><body>${page.repeat(MAX_PAGES + 1)}</body>`)
+  await t.rejects(parseFile('pdf', pdf), { code: 'TOO_MANY_PAGES' })
+  const fine = await printer.print(`<!doctype html><body>${page.repeat(2)}</body>`)
+  t.ok(await parseFile('pdf', fine), 'two pages are read')
 })
