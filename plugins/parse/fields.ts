@@ -218,5 +218,5 @@ class Reader {
 }
 
 export function extractFields (lines: Line[]): ParseResult {
-  return new Reader(lines).run()
+  return { ...new Reader(lines).run(), text: lines.map((l) => l.text).join('\n') }
 }

@@ -199,3 +199,23 @@ t.test('ROLE=api only queues; a ROLE=worker process parses', async (t) => {
   t.equal(job.status, 'completed')
   t.equal(job.draft.basics.name, 'Amara Okonkwo-Lindqvist')
 })
+
+t.test('LLM refinement: a provider with complete() corrects the draft; an invalid answer is ignored', async (t) => {
+  const plugins = new URL('../../test/fixtures/parse/plugins', import.meta.url).pathname
+  const app = await build(t, { CVGEN_PLUGIN_DIRS: plugins, AI_PROVIDER: 'fake-llm' })
+  const acct = await register(app)
+  const fixtures = await loadFixtures()
+  const strong = await waitJob(app, acct, (await upload(app, acct, await buildDocx(fixtures.find((f) => f.name === 'strong')!.content))).body.data.job_id)
+  t.equal(strong.status, 'completed')
+  t.equal(strong.draft.basics.label, 'Principal Engineer', "the LLM's correction is in the draft")
+  t.ok(strong.confidence['basics.label'] < 0.5, 'a field the LLM changed has a low confidence')
+  t.ok(strong.confidence['basics.email'] >= 0.98, 'a field both agree on keeps or gains confidence')
+  t.match(strong.warnings.join(' '), /fake-llm changed 1 field/)
+  t.ok(validateResume(strong.draft))
+
+  const weak = await waitJob(app, acct, (await upload(app, acct, await buildDocx(fixtures.find((f) => f.name === 'weak')!.content))).body.data.job_id)
+  t.equal(weak.status, 'completed')
+  t.equal(weak.draft.basics.name, 'Dale Pemberton', 'the rule-based draft stands')
+  t.equal(weak.draft.basics.email, 'dale.pemberton@example.com')
+  t.match(weak.warnings.join(' '), /not a valid JSON Resume document/)
+})

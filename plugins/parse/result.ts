@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
 
-const schema = JSON.parse(readFileSync(new URL('../resumes/json-resume.schema.json', import.meta.url), 'utf8')) as object
+export const schema = JSON.parse(readFileSync(new URL('../resumes/json-resume.schema.json', import.meta.url), 'utf8')) as object
 const ajv = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: true, strict: false })
 addFormats.default(ajv)
 export const validateResume = ajv.compile(schema)
@@ -16,6 +16,8 @@ export interface ParseResult {
   /** 0..1 per field path, e.g. {"basics.email": 0.98, "work[0].position": 0.85} */
   confidence: Record<string, number>
   warnings: string[]
+  /** The document's text in reading order, for an LLM refinement; not stored. */
+  text?: string
 }
 
 type Key = string | number

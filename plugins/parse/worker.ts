@@ -1,15 +1,18 @@
 // The parse.run job: read the stored upload, parse it in a sandboxed thread (sandbox.ts),
-// write the draft once, delete the upload. A file problem (ParseFailure) fails the job at
+// refine the draft with an LLM when one is selected (refine.ts), write it once, delete the upload. A file problem (ParseFailure) fails the job at
 // once: the same bytes would fail the same way on a retry.
 import type { FastifyInstance } from 'fastify'
 import type PgBoss from 'pg-boss'
 import { ParseFailure } from './failure.js'
+import { completer, refine } from './refine.js'
+import { schema } from './result.js'
 import type { ParserPool } from './sandbox.js'
 import type { ParseService } from './service.js'
 
 export const PARSE_QUEUE = 'parse.run'
 export const QUEUE_OPTIONS = { retryLimit: 2, retryDelay: 2, retryBackoff: true, expireInSeconds: 15 * 60 }
 export const CONCURRENCY = 2
+const REFINE_TIMEOUT_MS = 60_000
 export interface ParseJob { parse_id: string }
 
 export function parseHandler (app: FastifyInstance, service: ParseService, pool: ParserPool) {
@@ -26,9 +29,20 @@ export function parseHandler (app: FastifyInstance, service: ParseService, pool:
         return
       }
       await service.progress(id, 5, 'reading the file')
-      const result = await pool.parse(row.file_kind, object.body, (progress, step) => {
+      let result = await pool.parse(row.file_kind, object.body, (progress, step) => {
         service.progress(id, progress, step).catch(() => {})
       })
+      let llm: ReturnType<typeof completer> = null
+      try { llm = completer(app.ai.current()) } catch { /* AI_PROVIDER names no registered provider: no refinement */ }
+      if (llm) {
+        await service.progress(id, 85, `refining with ${llm.name}`)
+        try {
+          result = await refine(llm, result, result.text ?? '', schema, AbortSignal.timeout(REFINE_TIMEOUT_MS))
+        } catch (err) {
+          log.warn({ err }, 'LLM refinement failed; the rule-based draft stands')
+          result = { ...result, warnings: [...result.warnings, `The ${llm.name} refinement failed; this is the rule-based draft`] }
+        }
+      }
       await service.complete(id, result)
       await app.storage.delete(row.storage_key).catch((err: Error) => log.warn({ err }, 'could not delete the parsed upload'))
       log.info({ fields: Object.keys(result.confidence).length }, 'resume parsed')
