@@ -62,7 +62,9 @@ export const SETTINGS = {
   GATEWAY_IPS: s(p.ipList, "the gateway's public IPs for apex A records", ''),
   TLS_ASK_TOKEN: s(p.str, "shared token Caddy's on-demand TLS ask must present"),
   DOMAIN_PENDING_DAYS: s(p.int(1, 365), 'days a pending custom domain may wait for DNS', '30'),
-  CHROMIUM_PATH: s(p.str, 'Chromium for PDF and thumbnails', '/usr/bin/chromium')
+  CHROMIUM_PATH: s(p.str, 'Chromium for PDF and thumbnails', '/usr/bin/chromium'),
+  PARSE_MAX_BYTES: s(p.int(1024, 100 * 1024 * 1024), "largest resume file POST /resumes/parse accepts (the plan's upload size applies too)", String(5 * 1024 * 1024)),
+  PARSE_TIMEOUT: s(p.duration(1000, 10 * MIN), 'time one file may take to parse before the job fails', '30s')
 } as const
 
 export type SettingName = keyof typeof SETTINGS
@@ -100,6 +102,7 @@ export interface Config {
   ai: { provider: string, model: string | null, openaiApiKey: string | null, openaiBaseUrl: string | null, anthropicApiKey: string | null, anthropicBaseUrl: string | null }
   dns: { provider: string, servers: string[], gatewayIps: string[], tlsAskToken: string | null, pendingDays: number }
   chromiumPath: string
+  parse: { maxBytes: number, timeoutMs: number }
 }
 
 export class ConfigError extends Error {
@@ -186,7 +189,8 @@ export function loadConfig (env: Env = process.env): Config {
       tlsAskToken: v.TLS_ASK_TOKEN,
       pendingDays: v.DOMAIN_PENDING_DAYS!
     },
-    chromiumPath: v.CHROMIUM_PATH!
+    chromiumPath: v.CHROMIUM_PATH!,
+    parse: { maxBytes: v.PARSE_MAX_BYTES!, timeoutMs: v.PARSE_TIMEOUT! }
   }
 }
 

@@ -58,6 +58,14 @@ const COMMANDS: Record<string, Command> = {
       if (!await withApp(config, (app) => app.auth.setAdmin(email!, false))) throw new UsageError(`no account with email ${email}`)
       return `${email} is no longer an admin`
     }
+  },
+  'parse eval': {
+    usage: 'parse eval                       resume parser field accuracy per theme and format (needs Chromium)',
+    args: 0,
+    async run (config) {
+      // role api: this run only reads; it must not pick up queued jobs meanwhile.
+      return withApp({ ...config, role: 'api' }, async (app) => (await app.parse.evaluate()).table)
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env sh
 # The Debian packages the test suite drives for real (Chromium for pages, PDFs and thumbnails,
-# poppler-utils to read PDFs back, Caddy for custom-domain TLS). Idempotent: installs only
+# poppler-utils to read PDFs back, Caddy for custom-domain TLS, qpdf to make
+# the encrypted PDF the parser must refuse). Idempotent: installs only
 # what is missing, so it costs nothing on a machine that has them. Never downloads a browser
 # of its own: Chromium comes from Debian.
 set -eu
@@ -8,6 +9,7 @@ need=""
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
 command -v pdftotext >/dev/null 2>&1 || need="$need poppler-utils"
 command -v caddy >/dev/null 2>&1 || need="$need caddy"
+command -v qpdf >/dev/null 2>&1 || need="$need qpdf"
 [ -z "$need" ] && exit 0
 echo "installing Debian packages:$need" >&2
 if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

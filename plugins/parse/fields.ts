@@ -1,0 +1,222 @@
+// Lines -> a JSON Resume draft with a confidence per field path. Layout features decide
+// the roles of lines (header.ts, sections.ts); the shapes of text decide the fields: a
+// title's first font run is the position (or degree), the next run the organisation; a
+// smaller or differently set line under it is the meta line ("Lyon, France · Retail bank");
+// body lines are the summary and indented/bulleted lines the highlights.
+import { parseHeader } from './header.js'
+import type { Line } from './lines.js'
+import { Fields, type ParseResult } from './result.js'
+import { bodyFont, bulletItems, dateOf, entries, joinText, linePitch, splitSections, wrapped, type Entry, type Section } from './sections.js'
+
+const DEGREE = /\b(bachelor|master|b\.?sc|m\.?sc|b\.?a|m\.?a|ph\.?d|doctor|diploma|associate|mba|licence|engineer|certificate)/i
+const PLACE = /^([\p{Lu}][\p{L}.'-]*)( [\p{Lu}][\p{L}.'-]*){0,3}(, ?[\p{Lu}][\p{L}.'-]*( [\p{Lu}][\p{L}.'-]*){0,3}){0,2}$/u
+
+const clean = (s: string) => s.replace(/\s+/g, ' ').replace(/^[·,:\s]+|[·,:\s]+$/g, '').trim()
+const joined = (lines: Line[]) => lines.map((l) => l.text).reduce((a, b) => (a ? joinText(a, b) : b), '').replace(/\s+/g, ' ').trim()
+
+/** The title's first font run, the rest (minus separators), and the first link on it. */
+function titleParts (title: Line): { primary: string, secondary: string, url?: string } {
+  const first = title.segments[0]!
+  const idx = title.segments.findIndex((s) => s.font !== first.font)
+  const head = idx < 0 ? title.segments : title.segments.slice(0, idx)
+  const tail = idx < 0 ? [] : title.segments.slice(idx)
+  return { primary: clean(head.map((s) => s.text).join(' ')), secondary: clean(tail.map((s) => s.text).join(' ')), url: title.segments.find((s) => s.url && /^https?:/.test(s.url))?.url }
+}
+
+class Reader {
+  readonly out = new Fields()
+  private readonly counts: Record<string, number> = {}
+  private readonly body: string
+  private readonly pitch: number
+
+  constructor (private readonly lines: Line[]) {
+    this.body = bodyFont(lines)
+    this.pitch = linePitch(lines)
+  }
+
+  /** The next free index of a section's array, so two "Experience" sections append. */
+  private next (kind: string): number {
+    const n = this.counts[kind] ?? 0
+    this.counts[kind] = n + 1
+    return n
+  }
+
+  private isMeta (l: Line): boolean { return !l.bullet && (l.segments[0]!.font !== this.body || l.segments[0]!.size < 0.97) }
+
+  run (): ParseResult {
+    const { header, sections } = splitSections(this.lines)
+    parseHeader(header, this.out)
+    for (const section of sections) this.section(section)
+    if (!this.out.has('basics.name')) this.out.warnings.push('No name found at the top of the document')
+    return this.out.finish()
+  }
+
+  private section (s: Section): void {
+    const o = this.out
+    switch (s.kind) {
+      case 'summary': o.set('basics.summary', joined(s.lines), 0.8); break
+      case 'work': case 'volunteer': for (const e of entries(s).items) this.job(s.kind, e); break
+      case 'education': for (const e of entries(s).items) this.education(e); break
+      case 'projects': case 'awards': case 'publications': for (const e of entries(s).items) this.titled(s.kind, e); break
+      case 'skills': this.skills(s.lines); break
+      case 'certificates': for (const l of s.lines) this.certificate(l); break
+      case 'languages': case 'interests': for (const l of s.lines) this.pair(s.kind, l); break
+      case 'references': this.references(s.lines); break
+      default: o.warnings.push(`Section "${s.heading}" was not recognised and is not in the draft`)
+    }
+  }
+
+  private dates (at: string, e: Entry, start = 'startDate', end = 'endDate'): void {
+    if (e.dates?.start) this.out.set(`${at}.${start}`, e.dates.start, 0.9)
+    if (e.dates?.end) this.out.set(`${at}.${end}`, e.dates.end, 0.9)
+  }
+
+  private job (kind: 'work' | 'volunteer', e: Entry): void {
+    const at = `${kind}[${this.next(kind)}]`
+    const org = kind === 'work' ? 'name' : 'organization'
+    const { primary, secondary } = titleParts(e.title)
+    if (secondary) {
+      this.out.set(`${at}.position`, primary, 0.85)
+      this.out.set(`${at}.${org}`, secondary, 0.85)
+    } else {
+      const cut = primary.lastIndexOf(', ')
+      this.out.set(`${at}.position`, cut > 0 ? primary.slice(0, cut) : primary, 0.5)
+      if (cut > 0) this.out.set(`${at}.${org}`, primary.slice(cut + 2), 0.5)
+    }
+    this.dates(at, e)
+    let rest = e.lines
+    if (kind === 'work' && rest[0] && this.isMeta(rest[0])) {
+      const parts = rest[0].text.split(/\s+·\s+/)
+      if (parts.length >= 2) {
+        this.out.set(`${at}.location`, parts[0], 0.7)
+        this.out.set(`${at}.description`, parts.slice(1).join(' · '), 0.7)
+      } else if (PLACE.test(parts[0]!)) this.out.set(`${at}.location`, parts[0], 0.6)
+      else this.out.set(`${at}.description`, parts[0], 0.5)
+      rest = rest.slice(1)
+    }
+    this.out.set(`${at}.summary`, joined(rest.filter((l) => !l.bullet)), 0.75)
+    this.out.set(`${at}.highlights`, bulletItems(rest.filter((l) => l.bullet), this.pitch), 0.8)
+  }
+
+  private education (e: Entry): void {
+    const at = `education[${this.next('education')}]`
+    const { primary } = titleParts(e.title)
+    const cut = primary.indexOf(', ')
+    if (cut > 0) {
+      this.out.set(`${at}.studyType`, primary.slice(0, cut), 0.8)
+      this.out.set(`${at}.area`, primary.slice(cut + 2), 0.8)
+    } else this.out.set(`${at}.${DEGREE.test(primary) ? 'studyType' : 'area'}`, primary, 0.5)
+    this.dates(at, e)
+    let courses = ''
+    e.lines.forEach((l, i) => {
+      const m = /^courses:\s*(.+)$/i.exec(l.text)
+      if (m || (courses && wrapped(e.lines[i - 1]!, l))) {
+        courses = m ? m[1]! : joinText(courses, l.text)
+        this.out.set(`${at}.courses`, courses.split(/;\s*/).map(clean).filter(Boolean), 0.8)
+        return
+      }
+      courses = ''
+      if (this.out.has(`${at}.institution`)) return
+      const [inst, ...more] = l.text.split(/\s+·\s+/)
+      this.out.set(`${at}.institution`, clean(inst!), 0.75)
+      const score = more.map((p) => /^(?:grade|gpa|score):\s*(.+)$/i.exec(p)?.[1]).find(Boolean)
+      if (score) this.out.set(`${at}.score`, score, 0.8)
+    })
+  }
+
+  private titled (kind: 'projects' | 'awards' | 'publications', e: Entry): void {
+    const at = `${kind}[${this.next(kind)}]`
+    const { primary, secondary, url } = titleParts(e.title)
+    const [name, org, date] = { projects: ['name', 'entity', ''], awards: ['title', 'awarder', 'date'], publications: ['name', 'publisher', 'releaseDate'] }[kind]
+    this.out.set(`${at}.${name}`, primary, 0.8)
+    if (secondary) this.out.set(`${at}.${org}`, secondary, 0.75)
+    if (url && kind !== 'awards') this.out.set(`${at}.url`, url, 0.8)
+    if (date) { if (e.dates?.start) this.out.set(`${at}.${date}`, e.dates.start, 0.9) } else this.dates(at, e)
+    let rest = e.lines
+    if (kind === 'projects') {
+      if (rest.length > 1 && this.isMeta(rest[0]!)) { this.out.set(`${at}.roles`, rest[0]!.text.split(/,\s*/).map(clean), 0.65); rest = rest.slice(1) }
+      const last = rest[rest.length - 1]
+      if (last && this.isMeta(last) && rest.length > 0) { this.out.set(`${at}.keywords`, last.text.split(/,\s*/).map(clean), 0.65); rest = rest.slice(0, -1) }
+    }
+    this.out.set(`${at}.${kind === 'projects' ? 'description' : 'summary'}`, joined(rest.filter((l) => !l.bullet)), 0.75)
+    if (kind === 'projects') this.out.set(`${at}.highlights`, bulletItems(rest.filter((l) => l.bullet), this.pitch), 0.8)
+  }
+
+  private skills (lines: Line[]): void {
+    const titleFont = lines[0]?.segments[0]?.font
+    // Groups side by side ("Backend (Expert)   Operations (Advanced)" over two keyword columns).
+    let groups: { at: string, x: number }[] = []
+    const addKeywords = (at: string, words: string[]) => {
+      const prev = (this.out.root.skills as { keywords?: string[] }[])[Number(/\d+/.exec(at)![0])]?.keywords ?? []
+      this.out.set(`${at}.keywords`, [...prev, ...words.filter(Boolean)], 0.7)
+    }
+    const group = (text: string, x = 0) => {
+      const at = `skills[${this.next('skills')}]`
+      const m = /^(.+?)(?:\s*(?:·|\(|–|-)\s*([^)]+)\)?)?$/.exec(text)!
+      this.out.set(`${at}.name`, clean(m[1]!), 0.7)
+      if (m[2]) this.out.set(`${at}.level`, clean(m[2]), 0.6)
+      return { at, x }
+    }
+    for (const l of lines) {
+      const inline = /^(.+?)(?:\s*\(([^)]+)\))?\s*:\s*(.+)$/.exec(l.text)
+      const isTitle = l.segments[0]!.font === titleFont
+      if (inline && (groups.length === 0 || isTitle)) {
+        const at = `skills[${this.next('skills')}]`
+        this.out.set(`${at}.name`, clean(inline[1]!), 0.8)
+        if (inline[2]) this.out.set(`${at}.level`, clean(inline[2]), 0.75)
+        this.out.set(`${at}.keywords`, inline[3]!.split(/,\s*/).map(clean).filter(Boolean), 0.8)
+        groups = []
+      } else if (isTitle || groups.length === 0) {
+        const sideBySide = l.segments.length > 1 && l.segments.every((s) => s.font === titleFont && s.x !== undefined)
+        groups = sideBySide ? l.segments.map((s) => group(s.text, s.x)) : [group(l.text)]
+      } else if (groups.length > 1) {
+        for (const s of l.segments) {
+          const target = [...groups].reverse().find((g) => g.x <= (s.x ?? 0) + 1) ?? groups[0]!
+          addKeywords(target.at, [clean(s.text)])
+        }
+      } else {
+        addKeywords(groups[0]!.at, l.segments.length > 1 ? l.segments.map((s) => clean(s.text)) : l.text.split(/,\s*/).map(clean))
+      }
+    }
+  }
+
+  private certificate (l: Line): void {
+    const at = `certificates[${this.next('certificates')}]`
+    const dateSeg = l.segments.find((s, i) => i > 0 && dateOf(s))
+    const segs = l.segments.filter((s) => s !== dateSeg)
+    // One run ("Name, Issuer"): the issuer is what follows the last comma.
+    const cut = segs.length === 1 ? segs[0]!.text.lastIndexOf(', ') : -1
+    const name = cut > 0 ? segs[0]!.text.slice(0, cut) : segs[0]!.text
+    this.out.set(`${at}.name`, clean(name), cut > 0 ? 0.55 : 0.7)
+    if (segs[0]!.url && /^https?:/.test(segs[0]!.url)) this.out.set(`${at}.url`, segs[0]!.url, 0.7)
+    const issuer = cut > 0 ? clean(segs[0]!.text.slice(cut + 2)) : clean(segs.slice(1).map((s) => s.text).join(' '))
+    if (issuer) this.out.set(`${at}.issuer`, issuer, 0.65)
+    if (dateSeg) this.out.set(`${at}.date`, dateOf(dateSeg)!.start, 0.85)
+  }
+
+  private pair (kind: 'languages' | 'interests', l: Line): void {
+    const at = `${kind}[${this.next(kind)}]`
+    const m = /^([^:]+?)\s*(?::|–|—| - )\s*(.+)$/.exec(l.text)
+    const [key, value] = kind === 'languages' ? ['language', 'fluency'] : ['name', 'keywords']
+    this.out.set(`${at}.${key}`, clean(m ? m[1]! : l.text), 0.8)
+    if (m) this.out.set(`${at}.${value}`, kind === 'languages' ? clean(m[2]!) : m[2]!.split(/,\s*/).map(clean).filter(Boolean), 0.75)
+  }
+
+  private references (lines: Line[]): void {
+    const style = (l: Line) => `${l.segments[0]!.font}/${l.segments[0]!.size}`
+    const quote = lines[0] ? style(lines[0]) : ''
+    let text: Line[] = []
+    for (const l of lines) {
+      if (style(l) === quote && !(text.length > 0 && /^[—–-]\s/.test(l.text))) { text.push(l); continue }
+      const at = `references[${this.next('references')}]`
+      this.out.set(`${at}.reference`, joined(text), 0.7)
+      this.out.set(`${at}.name`, clean(l.text.replace(/^[—–-]\s*/, '')), 0.7)
+      text = []
+    }
+    if (text.length) this.out.set(`references[${this.next('references')}].reference`, joined(text), 0.6)
+  }
+}
+
+export function extractFields (lines: Line[]): ParseResult {
+  return { ...new Reader(lines).run(), text: lines.map((l) => l.text).join('\n') }
+}

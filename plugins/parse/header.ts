@@ -1,0 +1,71 @@
+// basics from the lines above the first section: the name (largest type, or the first
+// heading), the label, and contact tokens classified by shape (email, phone, URL,
+// "Network: username", "City, Region, CC").
+import type { Line, Segment } from './lines.js'
+import type { Fields } from './result.js'
+
+const EMAIL = /^[^\s@:/]+@[^\s@/]+\.[^\s@/]+$/
+const PHONE = /^\+?\(?\d[\d\s().-]{5,}\d$/
+const URLISH = /^(https?:\/\/)?([a-z0-9-]+\.)+[a-z]{2,}(:\d+)?(\/\S*)?$/i
+const PROFILE = /^([\p{L}][\p{L}\p{N} .+-]{0,30}):\s*(\S+)$/u
+const PLACE = /^[\p{L}][\p{L} .'-]*(,\s*[\p{L}][\p{L} .'-]*){1,2}$/u
+const SPLIT = /\s+[|·•]\s+|\s*\|\s*/
+
+interface Token { text: string, url?: string }
+
+function tokens (line: Line): Token[] {
+  return line.segments.flatMap((s: Segment) => s.text.split(SPLIT).map((t) => t.trim()).filter(Boolean).map((text) => ({ text, url: s.url })))
+}
+
+/** A link target as printed: "https://x.dev/" shown as "x.dev" becomes "https://x.dev". */
+function linkOf (t: Token): string {
+  const href = t.url && /^https?:/.test(t.url) ? t.url : /^https?:\/\//.test(t.text) ? t.text : `https://${t.text}`
+  return href.endsWith('/') && !t.text.endsWith('/') ? href.slice(0, -1) : href
+}
+
+export function isContactLine (line: Line): boolean {
+  return tokens(line).some((t) => EMAIL.test(t.text) || (PHONE.test(t.text) && t.text.replace(/\D/g, '').length >= 7) || URLISH.test(t.text) || PROFILE.test(t.text))
+}
+
+export function parseHeader (lines: Line[], out: Fields): void {
+  if (lines.length === 0) return
+  const sizeOf = (l: Line) => Math.max(...l.segments.map((s) => s.size))
+  let nameLine = lines.find((l) => l.heading > 0)
+  if (!nameLine) nameLine = lines.reduce((a, b) => (sizeOf(b) > sizeOf(a) + 0.05 ? b : a))
+  const big = nameLine.heading > 0 || sizeOf(nameLine) >= 1.3
+  const nameSeg = nameLine.segments.reduce((a, b) => (b.size > a.size + 0.05 ? b : a))
+  out.set('basics.name', nameSeg.text, big ? 0.9 : 0.6)
+
+  let profiles = 0
+  for (const line of lines) {
+    if (line === nameLine) continue
+    if (!isContactLine(line) && !tokens(line).some((t) => PLACE.test(t.text))) {
+      if (!out.has('basics.label')) out.set('basics.label', line.text, lines.indexOf(line) <= lines.indexOf(nameLine) + 1 ? 0.8 : 0.5)
+      continue
+    }
+    for (const t of tokens(line)) {
+      const text = t.text
+      const digits = text.replace(/\D/g, '').length
+      if (EMAIL.test(text)) {
+        if (!out.has('basics.email')) out.set('basics.email', text, 0.98)
+      } else if (PHONE.test(text) && digits >= 7 && digits <= 15) {
+        if (!out.has('basics.phone')) out.set('basics.phone', text, 0.9)
+      } else if (PROFILE.test(text)) {
+        const m = PROFILE.exec(text)!
+        const at = `basics.profiles[${profiles++}]`
+        out.set(`${at}.network`, m[1]!.trim(), 0.85)
+        out.set(`${at}.username`, m[2]!, 0.85)
+        if (t.url) out.set(`${at}.url`, linkOf(t), 0.9)
+      } else if (URLISH.test(text)) {
+        if (!out.has('basics.url')) out.set('basics.url', linkOf(t), t.url ? 0.9 : 0.7)
+      } else if (PLACE.test(text) && !out.has('basics.location.city')) {
+        const parts = text.split(',').map((p) => p.trim())
+        const last = parts[parts.length - 1]!
+        const cc = /^[A-Z]{2}$/.test(last) && parts.length > 1 ? parts.pop() : undefined
+        out.set('basics.location.city', parts[0]!, 0.75)
+        if (parts[1]) out.set('basics.location.region', parts.slice(1).join(', '), 0.6)
+        if (cc) out.set('basics.location.countryCode', cc, 0.8)
+      }
+    }
+  }
+}

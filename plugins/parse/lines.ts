@@ -1,0 +1,50 @@
+// The layout-neutral form both readers (pdf.ts, docx.ts) produce and the field stage
+// (fields.ts) consumes: lines in reading order, each cut into segments where the style
+// changes or a wide gap (a tab, a right-aligned date) separates text.
+
+export interface Segment {
+  text: string
+  /** An opaque style id: segments with the same font (face and weight) share it. */
+  font: string
+  /** Font size relative to the document's body text (1 = body). */
+  size: number
+  /** A link target, when the file has one over this text. */
+  url?: string
+  /** Left edge from the column's left edge, in body ems (PDF only). */
+  x?: number
+}
+
+export interface Line {
+  segments: Segment[]
+  text: string
+  /** Left edge relative to the column's left edge, in body ems (0 at the margin). */
+  indent: number
+  /** Vertical space above, in body line heights (0 when unknown, as in DOCX). */
+  gap: number
+  /** A list item (a bullet in DOCX, an indented block in a PDF). */
+  bullet: boolean
+  /** DOCX heading level (1..6), or 0. */
+  heading: number
+  /** Space left at the right of the column, in body ems (a wrapped line leaves less than one word). 99 when unknown. */
+  room: number
+  /** Average advance per character on this line, in body ems (0.5 when unknown). */
+  charWidth: number
+  page: number
+}
+
+export function lineOf (segments: Segment[], rest: Omit<Line, 'segments' | 'text'>): Line {
+  return { segments, text: segments.map((s) => s.text).join(' ').replace(/\s+/g, ' ').trim(), ...rest }
+}
+
+/** Letters only, upper case: "W O R K  E X P E R I E N C E" and "Work Experience" compare equal. */
+export const letters = (s: string) => s.normalize('NFKD').replace(/[^\p{L}]/gu, '').toUpperCase()
+
+/** The most frequent key weighted by `weight` (ties: first seen). */
+export function mode<T> (items: T[], key: (t: T) => string, weight: (t: T) => number = () => 1): string | undefined {
+  const counts = new Map<string, number>()
+  for (const it of items) counts.set(key(it), (counts.get(key(it)) ?? 0) + weight(it))
+  let best: string | undefined
+  let n = -1
+  for (const [k, c] of counts) if (c > n) { best = k; n = c }
+  return best
+}

@@ -1,0 +1,221 @@
+// Resume parsing over HTTP on real PostgreSQL (pg-boss), Redis, local storage and Chromium-made
+// files: upload -> job -> draft -> POST /resumes/import, the 4xx for bad files, size caps and
+// another user's job. Needs qpdf (to make an encrypted PDF) and Chromium.
+import { execFileSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
+import type { FastifyInstance } from 'fastify'
+import { loadConfig } from '../../config/index.js'
+import { buildApp } from '../../kernel/app.js'
+import { bearer, build, register, tempDir, testEnv, type Account } from '../../test/helper.js'
+import { loadFixtures, PdfPrinter, themeFontPackages } from './corpus.js'
+import { buildDocx } from './corpus-docx.js'
+import { validateResume } from './result.js'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mP8/x8AAwMCAO+ip1sAAAAASUVORK5CYII=', 'base64')
+
+function multipart (file: Buffer, { field = 'file', filename = 'resume.pdf', type = 'application/octet-stream' } = {}) {
+  const boundary = '----cvgen' + Math.random().toString(16).slice(2)
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`
+  return { payload: Buffer.concat([Buffer.from(head), file, Buffer.from(`\r\n--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
+}
+
+async function upload (app: FastifyInstance, acct: Account, file: Buffer, opts?: Parameters<typeof multipart>[1]) {
+  const { payload, headers } = multipart(file, opts)
+  const res = await app.inject({ method: 'POST', url: '/resumes/parse', payload, headers: { ...headers, ...bearer(acct.access) } })
+  return { status: res.statusCode, body: res.json() }
+}
+
+async function waitJob (app: FastifyInstance, acct: Account, id: string, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    const res = await app.inject({ method: 'GET', url: `/resumes/parse/${id}`, headers: bearer(acct.access) })
+    const data = res.json().data
+    if (data?.status === 'completed' || data?.status === 'failed') return data
+    if (Date.now() > until) throw new Error(`job ${id} did not finish: ${res.body}`)
+    await sleep(50)
+  }
+}
+
+t.test('resume parsing over HTTP', async (t) => {
+  const app = await build(t)
+  const printer = await PdfPrinter.launch(app.config.chromiumPath, themeFontPackages(app))
+  t.teardown(() => printer.close())
+  const fixtures = await loadFixtures()
+  const full = fixtures.find((f) => f.name === 'full')!
+  const pdf = await printer.print(app.renderer.themes.renderResume(app.themes.get('classic')!, { content: full.content }))
+  const docx = await buildDocx(full.content)
+  const alice = await register(app)
+  const bob = await register(app)
+
+  await t.test('PDF: upload -> job -> draft -> POST /resumes/import', async (t) => {
+    const res = await upload(app, alice, pdf)
+    t.equal(res.status, 202)
+    t.equal(res.body.data.status, 'queued')
+    const job = await waitJob(app, alice, res.body.data.job_id)
+    t.equal(job.status, 'completed', JSON.stringify(job.error))
+    t.equal(job.progress, 100)
+    t.ok(validateResume(job.draft), 'the draft is a valid JSON Resume document')
+    t.equal(job.draft.basics.name, 'Amélie Fontaine')
+    t.equal(job.draft.basics.email, 'amelie.fontaine@example.com')
+    t.equal(job.draft.work[0].startDate, '2021-03')
+    t.equal(job.draft.work[1].name, 'Banque Horizon')
+    for (const [path, c] of Object.entries(job.confidence as Record<string, number>)) t.ok(c >= 0 && c <= 1, path)
+    t.ok(job.confidence['basics.email'] > 0.9)
+    const imported = await app.inject({ method: 'POST', url: '/resumes/import?title=Parsed', payload: job.draft, headers: bearer(alice.access) })
+    t.equal(imported.statusCode, 201, imported.body)
+    t.same(imported.json().data.content.work[0].highlights, full.content.work && (full.content.work as any)[0].highlights)
+
+    // The upload is deleted once parsed.
+    const keys = execFileSync('find', [join(app.config.dataDir, 'uploads'), '-type', 'f', '-path', '*parse*'], { encoding: 'utf8' }).trim()
+    t.equal(keys, '', 'no parse upload left on disk')
+  })
+
+  await t.test('DOCX upload gives the same draft fields', async (t) => {
+    const res = await upload(app, alice, docx, { filename: 'cv.docx' })
+    t.equal(res.status, 202)
+    const job = await waitJob(app, alice, res.body.data.job_id)
+    t.equal(job.status, 'completed')
+    t.equal(job.draft.basics.name, 'Amélie Fontaine')
+    t.equal(job.draft.education[0].institution, 'INSA Lyon')
+    t.same(job.draft.skills[1].keywords, ['Kubernetes', 'Terraform', 'OpenTelemetry'])
+  })
+
+  await t.test('another user\'s job is 404, a missing one too, no token is 401', async (t) => {
+    const res = await upload(app, alice, pdf)
+    const id = res.body.data.job_id
+    const other = await app.inject({ method: 'GET', url: `/resumes/parse/${id}`, headers: bearer(bob.access) })
+    t.equal(other.statusCode, 404)
+    t.equal(other.json().error.code, 'PARSE_NOT_FOUND')
+    t.notMatch(other.body, /draft/)
+    const missing = await app.inject({ method: 'GET', url: '/resumes/parse/00000000-0000-4000-8000-000000000000', headers: bearer(alice.access) })
+    t.equal(missing.statusCode, 404)
+    t.equal((await app.inject({ method: 'GET', url: `/resumes/parse/${id}` })).statusCode, 401)
+    t.equal((await app.inject({ method: 'GET', url: '/resumes/parse/not-a-uuid', headers: bearer(alice.access) })).statusCode, 400)
+    t.equal((await upload(app, { ...alice, access: 'bad' }, pdf)).status, 401)
+  })
+
+  await t.test('other types are 415', async (t) => {
+    for (const [file, name] of [[PNG, 'photo.png'], [Buffer.from('plain text resume, not a PDF'), 'cv.txt'], [Buffer.from('<html><body>cv</body></html>'), 'cv.html']] as const) {
+      const res = await upload(app, alice, file, { filename: name, type: 'application/pdf' })
+      t.equal(res.status, 415, name)
+      t.equal(res.body.error.code, 'PARSE_UNSUPPORTED_TYPE')
+    }
+    // A zip that is not a Word document (no word/document.xml).
+    const zip = execFileSync('python3', ['-c', 'import io,zipfile,sys;b=io.BytesIO();z=zipfile.ZipFile(b,"w");z.writestr("a.txt","hello");z.close();sys.stdout.buffer.write(b.getvalue())'])
+    t.equal((await upload(app, alice, zip)).status, 415)
+    const json = await app.inject({ method: 'POST', url: '/resumes/parse', payload: { file: 'x' }, headers: bearer(alice.access) })
+    t.equal(json.statusCode, 415)
+    const noFile = multipart(pdf, { field: 'other' })
+    const wrongField = await app.inject({ method: 'POST', url: '/resumes/parse', payload: noFile.payload, headers: { ...noFile.headers, ...bearer(alice.access) } })
+    t.equal(wrongField.statusCode, 400)
+  })
+
+  await t.test('empty, encrypted and corrupt files are 422 with the reason', async (t) => {
+    const dir = tempDir(t)
+    writeFileSync(join(dir, 'in.pdf'), pdf)
+    execFileSync('qpdf', ['--encrypt', 'user-pw', 'owner-pw', '256', '--', join(dir, 'in.pdf'), join(dir, 'enc.pdf')])
+    const cases: [string, Buffer, string][] = [
+      ['empty', Buffer.alloc(0), 'PARSE_EMPTY'],
+      ['encrypted', readFileSync(join(dir, 'enc.pdf')), 'PARSE_ENCRYPTED'],
+      ['truncated PDF', pdf.subarray(0, pdf.length / 2), 'PARSE_CORRUPT'],
+      ['corrupt DOCX', Buffer.concat([docx.subarray(0, 30), Buffer.alloc(200, 7)]), 'PARSE_CORRUPT'],
+      ['zip bomb (declared sizes)', declareHuge(docx), 'PARSE_TOO_LARGE_UNZIPPED']
+    ]
+    for (const [name, file, code] of cases) {
+      const res = await upload(app, alice, file)
+      t.equal(res.status, 422, name)
+      t.equal(res.body.error.code, code, name)
+      t.ok(res.body.error.message.length > 10, name)
+    }
+  })
+
+  await t.test('what only parsing finds fails the job with a 422-class reason', async (t) => {
+    const scanned = await printer.print('<!doctype html><body style="margin:0"><img style="width:600px;height:800px" src="data:image/png;base64,' + PNG.toString('base64') + '"></body>')
+    const res = await upload(app, alice, scanned)
+    t.equal(res.status, 202)
+    const job = await waitJob(app, alice, res.body.data.job_id)
+    t.equal(job.status, 'failed')
+    t.same(job.error, { code: 'PARSE_IMAGE_ONLY', status: 422, message: job.error.message })
+    t.match(job.error.message, /scanned/)
+    t.notOk(job.draft)
+
+    const lying = await upload(app, alice, declareSmall(docx))
+    t.equal(lying.status, 202, 'declared sizes look fine to the API')
+    const lyingJob = await waitJob(app, alice, lying.body.data.job_id)
+    t.equal(lyingJob.error?.code, 'PARSE_CORRUPT', 'the worker inflates and catches the lie')
+  })
+})
+
+t.test('size caps: the setting and the plan', async (t) => {
+  const app = await build(t, { PARSE_MAX_BYTES: '4096', ROLE: 'api' })
+  const acct = await register(app)
+  const res = await upload(app, acct, Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(5000, 32), Buffer.from('%%EOF')]))
+  t.equal(res.status, 413)
+  t.equal(res.body.error.code, 'PARSE_FILE_TOO_LARGE')
+  t.same(res.body.error.details, { limit: 4096, tier: 'free' })
+
+  const dir = tempDir(t)
+  writeFileSync(join(dir, 'tiers.json'), JSON.stringify({ free: { uploadBytes: 2048 } }))
+  const small = await build(t, { TIERS_FILE: join(dir, 'tiers.json'), ROLE: 'api' })
+  const user = await register(small)
+  const capped = await upload(small, user, Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(3000, 32), Buffer.from('%%EOF')]))
+  t.equal(capped.status, 413)
+  t.same(capped.body.error.details, { limit: 2048, tier: 'free' })
+})
+
+/** Central directory entries of a zip: patch each uncompressed size (offset 24) with `size(old)`. */
+function patchSizes (zip: Buffer, size: (old: number, name: string) => number): Buffer {
+  const out = Buffer.from(zip)
+  for (let i = out.indexOf(Buffer.from([0x50, 0x4b, 1, 2])); i >= 0; i = out.indexOf(Buffer.from([0x50, 0x4b, 1, 2]), i + 4)) {
+    const nameLen = out.readUInt16LE(i + 28)
+    const name = out.subarray(i + 46, i + 46 + nameLen).toString()
+    out.writeUInt32LE(size(out.readUInt32LE(i + 24), name), i + 24)
+  }
+  return out
+}
+const declareHuge = (zip: Buffer) => patchSizes(zip, (old, name) => (name === 'word/document.xml' ? 0x7fffffff : old))
+const declareSmall = (zip: Buffer) => patchSizes(zip, (old, name) => (name === 'word/document.xml' ? 100 : old))
+
+t.test('ROLE=api only queues; a ROLE=worker process parses', async (t) => {
+  const env = await testEnv(t)
+  const api = await buildApp(loadConfig({ ...env, ROLE: 'api' }), { logger: false })
+  t.teardown(() => api.close())
+  await api.ready()
+  const acct = await register(api)
+  const docx = await buildDocx((await loadFixtures()).find((f) => f.name === 'strong')!.content)
+  const res = await upload(api, acct, docx)
+  t.equal(res.status, 202)
+  await sleep(1500)
+  const queued = (await api.inject({ method: 'GET', url: `/resumes/parse/${res.body.data.job_id}`, headers: bearer(acct.access) })).json().data
+  t.equal(queued.status, 'queued', 'nothing parses in the API process')
+
+  const worker = await buildApp(loadConfig({ ...env, ROLE: 'worker' }), { logger: false })
+  t.teardown(() => worker.close())
+  await worker.ready()
+  const job = await waitJob(api, acct, res.body.data.job_id)
+  t.equal(job.status, 'completed')
+  t.equal(job.draft.basics.name, 'Amara Okonkwo-Lindqvist')
+})
+
+t.test('LLM refinement: a provider with complete() corrects the draft; an invalid answer is ignored', async (t) => {
+  const plugins = new URL('../../test/fixtures/parse/plugins', import.meta.url).pathname
+  const app = await build(t, { CVGEN_PLUGIN_DIRS: plugins, AI_PROVIDER: 'fake-llm' })
+  const acct = await register(app)
+  const fixtures = await loadFixtures()
+  const strong = await waitJob(app, acct, (await upload(app, acct, await buildDocx(fixtures.find((f) => f.name === 'strong')!.content))).body.data.job_id)
+  t.equal(strong.status, 'completed')
+  t.equal(strong.draft.basics.label, 'Principal Engineer', "the LLM's correction is in the draft")
+  t.ok(strong.confidence['basics.label'] < 0.5, 'a field the LLM changed has a low confidence')
+  t.ok(strong.confidence['basics.email'] >= 0.98, 'a field both agree on keeps or gains confidence')
+  t.match(strong.warnings.join(' '), /fake-llm changed 1 field/)
+  t.ok(validateResume(strong.draft))
+
+  const weak = await waitJob(app, acct, (await upload(app, acct, await buildDocx(fixtures.find((f) => f.name === 'weak')!.content))).body.data.job_id)
+  t.equal(weak.status, 'completed')
+  t.equal(weak.draft.basics.name, 'Dale Pemberton', 'the rule-based draft stands')
+  t.equal(weak.draft.basics.email, 'dale.pemberton@example.com')
+  t.match(weak.warnings.join(' '), /not a valid JSON Resume document/)
+})

@@ -1,0 +1,170 @@
+// PDF -> lines: text items with their positions (pdfjs-dist), split into columns, grouped
+// into lines by baseline and into segments by font and horizontal gaps. Nothing in the
+// file is executed: no eval, no fonts loaded, no scripts (pdfjs never runs PDF JavaScript).
+import { getDocument, OPS, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs'
+import { ParseFailure } from './failure.js'
+import { lineOf, mode, type Line, type Segment } from './lines.js'
+
+export const MAX_PAGES = 10
+
+interface Item { text: string, x: number, y: number, x2: number, size: number, font: string, url?: string }
+
+export async function pdfLines (data: Uint8Array, onPage?: (page: number, pages: number) => void): Promise<Line[]> {
+  let doc: PDFDocumentProxy
+  try {
+    doc = await getDocument({
+      data, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0,
+      stopAtErrors: false, enableXfa: false
+    }).promise
+  } catch (err) {
+    const name = (err as Error)?.name
+    if (name === 'PasswordException') throw new ParseFailure('ENCRYPTED')
+    throw new ParseFailure('CORRUPT', (err as Error)?.message)
+  }
+  try {
+    if (doc.numPages > MAX_PAGES) throw new ParseFailure('TOO_MANY_PAGES', `${doc.numPages} pages, at most ${MAX_PAGES}`)
+    const pages: Item[][] = []
+    for (let n = 1; n <= doc.numPages; n++) {
+      pages.push(await pageItems(doc, n))
+      onPage?.(n, doc.numPages)
+    }
+    const all = pages.flat()
+    if (all.reduce((sum, it) => sum + it.text.trim().length, 0) < 20) {
+      throw new ParseFailure(await hasImages(doc) ? 'IMAGE_ONLY' : 'EMPTY')
+    }
+    const body = Number(mode(all, (it) => it.size.toFixed(1), (it) => it.text.length) ?? 10)
+    const lines: Line[] = []
+    pages.forEach((items, i) => { for (const column of columns(items)) lines.push(...toLines(column, body, i + 1)) })
+    return lines
+  } finally {
+    await doc.destroy()
+  }
+}
+
+async function pageItems (doc: PDFDocumentProxy, n: number): Promise<Item[]> {
+  const page = await doc.getPage(n)
+  const content = await page.getTextContent()
+  const links = (await page.getAnnotations()).filter((a) => a.subtype === 'Link' && typeof a.url === 'string')
+  const items: Item[] = []
+  for (const raw of content.items) {
+    if (!('str' in raw) || raw.str.trim() === '') continue
+    const [a, b, , d, x, y] = raw.transform as number[]
+    const size = Math.hypot(a!, b!) || Math.abs(d!) || 1
+    const item: Item = { text: raw.str, x: x!, y: y!, x2: x! + raw.width, size, font: raw.fontName }
+    const cy = item.y + size / 3
+    const over = links.filter((l) => cy >= l.rect[1] && cy <= l.rect[3] && l.rect[0] < item.x2 && l.rect[2] > item.x)
+    items.push(...splitByLinks(item, over.map((l) => ({ x1: l.rect[0] as number, x2: l.rect[2] as number, url: l.url as string }))))
+  }
+  page.cleanup()
+  return items
+}
+
+/**
+ * pdfjs may return one item for text drawn in several runs ("a@b.c | x.dev"); the link
+ * annotations over it say where each link starts and ends. Character positions are
+ * estimated in proportion to the width and snapped to the nearest space.
+ */
+function splitByLinks (item: Item, links: { x1: number, x2: number, url: string }[]): Item[] {
+  if (links.length === 0) return [item]
+  const width = item.x2 - item.x
+  const len = item.text.length
+  const at = (x: number) => {
+    const i = Math.round((x - item.x) / width * len)
+    if (i <= 0 || i >= len) return Math.max(0, Math.min(len, i))
+    for (let d = 0; d < 4; d++) {
+      if (item.text[i - d] === ' ') return i - d
+      if (item.text[i + d] === ' ') return i + d
+    }
+    return i
+  }
+  const cuts = new Set([0, len])
+  for (const l of links) { cuts.add(at(l.x1)); cuts.add(at(l.x2)) }
+  const points = [...cuts].sort((a, b) => a - b)
+  const out: Item[] = []
+  for (let k = 0; k < points.length - 1; k++) {
+    const text = item.text.slice(points[k], points[k + 1])
+    if (!text.trim()) continue
+    const x = item.x + width * points[k]! / len
+    const x2 = item.x + width * points[k + 1]! / len
+    const link = links.find((l) => (x + x2) / 2 >= l.x1 && (x + x2) / 2 <= l.x2)
+    out.push({ ...item, text, x, x2, ...(link ? { url: link.url } : {}) })
+  }
+  return out
+}
+
+async function hasImages (doc: PDFDocumentProxy): Promise<boolean> {
+  const page = await doc.getPage(1)
+  const ops = await page.getOperatorList()
+  return ops.fnArray.some((f) => f === OPS.paintImageXObject || f === OPS.paintInlineImageXObject || f === OPS.paintImageMaskXObject)
+}
+
+/**
+ * Splits a page into columns at a vertical gutter: an x that (almost) no item crosses with
+ * plenty of text on both sides. Items crossing it (a full-width header) stay with the left
+ * column, which is read first, so two columns never interleave line by line.
+ */
+export function columns (items: Item[]): Item[][] {
+  if (items.length < 12) return [items]
+  const left = Math.min(...items.map((i) => i.x))
+  const right = Math.max(...items.map((i) => i.x2))
+  const width = right - left
+  let best: { x: number, crossing: number } | null = null
+  for (let f = 0.25; f <= 0.75; f += 0.01) {
+    const x = left + width * f
+    const crossing = items.filter((i) => i.x < x - 1 && i.x2 > x + 1).length
+    const l = items.filter((i) => i.x2 <= x + 1).length
+    const r = items.filter((i) => i.x >= x - 1).length
+    // Both sides must start many lines of their own: a right-aligned date column is not a column.
+    const rStarts = new Set(items.filter((i) => i.x >= x - 1).map((i) => Math.round(i.x))).size
+    if (l < items.length * 0.2 || r < items.length * 0.2 || rStarts > r * 0.5) continue
+    if (crossing <= items.length * 0.05 && (!best || crossing < best.crossing)) best = { x, crossing }
+  }
+  if (!best) return [items]
+  const x = best.x
+  return [items.filter((i) => i.x < x - 1), items.filter((i) => i.x >= x - 1)]
+}
+
+function toLines (items: Item[], body: number, page: number): Line[] {
+  if (items.length === 0) return []
+  const sorted = [...items].sort((a, b) => b.y - a.y || a.x - b.x)
+  const rows: Item[][] = []
+  for (const it of sorted) {
+    const row = rows[rows.length - 1]
+    const ref = row?.[0]
+    if (ref && Math.abs(ref.y - it.y) < Math.min(ref.size, it.size) * 0.4) row.push(it)
+    else rows.push([it])
+  }
+  const colLeft = Math.min(...items.map((i) => i.x))
+  const colRight = Math.max(...items.map((i) => i.x2))
+  const lines: Line[] = []
+  let prevY: number | null = null
+  for (const row of rows) {
+    row.sort((a, b) => a.x - b.x)
+    const segments: Segment[] = []
+    let last: Item | null = null
+    for (const it of row) {
+      const gap = last ? it.x - last.x2 : 0
+      const seg = segments[segments.length - 1]
+      if (seg && last && last.font === it.font && last.url === it.url && gap < it.size * 0.9 && Math.abs(last.size - it.size) < 0.5) {
+        seg.text += (gap > it.size * 0.12 && !seg.text.endsWith(' ') ? ' ' : '') + it.text
+      } else {
+        segments.push({ text: it.text, font: it.font, size: Math.round(it.size / body * 100) / 100, x: Math.round((it.x - colLeft) / body * 10) / 10, ...(it.url ? { url: it.url } : {}) })
+      }
+      last = it
+    }
+    for (const s of segments) s.text = s.text.replace(/\s+/g, ' ').trim()
+    const y = row[0]!.y
+    const indent = (row[0]!.x - colLeft) / body
+    lines.push(lineOf(segments.filter((s) => s.text), {
+      indent: Math.round(indent * 10) / 10,
+      gap: prevY === null ? 0 : Math.round((prevY - y) / body * 100) / 100,
+      bullet: indent > 0.6,
+      heading: 0,
+      charWidth: Math.round((row[row.length - 1]!.x2 - row[0]!.x) / body / Math.max(1, row.reduce((n, i) => n + i.text.length, 0)) * 1000) / 1000,
+      room: Math.round(Math.max(0, colRight - row[row.length - 1]!.x2) / body * 10) / 10,
+      page
+    }))
+    prevY = y
+  }
+  return lines.filter((l) => l.text)
+}

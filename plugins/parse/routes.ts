@@ -1,0 +1,106 @@
+// /resumes/parse: upload a PDF or DOCX (multipart), get a job; read the job's draft.
+// The API only checks the bytes cheaply (precheck.ts), stores them and queues parse.run:
+// no document is parsed in the API process.
+import { randomUUID } from 'node:crypto'
+import multipart from '@fastify/multipart'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { KernelErrors } from '../../kernel/errors.js'
+import { errors, ok } from '../../kernel/schemas.js'
+import { ParseErrors } from './errors.js'
+import { MEDIA_TYPES } from './kinds.js'
+import { precheck } from './precheck.js'
+import { JobParams, Queued } from './schemas.js'
+import type { ParseJobRow, ParseService } from './service.js'
+import { PARSE_QUEUE, QUEUE_OPTIONS } from './worker.js'
+
+const tags = ['resumes']
+const security = [{ bearer: [] }]
+
+export function statusOf (row: ParseJobRow) {
+  const out: Record<string, unknown> = { job_id: row.id, status: row.status, progress: row.progress, step: row.step }
+  if (row.status === 'completed') Object.assign(out, { draft: row.draft, confidence: row.confidence, warnings: row.warnings ?? [] })
+  if (row.status === 'failed') {
+    const file = row.error_code?.startsWith('PARSE_') ?? false
+    out.error = { code: row.error_code ?? 'PARSE_FAILED', status: file ? 422 : 500, message: row.error ?? 'The file could not be parsed' }
+  }
+  return out
+}
+
+export interface RouteOptions { service: ParseService }
+
+export default async function parseRoutes (app: FastifyInstance, { service }: RouteOptions): Promise<void> {
+  const { config } = app
+  // Here only: no other route takes multipart bodies.
+  await app.register(multipart, { limits: { files: 1, fields: 4, parts: 5, fileSize: config.parse.maxBytes, headerPairs: 200 } })
+
+  app.post('/', {
+    preHandler: app.requireUser,
+    config: {
+      rateLimit: {
+        max: 20,
+        timeWindow: 60_000,
+        // Per user when a valid token is presented (rate limits run before the auth hook), else per address.
+        keyGenerator: (request: FastifyRequest) => {
+          const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
+          if (m) { try { return `parse:u:${app.verifyAccessToken(m[1]!).id}` } catch {} }
+          return `parse:ip:${request.ip}`
+        }
+      }
+    },
+    schema: {
+      tags, security,
+      summary: 'Upload a PDF or DOCX resume to turn into a JSON Resume draft',
+      description: 'multipart/form-data with one file field named "file". Answers at once with the job id; poll GET /resumes/parse/:job_id. ' +
+        'The size limit is PARSE_MAX_BYTES and the plan\'s upload size, whichever is smaller (413 PARSE_FILE_TOO_LARGE, details {limit, tier}). ' +
+        'Anything but a PDF or DOCX (judged by its bytes) is 415; an empty, encrypted or damaged file, or a DOCX that expands too far, is 422 with a PARSE_* code. ' +
+        'A scanned (image-only) file is found by the job, which then fails with error.code PARSE_IMAGE_ONLY.',
+      consumes: ['multipart/form-data'],
+      response: { 202: ok(Queued), ...errors(400, 401, 413, 415, 422, 429, 503) }
+    }
+  }, async (request, reply) => {
+    if (!request.isMultipart()) throw new KernelErrors.UNSUPPORTED_MEDIA_TYPE(String(request.headers['content-type'] ?? 'none'))
+    const userId = request.user.id
+    const tier = (await app.auth.getUser(userId))?.subscription_tier ?? 'free'
+    const limit = Math.min(config.parse.maxBytes, config.tiers[tier].uploadBytes)
+    const tooLarge = () => new ParseErrors.FILE_TOO_LARGE(limit).withDetails({ limit, tier })
+    let bytes: Buffer
+    try {
+      const part = await request.file({ limits: { fileSize: limit, files: 1 } })
+      if (!part || part.fieldname !== 'file') throw new ParseErrors.NO_FILE()
+      bytes = await part.toBuffer()
+    } catch (err) {
+      const code = (err as { code?: string }).code
+      if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge()
+      if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') throw new ParseErrors.NO_FILE()
+      if (typeof code === 'string' && code.startsWith('FST_')) throw new KernelErrors.BAD_REQUEST((err as Error).message)
+      throw err
+    }
+    if (bytes.length > limit) throw tooLarge()
+    const kind = await precheck(bytes)
+
+    const id = randomUUID()
+    const key = `parse/${userId}/${id}.${kind}`
+    await app.storage.put(key, bytes, MEDIA_TYPES[kind])
+    await service.create(userId, id, kind, bytes.length, key)
+    try {
+      await app.queue.createQueue(PARSE_QUEUE, QUEUE_OPTIONS)
+      await app.queue.send(PARSE_QUEUE, { parse_id: id }, { id, singletonKey: id })
+    } catch (err) {
+      request.log.error({ err, parse_id: id }, 'could not queue the parse job')
+      await service.fail(id, 'PARSE_ENQUEUE_FAILED', 'The job could not be queued').catch(() => {})
+      await app.storage.delete(key).catch(() => {})
+      throw new ParseErrors.ENQUEUE_FAILED()
+    }
+    return reply.code(202).send({ data: { job_id: id, status: 'queued' } })
+  })
+
+  app.get<{ Params: { job_id: string } }>('/:job_id', {
+    preHandler: app.requireUser,
+    schema: {
+      tags, security,
+      summary: 'Status of a parse job; the draft, confidence and warnings once completed',
+      params: JobParams,
+      response: { 200: ok({ $ref: 'ParseStatus#' }), ...errors(400, 401, 404) }
+    }
+  }, async (request) => ({ data: statusOf(await service.get(request.user.id, request.params.job_id)) }))
+}

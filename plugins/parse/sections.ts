@@ -1,0 +1,122 @@
+// Lines -> sections. A heading is a short line whose letters name a known section and that
+// stands out by layout (a DOCX heading, a font other than the body's, capitals, larger type
+// or space above); an unknown line that looks like a heading starts a section we skip.
+// Inside a section, entries start at "title lines": lines set in the font that the section's
+// dated lines start with (so "Position, Company ... Mar 2021 – Jun 2024" teaches the parser
+// what a title looks like in this document).
+import { parseRange } from './dates.js'
+import { letters, mode, type Line, type Segment } from './lines.js'
+
+export type SectionKind = 'summary' | 'work' | 'volunteer' | 'education' | 'skills' | 'projects' | 'awards' | 'certificates' |
+  'publications' | 'languages' | 'interests' | 'references' | 'unknown'
+
+const NAMES: Record<Exclude<SectionKind, 'unknown'>, string[]> = {
+  summary: ['summary', 'professional summary', 'profile', 'professional profile', 'about', 'about me', 'objective', 'career objective', 'overview'],
+  work: ['work experience', 'experience', 'professional experience', 'employment', 'employment history', 'work history', 'career history', 'relevant experience'],
+  volunteer: ['volunteer experience', 'volunteering', 'volunteer work', 'volunteer'],
+  education: ['education', 'academic background', 'education and training', 'qualifications'],
+  skills: ['skills', 'technical skills', 'core competencies', 'competencies', 'key skills', 'skills and tools'],
+  projects: ['projects', 'personal projects', 'side projects', 'selected projects', 'open source'],
+  awards: ['awards', 'honors', 'honours', 'awards and honors', 'achievements'],
+  certificates: ['certifications', 'certificates', 'licenses and certifications', 'licenses'],
+  publications: ['publications', 'papers'],
+  languages: ['languages', 'spoken languages'],
+  interests: ['interests', 'hobbies', 'hobbies and interests'],
+  references: ['references', 'recommendations']
+}
+const BY_LETTERS = new Map<string, SectionKind>(Object.entries(NAMES).flatMap(([k, names]) => names.map((n) => [letters(n), k as SectionKind])))
+
+export interface Section { kind: SectionKind, heading: string, lines: Line[] }
+
+export function bodyFont (lines: Line[]): string {
+  return mode(lines.flatMap((l) => l.segments), (s) => s.font, (s) => s.text.length) ?? ''
+}
+
+function standsOut (line: Line, body: string): boolean {
+  const s = line.segments[0]!
+  const caps = /\p{Lu}{3}/u.test(line.text) && line.text === line.text.toUpperCase()
+  return line.heading > 0 || s.font !== body || caps || s.size > 1.05 || line.gap > 2.6
+}
+
+export function splitSections (lines: Line[]): { header: Line[], sections: Section[] } {
+  const body = bodyFont(lines)
+  const header: Line[] = []
+  const sections: Section[] = []
+  for (const line of lines) {
+    const short = line.segments.length === 1 && line.text.length <= 40 && !/[.:;,]$/.test(line.text)
+    const kind = short && standsOut(line, body) ? BY_LETTERS.get(letters(line.text)) : undefined
+    // An unrecognised heading: its content is skipped rather than glued to the previous section.
+    const unknown = !kind && short && !line.bullet && header.length > 0 &&
+      ((line.heading > 0 && line.heading <= 2) || (line.heading === 0 && line.text === line.text.toUpperCase() && letters(line.text).length >= 4 && line.segments[0]!.font !== body && line.gap > 2.6))
+    if (kind || unknown) { sections.push({ kind: kind ?? 'unknown', heading: line.text, lines: [] }); continue }
+    if (sections.length === 0) header.push(line)
+    else sections[sections.length - 1]!.lines.push(line)
+  }
+  return { header, sections }
+}
+
+export interface Entry { title: Line, dates: { start?: string, end?: string } | null, lines: Line[] }
+
+export const dateOf = (s: Segment) => parseRange(s.text.replace(/^[·,]\s*/, ''))
+
+/** Splits a section into entries at its title lines. Lines before the first title are returned as `lead`. */
+export function entries (section: Section): { lead: Line[], items: Entry[] } {
+  const dated = section.lines.filter((l) => !l.bullet && l.segments.length > 1 && l.segments.some((s) => dateOf(s)))
+  const titleFont = dated[0]?.segments[0]?.font ?? section.lines.find((l) => !l.bullet)?.segments[0]?.font
+  const titleSize = dated[0]?.segments[0]?.size ?? section.lines[0]?.segments[0]?.size ?? 1
+  const lead: Line[] = []
+  const items: Entry[] = []
+  for (const line of section.lines) {
+    const first = line.segments[0]!
+    const isTitle = !line.bullet && first.font === titleFont && Math.abs(first.size - titleSize) < 0.04 && !dateOf(first)
+    if (isTitle) {
+      const dateSeg = line.segments.find((s, i) => i > 0 && dateOf(s))
+      items.push({ title: { ...line, segments: line.segments.filter((s) => s !== dateSeg) }, dates: dateSeg ? dateOf(dateSeg) : null, lines: [] })
+    } else if (items.length > 0) {
+      const entry = items[items.length - 1]!
+      // A date printed on its own line right under the title (a long title pushed it down).
+      if (!entry.dates && entry.lines.length === 0 && line.segments.length === 1 && dateOf(first)) entry.dates = dateOf(first)
+      else entry.lines.push(line)
+    } else lead.push(line)
+  }
+  return { lead, items }
+}
+
+/**
+ * Bullet lines -> items. A line continues the item above when its first word could not fit
+ * there and the space between them is the text's own line pitch (list items add a margin).
+ */
+export function bulletItems (lines: Line[], docPitch: number): string[] {
+  // List items may set their own line height: learn it from this list's wrapped lines,
+  // unless those are all as far apart as item margins would put them.
+  const gaps = lines.filter((l, i) => i > 0 && l.gap > 0 && wrapped(lines[i - 1]!, l)).map((l) => l.gap)
+  const own = gaps.length ? Math.min(...gaps) : 0
+  const pitch = own && (!docPitch || own <= docPitch * 1.07) ? own : docPitch
+  const out: string[] = []
+  let prev: Line | null = null
+  for (const l of lines) {
+    if (prev && out.length > 0 && wrapped(prev, l) && l.indent === prev.indent && l.gap > 0 && l.gap <= pitch + 0.04) out[out.length - 1] = joinText(out[out.length - 1]!, l.text)
+    else out.push(l.text)
+    prev = l
+  }
+  return out
+}
+
+/** `next`'s first word (and a space) would not have fitted at the end of `line`. */
+export const wrapped = (line: Line, next: Line) => line.room < (next.text.split(' ')[0]!.length + 1) * Math.max(line.charWidth, next.charWidth)
+
+/** Joins wrapped lines; a line that ends in a hyphen after a letter was cut at that hyphen. */
+export function joinText (a: string, b: string): string {
+  return /\p{L}-$/u.test(a) ? a + b : `${a} ${b}`
+}
+
+/** The vertical distance between wrapped lines of one paragraph, in body line units. */
+export function linePitch (lines: Line[]): number {
+  const gaps: number[] = []
+  const plain = (l: Line) => l.segments.length === 1 && l.segments[0]!.size === 1
+  lines.forEach((l, i) => {
+    const prev = lines[i - 1]
+    if (prev && plain(prev) && plain(l) && prev.segments[0]!.font === l.segments[0]!.font && wrapped(prev, l) && l.gap > 0.8) gaps.push(l.gap)
+  })
+  return gaps.length ? Math.min(...gaps) : 0
+}
