@@ -4,7 +4,8 @@
 // nothing at all (a timeout).
 import dns2 from 'dns2'
 
-const { Packet } = dns2
+// dns2's typings lack RCODE and want Resource objects where plain records work.
+const Packet = dns2.Packet as any
 
 export interface Zone {
   txt: Map<string, string[]>
