@@ -36,14 +36,18 @@ export default fp(async (app) => {
     await cache.invalidate(hosts)
     if (app.hasDecorator('renderer')) await (app as unknown as { renderer: PageCachePurge }).renderer.cache.purge(hosts.map((h) => `h:${h}`))
   }
+  const startProbe = async (domainId: string) => {
+    try {
+      await app.queue.createQueue(PROBE_QUEUE, PROBE_OPTIONS)
+      await app.queue.send(PROBE_QUEUE, { domain_id: domainId }, { singletonKey: domainId })
+    } catch (err) {
+      // The domain is verified either way; the gateway's next ask starts another probe.
+      app.log.error({ err, domain_id: domainId }, 'domains: could not queue the TLS probe')
+    }
+  }
   const service = new DomainService(app.db, () => app.dns.current(), app.portfolios, {
     appDomain, gatewayIps: config.dns.gatewayIps, pendingDays: config.dns.pendingDays, tiers: config.tiers
-  }, (domain) => purgePages([domain]))
-
-  const startProbe = async (domainId: string) => {
-    await app.queue.createQueue(PROBE_QUEUE, PROBE_OPTIONS)
-    await app.queue.send(PROBE_QUEUE, { domain_id: domainId }, { singletonKey: domainId })
-  }
+  }, (domain) => purgePages([domain]), startProbe)
   const hosts = new HostAnswers(cache, service, app.portfolios, appDomain, startProbe, app.log)
   app.decorate('domains', { service, lookup: (host: string) => hosts.lookup(host), allowTls: (host: string) => hosts.allowTls(host) })
 

@@ -64,13 +64,18 @@ const RECHECK_VERIFIED = "interval '1 day'"
 /** Pending checks run every 5 minutes for half an hour, then back off, doubling up to 6 hours. */
 const BACKOFF = "least(interval '6 hours', interval '5 minutes' * power(2, greatest(0, check_failures - 6)))"
 
+/** Raw rows may carry timestamps as text: the wire wants ISO 8601. */
+const toDate = (v: Date | string | null): Date | null => v === null ? null : new Date(v)
+
 export class DomainService {
   constructor (
     private readonly db: Database,
     private readonly dns: () => DnsProvider,
     private readonly portfolios: PortfolioLink,
     private readonly settings: DomainSettings,
-    private readonly changed: DomainChanged
+    private readonly changed: DomainChanged,
+    /** Starts the TLS probe, which also makes the gateway ask for and get the certificate. */
+    private readonly startProbe: (domainId: string) => Promise<void> = async () => {}
   ) {}
 
   toDomain (row: DomainRow): Domain {
@@ -82,10 +87,10 @@ export class DomainService {
       verification_status: row.verification_status,
       ssl_status: row.ssl_status,
       record_type: row.record_type,
-      dns_checked_at: row.dns_checked_at,
-      verified_at: row.verified_at,
+      dns_checked_at: toDate(row.dns_checked_at),
+      verified_at: toDate(row.verified_at),
       last_error: row.last_error,
-      created_at: row.created_at,
+      created_at: toDate(row.created_at)!,
       instructions: instructions(row.domain_name, row.verification_token, row.record_type, appDomain, gatewayIps)
     }
   }
@@ -200,6 +205,7 @@ export class DomainService {
       throw err
     }
     await this.changed(updated.domain_name)
+    await this.startProbe(updated.id)
     return updated
   }
 
