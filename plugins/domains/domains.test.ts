@@ -12,7 +12,7 @@ const APP = 'cvgen.test'
 async function setup (t: { teardown (fn: () => unknown): void }, env: Record<string, string> = {}) {
   const dns = await startDnsServer()
   t.teardown(() => dns.close())
-  const app = await build(t, { APP_DOMAIN: APP, DNS_SERVERS: dns.address, DNS_TIMEOUT: '600ms', GATEWAY_IPS: '203.0.113.10', ROLE: 'api', ...env })
+  const app = await build(t, { APP_DOMAIN: APP, DNS_SERVERS: dns.address, DNS_TIMEOUT: '1500ms', GATEWAY_IPS: '203.0.113.10', ROLE: 'api', ...env })
   return { app, dns }
 }
 
