@@ -1,6 +1,8 @@
 // /domains against a real DNS server (dns2 on 127.0.0.1): claim, instructions, a failing
 // check with its reason, records added -> verified and served, the worker's re-check and
 // expiry, takeover attempts, other users' access, invalid names, malformed input.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { bearer, build, register, type Account } from '../../test/helper.js'
@@ -299,4 +301,25 @@ t.test('the sweep: verified re-check takes down a domain whose records went; pen
   const still = (await app.inject({ url: `/domains/${d.id}`, headers: bearer(ada.access) })).json().data
   t.equal(still.verification_status, 'verified')
   t.match(still.last_error, /timed out/)
+})
+
+t.test('DNS_PROVIDER=doh verifies through a DNS-over-HTTPS JSON server', async (t) => {
+  const zone = new Map<string, { type: number, data: string }[]>()
+  const server = createServer((req, res) => {
+    const url = new URL(req.url!, 'http://x')
+    const name = url.searchParams.get('name')!
+    const type = { TXT: 16, CNAME: 5, A: 1 }[url.searchParams.get('type') as 'A'] ?? 0
+    const records = zone.get(name)
+    res.setHeader('content-type', 'application/dns-json')
+    res.end(JSON.stringify(records ? { Status: 0, Answer: records.filter((r) => r.type === type || r.type === 5).map((r) => ({ name: `${name}.`, ...r })) } : { Status: 3 }))
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  t.teardown(() => server.close())
+  const { app } = await setup(t, { DNS_PROVIDER: 'doh', DNS_DOH_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, DNS_SERVERS: '' })
+  const ada = await register(app)
+  const d = (await claim(app, ada, 'cv.doh-user.com', await portfolio(app, ada))).json().data
+  t.equal((await verify(app, ada, d.id)).json().data.last_error, 'TXT record _cvgen-verification.cv.doh-user.com not found')
+  zone.set('_cvgen-verification.cv.doh-user.com', [{ type: 16, data: JSON.stringify(d.instructions[0].value) }])
+  zone.set('cv.doh-user.com', [{ type: 5, data: `hosting.${APP}.` }])
+  t.equal((await verify(app, ada, d.id)).json().data.verification_status, 'verified')
 })

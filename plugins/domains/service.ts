@@ -213,8 +213,8 @@ export class DomainService {
   private async lost (row: DomainRow, error: string): Promise<DomainRow> {
     const updated = await this.write(`update custom_domains set verification_status = 'failed', ssl_status = null, dns_checked_at = now(),
       last_error = ? where id = ? and deleted_at is null returning ${COLUMNS}`, [`The records were removed or changed: ${error}`.slice(0, 1000), row.id], row)
+    await this.changed(row.domain_name) // first: the ask and lookups refuse it from now on
     await this.portfolios.setCustomDomain(row.project_id, null)
-    await this.changed(row.domain_name)
     return updated
   }
 
