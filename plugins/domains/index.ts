@@ -39,7 +39,7 @@ export default fp(async (app) => {
   const startProbe = async (domainId: string) => {
     try {
       await app.queue.createQueue(PROBE_QUEUE, PROBE_OPTIONS)
-      await app.queue.send(PROBE_QUEUE, { domain_id: domainId }, { singletonKey: domainId })
+      await app.queue.send(PROBE_QUEUE, { domain_id: domainId }) // duplicates are harmless: the result is written idempotently
     } catch (err) {
       // The domain is verified either way; the gateway's next ask starts another probe.
       app.log.error({ err, domain_id: domainId }, 'domains: could not queue the TLS probe')

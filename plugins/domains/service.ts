@@ -1,7 +1,6 @@
 // Custom domains: claims (rows of custom_domains), the live DNS check and what follows from
 // it (verified -> attached to the portfolio; records gone -> failed and detached), expiry,
-// back-off, and the answers for the renderer and the TLS ask. No Fastify here: the API and
-// the worker use it alike.
+// back-off and ssl_status. No Fastify here: the API and the worker use it alike.
 import { UniqueConstraintViolationException } from '@mikro-orm/core'
 import { randomBytes } from 'node:crypto'
 import type { Tier, TierLimits } from '../../config/index.js'
@@ -11,37 +10,10 @@ import { assertWithinPlan } from '../../kernel/plans.js'
 import type { DnsProvider } from '../dns/index.js'
 import { checkRecords, type CheckResult } from './check.js'
 import { DomainsErrors } from './errors.js'
-import { checkDomainName, instructions, type Instruction, type RecordType } from './names.js'
+import { checkDomainName } from './names.js'
+import { COLUMNS, toDomain, type Domain, type DomainRow } from './rows.js'
 
-export interface DomainRow {
-  id: string
-  user_id: string
-  project_id: string
-  domain_name: string
-  verification_token: string
-  verification_status: 'pending' | 'verified' | 'failed'
-  dns_checked_at: Date | null
-  ssl_status: 'issuing' | 'active' | 'error' | null
-  record_type: RecordType
-  created_at: Date
-  verified_at: Date | null
-  last_error: string | null
-  check_failures: number
-}
-
-export interface Domain {
-  id: string
-  domain_name: string
-  portfolio_id: string
-  verification_status: DomainRow['verification_status']
-  ssl_status: DomainRow['ssl_status']
-  record_type: RecordType
-  dns_checked_at: Date | null
-  verified_at: Date | null
-  last_error: string | null
-  created_at: Date
-  instructions: Instruction[]
-}
+export type { Domain, DomainRow } from './rows.js'
 
 /** What this plugin needs of app.portfolios. */
 export interface PortfolioLink {
@@ -59,13 +31,9 @@ export interface DomainSettings {
 /** Told after a domain's serving state changed (verified, failed, released), to drop caches. */
 export type DomainChanged = (domain: string) => Promise<void>
 
-const COLUMNS = 'id, user_id, project_id, domain_name, verification_token, verification_status, dns_checked_at, ssl_status, record_type, created_at, verified_at, last_error, check_failures'
 const RECHECK_VERIFIED = "interval '1 day'"
 /** Pending checks run every 5 minutes for half an hour, then back off, doubling up to 6 hours. */
 const BACKOFF = "least(interval '6 hours', interval '5 minutes' * power(2, greatest(0, check_failures - 6)))"
-
-/** Raw rows may carry timestamps as text: the wire wants ISO 8601. */
-const toDate = (v: Date | string | null): Date | null => v === null ? null : new Date(v)
 
 export class DomainService {
   constructor (
@@ -79,20 +47,7 @@ export class DomainService {
   ) {}
 
   toDomain (row: DomainRow): Domain {
-    const { appDomain, gatewayIps } = this.settings
-    return {
-      id: row.id,
-      domain_name: row.domain_name,
-      portfolio_id: row.project_id,
-      verification_status: row.verification_status,
-      ssl_status: row.ssl_status,
-      record_type: row.record_type,
-      dns_checked_at: toDate(row.dns_checked_at),
-      verified_at: toDate(row.verified_at),
-      last_error: row.last_error,
-      created_at: toDate(row.created_at)!,
-      instructions: instructions(row.domain_name, row.verification_token, row.record_type, appDomain, gatewayIps)
-    }
+    return toDomain(row, this.settings.appDomain, this.settings.gatewayIps)
   }
 
   async list (userId: string, limit: number, offset: number): Promise<{ items: DomainRow[], total: number }> {
