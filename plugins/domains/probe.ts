@@ -13,10 +13,10 @@ export interface ProbeOptions {
   timeoutMs: number
 }
 
-export function probeTls (domain: string, opts: ProbeOptions): Promise<void> {
+export async function probeTls (domain: string, opts: ProbeOptions): Promise<void> {
   const ca = [...rootCertificates]
   if (opts.caFile) ca.push(readFileSync(opts.caFile, 'utf8'))
-  return new Promise((resolve, reject) => {
+  return await new Promise((resolve, reject) => {
     const socket = tls.connect({
       host: opts.address?.host ?? domain,
       port: opts.address?.port ?? 443,
