@@ -59,8 +59,13 @@ export const SETTINGS = {
   ANTHROPIC_BASE_URL: s(p.url(['http:', 'https:']), 'Anthropic-compatible endpoint'),
   DNS_PROVIDER: s(p.str, 'DNS lookup provider', 'system'),
   DNS_SERVERS: s(p.hostPortList, "resolvers as ip:port, comma separated; unset: the system's"),
+  DNS_DOH_URL: s(p.url(['http:', 'https:']), 'base URL of the DNS-over-HTTPS JSON API the doh provider asks (GET <base>/resolve?name=&type=)', 'https://cloudflare-dns.com/dns-query'),
+  DNS_TIMEOUT: s(p.duration(100, 60_000), 'how long one DNS question may take before it counts as a timeout', '3s'),
   GATEWAY_IPS: s(p.ipList, "the gateway's public IPs for apex A records", ''),
   TLS_ASK_TOKEN: s(p.str, "shared token Caddy's on-demand TLS ask must present"),
+  TLS_ASK_SOURCES: s(p.cidrList, 'addresses/CIDRs allowed to call GET /internal/tls/ask (the gateway)', '127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7'),
+  TLS_PROBE_ADDRESS: s(p.hostPort, "where the TLS probe reaches the gateway's HTTPS port (host:port); unset: the domain itself on 443"),
+  TLS_PROBE_CA_FILE: s(p.str, "PEM file of a CA the TLS probe trusts besides the system's (a gateway with an internal CA)"),
   DOMAIN_PENDING_DAYS: s(p.int(1, 365), 'days a pending custom domain may wait for DNS', '30'),
   CHROMIUM_PATH: s(p.str, 'Chromium for PDF and thumbnails', '/usr/bin/chromium'),
   PARSE_MAX_BYTES: s(p.int(1024, 100 * 1024 * 1024), "largest resume file POST /resumes/parse accepts (the plan's upload size applies too)", String(5 * 1024 * 1024)),
@@ -100,7 +105,18 @@ export interface Config {
   tiers: Record<Tier, TierLimits>
   s3: { endpoint: string | null, bucket: string | null, region: string, accessKeyId: string | null, secretAccessKey: string | null, forcePathStyle: boolean }
   ai: { provider: string, model: string | null, openaiApiKey: string | null, openaiBaseUrl: string | null, anthropicApiKey: string | null, anthropicBaseUrl: string | null }
-  dns: { provider: string, servers: string[], gatewayIps: string[], tlsAskToken: string | null, pendingDays: number }
+  dns: {
+    provider: string
+    servers: string[]
+    dohUrl: string
+    timeoutMs: number
+    gatewayIps: string[]
+    tlsAskToken: string | null
+    tlsAskSources: string[]
+    tlsProbeAddress: { host: string, port: number } | null
+    tlsProbeCaFile: string | null
+    pendingDays: number
+  }
   chromiumPath: string
   parse: { maxBytes: number, timeoutMs: number }
 }
@@ -185,8 +201,13 @@ export function loadConfig (env: Env = process.env): Config {
     dns: {
       provider: v.DNS_PROVIDER!,
       servers: v.DNS_SERVERS ?? [],
+      dohUrl: v.DNS_DOH_URL!.replace(/\/+$/, ''),
+      timeoutMs: v.DNS_TIMEOUT!,
       gatewayIps: v.GATEWAY_IPS ?? [],
       tlsAskToken: v.TLS_ASK_TOKEN,
+      tlsAskSources: v.TLS_ASK_SOURCES ?? [],
+      tlsProbeAddress: v.TLS_PROBE_ADDRESS,
+      tlsProbeCaFile: v.TLS_PROBE_CA_FILE ? resolve(v.TLS_PROBE_CA_FILE) : null,
       pendingDays: v.DOMAIN_PENDING_DAYS!
     },
     chromiumPath: v.CHROMIUM_PATH!,

@@ -81,6 +81,28 @@ export const hostPortList: Parser<string[]> = (raw) => {
   return items
 }
 
+/** host:port (a name or an IP; IPv6 in brackets). */
+export const hostPort: Parser<{ host: string, port: number }> = (raw) => {
+  const m = /^(?:\[([^\]]+)\]|([^:\s/]+)):(\d{1,5})$/.exec(raw.trim())
+  const port = Number(m?.[3])
+  if (!m || port < 1 || port > 65535) throw new Error(`must be host:port (got "${raw}")`)
+  return { host: (m[1] ?? m[2])!, port }
+}
+
+/** Addresses or CIDR ranges, comma separated. */
+export const cidrList: Parser<string[]> = (raw) => {
+  const items = list(raw)
+  for (const item of items) {
+    const [ip, bits, extra] = item.split('/')
+    const family = isIP(ip ?? '')
+    const maxBits = family === 6 ? 128 : 32
+    if (!family || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
+      throw new Error(`"${item}" is not an address or CIDR range`)
+    }
+  }
+  return items
+}
+
 /**
  * Fastify's trustProxy: unset -> false; "true" trusts every hop (only behind a gateway you
  * own); a number trusts that many hops; otherwise a list of addresses or CIDR ranges.

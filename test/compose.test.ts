@@ -1,6 +1,11 @@
 // The deployment files against the code: docker-compose.yml may set only settings the app
-// accepts, and every value it sets must pass loadConfig; the Dockerfile must start
-// kernel/server.ts as the process that receives SIGTERM. No Docker daemon is needed.
+// accepts (api and worker), and every value it sets must pass loadConfig; minio gets its
+// bucket, caddy its Caddyfile (adapted by the real caddy binary here) and volumes; the
+// Dockerfile must start kernel/server.ts as the process that receives SIGTERM. No Docker
+// daemon is needed.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,12 +19,17 @@ const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8')
 type Environment = Record<string, string | number | boolean | null> | string[]
 interface Service {
   image?: string
+  ports?: string[]
+  expose?: string[]
+  volumes?: string[]
+  command?: string[]
+  entrypoint?: string[]
   build?: unknown
   environment?: Environment
   depends_on?: string[] | Record<string, { condition?: string }>
   healthcheck?: { test?: string | string[] }
 }
-interface ComposeFile { services: Record<string, Service> }
+interface ComposeFile { services: Record<string, Service>, volumes?: Record<string, unknown> }
 
 /** Compose accepts a map or a list of KEY=VALUE; a bare KEY passes the host's value (null here). */
 function environmentOf (service: Service): Record<string, string | null> {
@@ -67,16 +77,24 @@ function interpolate (value: string, vars: Record<string, string>): string {
 const unknownSettings = (names: string[]): string[] => names.filter((n) => !Object.hasOwn(SETTINGS, n))
 
 // What an operator would export before `docker compose up`.
-const HOST_VARS = { JWT_SECRET: 'compose-test-secret-0123456789abcdefghij', POSTGRES_PASSWORD: 'compose-test-pw' }
+const HOST_VARS = { JWT_SECRET: 'compose-test-secret-0123456789abcdefghij', POSTGRES_PASSWORD: 'compose-test-pw', MINIO_ROOT_PASSWORD: 'compose-minio-pw', TLS_ASK_TOKEN: 'compose-ask-token' }
 
-const compose = parse(read('docker-compose.yml')) as ComposeFile
+// Compose supports YAML merge keys (<<: *anchor): the api and worker share one definition.
+const compose = parse(read('docker-compose.yml'), { merge: true }) as ComposeFile
 const services = compose.services ?? {}
-const app = services.app ?? {}
+const app = services.api ?? {}
+const worker = services.worker ?? {}
 const rawEnv = environmentOf(app)
 const resolvedEnv = (service: Service, vars: Record<string, string> = HOST_VARS): Record<string, string | undefined> =>
   Object.fromEntries(Object.entries(environmentOf(service)).map(([k, v]) => [k, v === null ? vars[k] : interpolate(v, vars)]))
 
-t.test('services: postgres 16, redis, and the app built from this folder', async (t) => {
+t.test('services: postgres 16, redis, minio, caddy, and api and worker built from this folder', async (t) => {
+  t.same(Object.keys(services).sort(), ['api', 'caddy', 'minio', 'minio-init', 'postgres', 'redis', 'worker'])
+  t.ok(worker.build, 'worker has build')
+  t.equal(environmentOf(app).ROLE, 'api')
+  t.equal(environmentOf(worker).ROLE, 'worker')
+  t.equal(loadConfig(resolvedEnv(worker)).role, 'worker')
+  t.equal(loadConfig(resolvedEnv(app)).role, 'api')
   t.ok(services.postgres, 'postgres service')
   t.match(services.postgres?.image, /^postgres:16(\b|$)/, 'postgres image is PostgreSQL 16')
   t.ok(services.redis, 'redis service')
@@ -86,24 +104,29 @@ t.test('services: postgres 16, redis, and the app built from this folder', async
   t.ok(services.redis?.healthcheck?.test, 'redis has a healthcheck')
 })
 
-t.test('app waits for healthy postgres and redis', async (t) => {
-  const deps = dependenciesOf(app)
-  t.same(Object.keys(deps).sort(), ['postgres', 'redis'])
-  t.equal(deps.postgres, 'service_healthy')
-  t.equal(deps.redis, 'service_healthy')
+t.test('api and worker wait for healthy postgres and redis and for the bucket', async (t) => {
+  for (const service of [app, worker]) {
+    const deps = dependenciesOf(service)
+    t.same(Object.keys(deps).sort(), ['minio-init', 'postgres', 'redis'])
+    t.equal(deps.postgres, 'service_healthy')
+    t.equal(deps.redis, 'service_healthy')
+    t.equal(deps['minio-init'], 'service_completed_successfully')
+  }
 })
 
-t.test('app sets only names from SETTINGS', async (t) => {
+t.test('api and worker set only names from SETTINGS', async (t) => {
   const names = Object.keys(rawEnv)
   t.ok(names.length > 0, 'app has an environment')
-  t.same(unknownSettings(names), [], 'every app variable is a setting')
+  t.same(unknownSettings(names), [], 'every api variable is a setting')
+  t.same(unknownSettings(Object.keys(environmentOf(worker))), [], 'every worker variable is a setting')
   // The check above is live: a name the app does not read is reported.
   t.same(unknownSettings(['PORT', 'POSTGRES_PASSWORD', 'NODE_ENV']), ['POSTGRES_PASSWORD', 'NODE_ENV'])
 })
 
 t.test('JWT_SECRET comes from the operator, never from the file', async (t) => {
   t.match(rawEnv.JWT_SECRET, /^\$\{JWT_SECRET:\?[^}]*\}$/, 'required interpolation')
-  t.throws(() => resolvedEnv(app, { POSTGRES_PASSWORD: 'x' }), /JWT_SECRET is missing/, 'compose would refuse to start without it')
+  t.throws(() => resolvedEnv(app, { ...HOST_VARS, JWT_SECRET: '' }), /JWT_SECRET is missing/, 'compose would refuse to start without it')
+  t.throws(() => resolvedEnv(app, { ...HOST_VARS, TLS_ASK_TOKEN: '' }), /TLS_ASK_TOKEN is missing/, 'nor without the ask token')
 })
 
 t.test('DATABASE_URL and REDIS_URL point at the compose services', async (t) => {
@@ -133,6 +156,51 @@ t.test('loadConfig accepts every value the compose file sets', async (t) => {
   t.throws(() => loadConfig({ ...env, PORT: 'abc' }), ConfigError)
   t.throws(() => loadConfig({ ...env, PORT: 'abc' }), /PORT: must be a whole number/)
   t.throws(() => loadConfig({ ...env, JWT_SECRET: 'short' }), /JWT_SECRET: must be at least 32 characters/)
+})
+
+t.test('minio holds the bucket S3_BUCKET names, with the keys the app uses', async (t) => {
+  const env = resolvedEnv(app)
+  const minio = resolvedEnv(services.minio ?? {})
+  t.equal(new URL(env.S3_ENDPOINT!).hostname, 'minio')
+  t.equal(env.S3_ACCESS_KEY_ID, minio.MINIO_ROOT_USER)
+  t.equal(env.S3_SECRET_ACCESS_KEY, minio.MINIO_ROOT_PASSWORD)
+  t.ok(services.minio?.healthcheck?.test, 'minio has a healthcheck')
+  t.match((services['minio-init']?.entrypoint ?? []).join(' '), new RegExp(`mc mb --ignore-existing local/${env.S3_BUCKET}\\b`), 'the init job creates that bucket')
+  t.ok(services.minio?.volumes?.some((v) => v.endsWith(':/data')), 'minio data on a volume')
+  const config = loadConfig(env)
+  t.equal(config.s3.bucket, 'cvgen')
+  t.equal(config.s3.forcePathStyle, true)
+})
+
+t.test('caddy: public ports, the Caddyfile, persistent certificates, the same ask token as the api', async (t) => {
+  const caddy = services.caddy ?? {}
+  t.match(caddy.image, /^caddy:2/)
+  t.same([...(caddy.ports ?? [])].sort(), ['443:443', '80:80'])
+  t.ok(caddy.volumes?.includes('./Caddyfile:/etc/caddy/Caddyfile:ro'), 'mounts the repository Caddyfile')
+  t.ok(caddy.volumes?.some((v) => /^caddy_data:\/data$/.test(v)), 'certificates on a named volume')
+  for (const v of [...(caddy.volumes ?? []), ...(services.postgres?.volumes ?? []), ...(app.volumes ?? [])]) {
+    const name = v.split(':')[0]!
+    if (!name.startsWith('.')) t.ok(compose.volumes && name in compose.volumes, `volume ${name} is declared`)
+  }
+  t.equal(resolvedEnv(caddy).TLS_ASK_TOKEN, resolvedEnv(app).TLS_ASK_TOKEN)
+  t.equal(resolvedEnv(caddy).APP_DOMAIN, resolvedEnv(app).APP_DOMAIN)
+  t.notOk(app.ports, 'the api is not published: the public goes through caddy')
+  t.same(dependenciesOf(caddy), { api: 'service_healthy' })
+})
+
+t.test('the Caddyfile adapts with caddy and asks the api, refusing /internal/* from the public', async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'cvgen-caddy-'))
+  const env = { PATH: process.env.PATH ?? '/usr/bin', HOME: home, ...resolvedEnv(services.caddy ?? {}) } as Record<string, string>
+  const out = spawnSync('/usr/bin/caddy', ['adapt', '--config', join(ROOT, 'Caddyfile'), '--adapter', 'caddyfile'], { env, encoding: 'utf8' })
+  t.equal(out.status, 0, out.stderr)
+  const json = JSON.parse(out.stdout)
+  t.equal(json.apps.tls.automation.on_demand.ask, `http://api:3000/internal/tls/ask?token=${HOST_VARS.TLS_ASK_TOKEN}`)
+  t.ok(json.apps.tls.automation.policies.some((p: { on_demand?: boolean }) => p.on_demand), 'on-demand TLS for other names')
+  const text = JSON.stringify(json.apps.http)
+  t.match(text, '"host":["cvgen.localhost","hosting.cvgen.localhost"]')
+  t.match(text, '{"handle":[{"handler":"static_response","status_code":404}],"match":[{"path":["/internal/*"]}]}')
+  t.match(text, '"upstreams":[{"dial":"api:3000"}]')
+  t.notMatch(text, 'headers', 'no Host rewriting: the api routes by the original Host')
 })
 
 // ---- Dockerfile ----

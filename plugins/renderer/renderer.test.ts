@@ -1,12 +1,11 @@
 // The public renderer over HTTP: real PostgreSQL and Redis (test/helper.ts build).
 import { createHash } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import t from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import type { Test } from 'tap'
-import { bearer, build, register, tempDir, type Account } from '../../test/helper.js'
+import { bearer, build, register, type Account } from '../../test/helper.js'
 
 const APP_DOMAIN = 'cvgen.localhost'
 
@@ -319,19 +318,13 @@ t.test('without Redis: the LRU alone', async (t) => {
 })
 
 t.test('custom domains, when a domains plugin is loaded', async (t) => {
-  // A stand-in for the domains plugin: an operator plugin folder with app.domains.lookup.
-  const dir = tempDir(t)
-  mkdirSync(join(dir, 'domains'))
-  writeFileSync(join(dir, 'domains', 'index.mjs'), `
-    const plugin = async (app) => {
-      app.decorate('domains', { lookup: async (host) => (host === 'ada.example.com' || host === 'lost.example.com') ? { host } : null })
-    }
-    plugin[Symbol.for('skip-override')] = true
-    export default plugin
-  `)
-  const app = await build(t, { CVGEN_PLUGIN_DIRS: dir })
+  // The real domains plugin; the rows are written as a verification would leave them.
+  const app = await build(t)
   const ada = await register(app)
   const folio = await makePortfolio(app, ada, { title: 'Custom Works', is_published: true, subdomain: 'custom', content: { about: 'x', projects: [], contact: {} } })
+  const draft = await makePortfolio(app, ada, { title: 'Draft', is_published: false, content: { about: 'x', projects: [], contact: {} } })
+  await app.db.fork().execute(`insert into custom_domains (user_id, project_id, domain_name, verification_token, verification_status, record_type)
+    values (?, ?, 'ada.example.com', 'token-ada', 'verified', 'CNAME'), (?, ?, 'lost.example.com', 'token-lost', 'verified', 'CNAME')`, [ada.id, folio.id, ada.id, draft.id])
   await app.portfolios.setCustomDomain(folio.id, 'ada.example.com')
   await new Promise((resolve) => setTimeout(resolve, 50)) // its purge runs after the commit
 

@@ -1,0 +1,46 @@
+// The DNS provider extension point (DESIGN.md "DNS provider"). A provider answers with an
+// outcome value, never by throwing: a timeout, a SERVFAIL and an NXDOMAIN mean different
+// things to the domains plugin (retry later vs. "the record is not there").
+
+export type RecordType = 'TXT' | 'CNAME' | 'A'
+
+export type DnsOutcome =
+  /** The name has records of the asked type: TXT values (chunks joined), CNAME targets or IPv4 addresses, lowercased names without a trailing dot. */
+  | { status: 'found', values: string[] }
+  /** The name does not exist. */
+  | { status: 'nxdomain' }
+  /** The name exists but has no record of that type. */
+  | { status: 'nodata' }
+  /** The resolver failed (SERVFAIL, REFUSED, a broken answer). */
+  | { status: 'servfail', message: string }
+  | { status: 'timeout', message: string }
+
+export interface DnsProvider {
+  readonly name: string
+  resolveTxt (host: string): Promise<DnsOutcome>
+  resolveCname (host: string): Promise<DnsOutcome>
+  resolveA (host: string): Promise<DnsOutcome>
+}
+
+export class DnsRegistry {
+  private readonly providers = new Map<string, DnsProvider>()
+  constructor (private readonly selected: string) {}
+
+  register (provider: DnsProvider): void {
+    this.providers.set(provider.name, provider)
+  }
+
+  names (): string[] { return [...this.providers.keys()].sort() }
+
+  get (name: string): DnsProvider | undefined { return this.providers.get(name) }
+
+  /** The provider DNS_PROVIDER names; throws when no plugin registered it. */
+  current (): DnsProvider {
+    const provider = this.providers.get(this.selected)
+    if (!provider) throw new Error(`DNS_PROVIDER is "${this.selected}" but no plugin registered it (registered: ${this.names().join(', ') || 'none'})`)
+    return provider
+  }
+}
+
+/** "Host.Example.COM." -> "host.example.com" */
+export const canonicalName = (name: string): string => name.trim().toLowerCase().replace(/\.$/, '')

@@ -1,0 +1,82 @@
+// Custom domains (DESIGN.md "custom_domains", "Public serving"): users claim a domain for a
+// portfolio, prove it with a TXT record and route it with a CNAME (subdomain) or A records
+// (apex); a worker re-checks on a schedule; Caddy's on-demand TLS asks /internal/tls/ask.
+// app.domains.lookup(host) tells the renderer which custom hosts are portfolio sites.
+import fp from 'fastify-plugin'
+import askRoutes from './ask.js'
+import { HostAnswers } from './hosts.js'
+import { PROBE_OPTIONS, PROBE_QUEUE, probeHandler, VERIFY_CRON, VERIFY_OPTIONS, VERIFY_QUEUE, verifyHandler, type ProbeJob, type VerifyJob } from './jobs.js'
+import { LookupCache } from './lookup.js'
+import domainRoutes from './routes.js'
+import { DomainSchema } from './schemas.js'
+import { DomainService } from './service.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    domains: {
+      service: DomainService
+      /** The verified custom domain's {domain_id, portfolio_id}, or null (cached). */
+      lookup: HostAnswers['lookup']
+      allowTls: HostAnswers['allowTls']
+    }
+  }
+}
+
+/** What this plugin needs of app.renderer, when it is loaded. */
+interface PageCachePurge { cache: { purge (keys: string[]): Promise<unknown> } }
+
+export default fp(async (app) => {
+  const { config } = app
+  const appDomain = config.appDomain.toLowerCase()
+  const cache = new LookupCache({ redis: app.cache.redis, prefix: config.redisPrefix, log: app.log })
+  await cache.start()
+  app.addHook('onClose', async () => { await cache.close() })
+
+  const purgePages = async (hosts: string[]) => {
+    await cache.invalidate(hosts)
+    if (app.hasDecorator('renderer')) await (app as unknown as { renderer: PageCachePurge }).renderer.cache.purge(hosts.map((h) => `h:${h}`))
+  }
+  const startProbe = async (domainId: string) => {
+    try {
+      await app.queue.createQueue(PROBE_QUEUE, PROBE_OPTIONS)
+      await app.queue.send(PROBE_QUEUE, { domain_id: domainId }) // duplicates are harmless: the result is written idempotently
+    } catch (err) {
+      // The domain is verified either way; the gateway's next ask starts another probe.
+      app.log.error({ err, domain_id: domainId }, 'domains: could not queue the TLS probe')
+    }
+  }
+  const service = new DomainService(app.db, () => app.dns.current(), app.portfolios, {
+    appDomain, gatewayIps: config.dns.gatewayIps, pendingDays: config.dns.pendingDays, tiers: config.tiers
+  }, (domain) => purgePages([domain]), startProbe)
+  const hosts = new HostAnswers(cache, service, app.portfolios, appDomain, startProbe, app.log)
+  app.decorate('domains', { service, lookup: (host: string) => hosts.lookup(host), allowTls: (host: string) => hosts.allowTls(host) })
+
+  app.portfolios.onChange(async (change) => {
+    await cache.invalidate(change.hosts.map((h) => h.toLowerCase()))
+    // A deleted portfolio takes its domain claims with it.
+    if (await service.liveDomainsOf(change.id) === 0) return
+    try {
+      await app.portfolios.get(change.user_id, change.id)
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) await service.releaseForPortfolio(change.id, 'The portfolio was deleted')
+      else throw err
+    }
+  })
+
+  app.addSchema(DomainSchema)
+  await app.register(domainRoutes, { prefix: '/domains', service })
+  await app.register(askRoutes, { hosts, sources: config.dns.tlsAskSources, token: config.dns.tlsAskToken })
+
+  if (config.role === 'all' || config.role === 'worker') {
+    app.addHook('onReady', async () => {
+      await app.queue.createQueue(VERIFY_QUEUE, VERIFY_OPTIONS)
+      await app.queue.createQueue(PROBE_QUEUE, PROBE_OPTIONS)
+      await (await app.queue.boss()).schedule(VERIFY_QUEUE, VERIFY_CRON, {}, { tz: 'UTC', singletonKey: 'sweep' })
+      await app.queue.work<VerifyJob>(VERIFY_QUEUE, { concurrency: 1, pollingIntervalSeconds: 5 }, verifyHandler(app, service))
+      await app.queue.work<ProbeJob>(PROBE_QUEUE, { concurrency: 2, pollingIntervalSeconds: 2 }, probeHandler(app, service, {
+        address: config.dns.tlsProbeAddress, caFile: config.dns.tlsProbeCaFile, timeoutMs: 15_000
+      }))
+      app.log.info({ queues: [VERIFY_QUEUE, PROBE_QUEUE], cron: VERIFY_CRON }, 'domains worker started')
+    })
+  }
+}, { name: 'domains', fastify: '5.x', dependencies: ['auth', 'portfolios', 'dns'] })

@@ -1,0 +1,23 @@
+// The TLS probe's failures (its success is test/domains-e2e.test.ts, through Caddy): nothing
+// listening, and a gateway that accepts the connection but never completes a handshake.
+import net from 'node:net'
+import t from 'tap'
+import { probeTls } from './probe.js'
+
+t.test('a closed port and a silent gateway are errors, not hangs', async (t) => {
+  const closed = net.createServer()
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r))
+  const port = (closed.address() as net.AddressInfo).port
+  await new Promise<void>((r) => closed.close(() => r()))
+  await t.rejects(probeTls('cv.example.com', { address: { host: '127.0.0.1', port }, caFile: null, timeoutMs: 2000 }), /ECONNREFUSED/)
+
+  const sockets = new Set<net.Socket>()
+  const silent = net.createServer((s) => { sockets.add(s) })
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
+  t.teardown(() => { for (const s of sockets) s.destroy(); silent.close() })
+  const started = Date.now()
+  await t.rejects(probeTls('cv.example.com', { address: { host: '127.0.0.1', port: (silent.address() as net.AddressInfo).port }, caFile: null, timeoutMs: 300 }),
+    /TLS handshake with the gateway for cv\.example\.com timed out/)
+  t.ok(Date.now() - started < 2000)
+  await t.rejects(probeTls('cv.example.com', { address: { host: '127.0.0.1', port }, caFile: '/nonexistent/ca.pem', timeoutMs: 300 }), /ENOENT/, 'a missing CA file is an error too')
+})
