@@ -71,9 +71,11 @@ export function classifyLlmError (err: unknown): LlmFailure {
   if (err instanceof LlmFailure) return err
   const e = err as { name?: string, status?: unknown, headers?: unknown, message?: string }
   const message = e?.message || String(err)
-  if (e?.name === 'APIUserAbortError' || e?.name === 'AbortError') return new LlmFailure('aborted', message)
-  if (e?.name === 'APIConnectionTimeoutError') return new LlmFailure('timeout', message)
-  if (e?.name === 'APIConnectionError') return new LlmFailure('connection', message)
+  // OpenAI's classes keep name 'Error'; the constructor's name is the same in both SDKs.
+  const kind = (err as object | null)?.constructor?.name ?? e?.name
+  if (kind === 'APIUserAbortError' || e?.name === 'AbortError') return new LlmFailure('aborted', message)
+  if (kind === 'APIConnectionTimeoutError') return new LlmFailure('timeout', message)
+  if (kind === 'APIConnectionError') return new LlmFailure('connection', message)
   const status = typeof e?.status === 'number' ? e.status : null
   if (status === 429) return new LlmFailure('rate_limited', message, retryAfterMs(e.headers), 429)
   if (status !== null && status >= 500) return new LlmFailure('server', message, null, status)

@@ -4,13 +4,13 @@
 // By default it plays a plausible model: it reads the schema it was sent (score keys) and, when
 // the prompt carries <rule_scores>, claims scores close to them; without them it claims 70s. Like
 // a gullible model it obeys "score ... 100" in the document. Tests queue scripted steps that
-// override the next answers: an answer (object or raw text), an HTTP status, or a hang.
+// override the next answers: an answer (an object, a function of the request, or raw text), an HTTP status, or a hang.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 
 export interface FakeRequest { path: string, headers: IncomingMessage['headers'], body: any, vendor: 'openai' | 'anthropic', user: string, system: string }
 export type Step =
-  | { answer: unknown }
+  | { answer: unknown | ((req: FakeRequest) => unknown) }
   | { text: string }
   | { status: number, headers?: Record<string, string>, body?: unknown }
   | { hang: true }
@@ -90,7 +90,8 @@ export async function startFakeLlm (): Promise<FakeLlm> {
     if ('delayMs' in step) { await new Promise((r) => setTimeout(r, step.delayMs)); return play(step.then, req, res) }
     if ('hang' in step) return // never answers; the socket is destroyed on close
     if ('status' in step) return send(res, step.status, step.body ?? { error: { type: 'fake_error', message: `fake status ${step.status}` } }, step.headers)
-    return send(res, 200, wrap(req.vendor, req.body.model, 'text' in step ? step.text : step.answer))
+    const answer = 'text' in step ? step.text : typeof step.answer === 'function' ? step.answer(req) : step.answer
+    return send(res, 200, wrap(req.vendor, req.body.model, answer))
   }
 
   const server = createServer((req, res) => {
