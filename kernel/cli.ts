@@ -10,7 +10,8 @@ import { Database } from './db.js'
 interface Command { usage: string, args: number, options?: string[], run (config: Config, args: string[], options: Record<string, string>): Promise<string> }
 
 async function withApp<T> (config: Config, fn: (app: FastifyInstance) => Promise<T>): Promise<T> {
-  const app = await buildApp(config, { logger: { level: 'warn' } })
+  // Logs go to stderr: stdout is the command's output (prompts eval prints a table there).
+  const app = await buildApp(config, { logger: { level: 'warn', stream: process.stderr } })
   try {
     await app.ready()
     return await fn(app)

@@ -40,7 +40,7 @@ export function plausibleAnswer (req: FakeRequest, overrides: Record<string, unk
   const m = /<rule_scores>(.*?)<\/rule_scores>/s.exec(req.user)
   const rules: Record<string, number> | null = m ? JSON.parse(m[1]!) : null
   const doc = /<document>([\s\S]*?)<\/document>/.exec(req.user)?.[1] ?? ''
-  const obeys = /score[^.\n"]{0,40}\b100\b/i.test(doc)
+  const obeys = /\b(score|rate)\b[^.\n"]{0,40}\b100\b/i.test(doc)
   const claim = (k: string, i: number) => obeys ? 100 : rules ? clamp(rules[k]! + ((i % 3) - 1) * 4) : 70
   const scores = Object.fromEntries(keys.map((k, i) => [k, claim(k, i)]))
   const first = /"highlights":\s*\[\s*"((?:[^"\\]|\\.)*)"/.exec(doc)

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { createTwoFilesPatch } from 'diff'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config/index.js'
-import { EvalError, runEval } from './eval.js'
+import { checkEval, EvalError, runEval } from './eval.js'
 import { BUILTIN_PROMPTS, PromptError, PromptStore } from './store.js'
 
 export const DEFAULT_FIXTURES = fileURLToPath(new URL('../../test/fixtures', import.meta.url))
@@ -31,7 +31,9 @@ export function promptCommands (withApp: WithApp): Record<string, PromptCommand>
       args: 1,
       options: ['version', 'against', 'provider', 'fixtures'],
       async run (config, [id], opts) {
-        const o = { id: id!, version: version(opts.version, '--version'), against: version(opts.against, '--against'), provider: opts.provider, fixturesDir: opts.fixtures ?? DEFAULT_FIXTURES }
+        const o = { id: id!, version: version(opts.version, '--version'), against: version(opts.against, '--against'), provider: opts.provider ?? config.ai.provider, fixturesDir: opts.fixtures ?? DEFAULT_FIXTURES }
+        // The mistakes that need no app are reported before it starts (it takes seconds).
+        checkEval(new PromptStore(BUILTIN_PROMPTS, config.promptsDir, config.ai.promptVersions), o)
         return withApp({ ...config, role: 'api' }, (app) => runEval(app, o))
       }
     },

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { AnalysisOutput, AnalysisType } from '../../kernel/ai.js'
+import type { Prompt, PromptStore } from './store.js'
 
 export class EvalError extends Error {}
 
@@ -83,14 +84,20 @@ function table (header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
 }
 
+/** The checks that need only the prompt files; returns the candidate version's prompt. */
+export function checkEval (prompts: PromptStore, o: EvalOptions): Prompt {
+  const candidate = prompts.get(o.id, o.version)
+  if (!candidate) throw new EvalError(`no prompt ${o.id}${o.version ? ` v${o.version}` : ''} (have ${prompts.ids().map((i) => `${i} v${prompts.versions(i).join('/v')}`).join(', ')})`)
+  if (o.against !== undefined && !prompts.get(o.id, o.against)) throw new EvalError(`no prompt ${o.id} v${o.against} (have v${prompts.versions(o.id).join(', v')})`)
+  if (o.provider === 'heuristic') throw new EvalError('the heuristic provider uses no prompt: pass --provider openai (or anthropic, or your own)')
+  return candidate
+}
+
 export async function runEval (app: FastifyInstance, o: EvalOptions): Promise<string> {
-  const candidate = app.prompts.get(o.id, o.version)
-  if (!candidate) throw new EvalError(`no prompt ${o.id}${o.version ? ` v${o.version}` : ''}; have ${app.prompts.ids().join(', ')}`)
-  if (o.against !== undefined && !app.prompts.get(o.id, o.against)) throw new EvalError(`no prompt ${o.id} v${o.against} (have v${app.prompts.versions(o.id).join(', v')})`)
+  const candidate = checkEval(app.prompts, o)
   const providerName = o.provider ?? app.config.ai.provider
   const provider = app.ai.get(providerName)
-  if (!provider) throw new EvalError(`no provider "${providerName}" (registered: ${app.ai.names().join(', ')})`)
-  if (providerName === 'heuristic') throw new EvalError('the heuristic provider uses no prompt: pass --provider openai (or anthropic, or your own)')
+  if (!provider || providerName === 'heuristic') throw new EvalError(`no LLM provider "${providerName}" (registered: ${app.ai.names().join(', ')})`)
   const fixtures = loadFixtures(o.fixturesDir, candidate.target)
   if (fixtures.length === 0) throw new EvalError(`no ${candidate.target} fixtures in ${o.fixturesDir}`)
 
