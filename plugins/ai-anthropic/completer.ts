@@ -3,7 +3,7 @@
 // tool_use input is accepted too, for compatible servers that answer that way. The Messages
 // API of this SDK takes no temperature: the prompt's temperature applies to OpenAI only.
 // The SDK never retries: plugins/ai-llm owns that policy.
-import Anthropic from '@anthropic-ai/sdk'
+import type Anthropic from '@anthropic-ai/sdk'
 import type { LlmCompleter, LlmRequest, LlmResponse } from '../../kernel/llm.js'
 
 // Constraints Anthropic's structured output does not take; our own validation still enforces them.
@@ -17,14 +17,18 @@ export function wireSchema (schema: unknown): unknown {
 export class AnthropicCompleter implements LlmCompleter {
   readonly name = 'anthropic'
   readonly defaultModel = 'claude-haiku-4-5'
-  private readonly client: Anthropic
+  private client: Promise<Anthropic> | null = null
 
-  constructor (apiKey: string | null, baseUrl: string | null) {
-    this.client = new Anthropic({ apiKey: apiKey ?? 'missing-ANTHROPIC_API_KEY', baseURL: baseUrl ?? undefined, maxRetries: 0 })
+  constructor (private readonly apiKey: string | null, private readonly baseUrl: string | null) {}
+
+  /** The SDK loads on first use: a deployment on another provider never pays for it at start-up. */
+  private sdk (): Promise<Anthropic> {
+    this.client ??= import('@anthropic-ai/sdk').then(({ default: Anthropic }) => new Anthropic({ apiKey: this.apiKey ?? 'missing-ANTHROPIC_API_KEY', baseURL: this.baseUrl ?? undefined, maxRetries: 0 }))
+    return this.client
   }
 
   async complete (req: LlmRequest): Promise<LlmResponse> {
-    const res = await this.client.messages.create({
+    const res = await (await this.sdk()).messages.create({
       model: req.model,
       max_tokens: req.maxTokens,
       system: req.system,

@@ -2,7 +2,7 @@
 // at any OpenAI-compatible server (Ollama, vLLM, LM Studio); OPENAI_RESPONSE_FORMAT picks the
 // structured output that server supports: json_schema (strict), json_object, or none (the
 // schema is in the prompt either way). The SDK never retries: plugins/ai-llm owns that policy.
-import OpenAI from 'openai'
+import type OpenAI from 'openai'
 import type { LlmCompleter, LlmRequest, LlmResponse } from '../../kernel/llm.js'
 
 export interface OpenAiSettings { apiKey: string | null, baseUrl: string | null, responseFormat: 'json_schema' | 'json_object' | 'none' }
@@ -10,16 +10,20 @@ export interface OpenAiSettings { apiKey: string | null, baseUrl: string | null,
 export class OpenAiCompleter implements LlmCompleter {
   readonly name = 'openai'
   readonly defaultModel = 'gpt-4.1-mini'
-  private readonly client: OpenAI
+  private client: Promise<OpenAI> | null = null
 
-  constructor (private readonly settings: OpenAiSettings) {
+  constructor (private readonly settings: OpenAiSettings) {}
+
+  /** The SDK loads on first use: a deployment on another provider never pays for it at start-up. */
+  private sdk (): Promise<OpenAI> {
     // Local servers ignore the key, but the SDK insists on one.
-    this.client = new OpenAI({ apiKey: settings.apiKey ?? 'not-needed', baseURL: settings.baseUrl ?? undefined, maxRetries: 0 })
+    this.client ??= import('openai').then(({ default: OpenAI }) => new OpenAI({ apiKey: this.settings.apiKey ?? 'not-needed', baseURL: this.settings.baseUrl ?? undefined, maxRetries: 0 }))
+    return this.client
   }
 
   async complete (req: LlmRequest): Promise<LlmResponse> {
     const { responseFormat, baseUrl } = this.settings
-    const res = await this.client.chat.completions.create({
+    const res = await (await this.sdk()).chat.completions.create({
       model: req.model,
       temperature: req.temperature,
       // OpenAI itself wants max_completion_tokens; compatible servers know max_tokens.
