@@ -27,6 +27,8 @@ export class AnthropicCompleter implements LlmCompleter {
     return this.client
   }
 
+  async ready (): Promise<void> { await this.sdk() }
+
   async complete (req: LlmRequest): Promise<LlmResponse> {
     const res = await (await this.sdk()).messages.create({
       model: req.model,

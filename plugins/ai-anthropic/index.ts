@@ -4,5 +4,8 @@ import { AnthropicCompleter } from './completer.js'
 
 export default fp(async (app) => {
   const { ai } = app.config
-  app.ai.register(app.llm.provider(new AnthropicCompleter(ai.anthropicApiKey, ai.anthropicBaseUrl)))
+  const completer = new AnthropicCompleter(ai.anthropicApiKey, ai.anthropicBaseUrl)
+  app.ai.register(app.llm.provider(completer))
+  // The selected provider loads its SDK once the app is up, not inside the first job.
+  if (ai.provider === 'anthropic') app.addHook('onReady', () => completer.ready())
 }, { name: 'ai-anthropic', fastify: '5.x', dependencies: ['ai-llm'] })

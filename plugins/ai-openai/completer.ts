@@ -21,6 +21,8 @@ export class OpenAiCompleter implements LlmCompleter {
     return this.client
   }
 
+  async ready (): Promise<void> { await this.sdk() }
+
   async complete (req: LlmRequest): Promise<LlmResponse> {
     const { responseFormat, baseUrl } = this.settings
     const res = await (await this.sdk()).chat.completions.create({

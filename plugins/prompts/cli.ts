@@ -34,7 +34,8 @@ export function promptCommands (withApp: WithApp): Record<string, PromptCommand>
         const o = { id: id!, version: version(opts.version, '--version'), against: version(opts.against, '--against'), provider: opts.provider ?? config.ai.provider, fixturesDir: opts.fixtures ?? DEFAULT_FIXTURES }
         // The mistakes that need no app are reported before it starts (it takes seconds).
         checkEval(new PromptStore(BUILTIN_PROMPTS, config.promptsDir, config.ai.promptVersions), o)
-        return withApp({ ...config, role: 'api' }, (app) => runEval(app, o))
+        // ROLE=api: no job worker; the provider under test counts as selected (its SDK loads before the run).
+        return withApp({ ...config, role: 'api', ai: { ...config.ai, provider: o.provider } }, (app) => runEval(app, o))
       }
     },
     'prompts diff': {

@@ -135,7 +135,7 @@ export async function runEval (app: FastifyInstance, o: EvalOptions): Promise<st
   ]
   const reasons = [...new Set(versions.flatMap((v) => results.get(v)!.map((r) => r.reason).filter(Boolean)))]
   return [
-    `prompts eval ${o.id}: ${versions.map(label).join(' vs ')}, provider ${providerName}, model ${answered || '(none answered)'}, ${fixtures.length} ${candidate.target} fixtures from ${o.fixturesDir}`,
+    `prompts eval ${o.id}: ${versions.map(label).join(' vs ')}, provider ${providerName}, model ${answered || '(none answered)'}, ${fixtures.length} ${candidate.target} fixtures from ${relative(process.cwd(), o.fixturesDir) || '.'}`,
     '',
     table(header, rows),
     '',
