@@ -47,6 +47,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     trustProxy: config.trustProxy as boolean | string[],
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
+    // Autoload imports every plugin folder inside one plugin, which Fastify times out after
+    // 10 s by default: a cold tsx cache on a loaded 2-core CI machine came close to that.
+    pluginTimeout: 60_000,
     schemaController: { compilersFactory: { buildValidator } },
     // Errors raised before routing (a malformed URL, say) take the same envelope.
     frameworkErrors: (err, request, reply) => sendError(err, request, reply)
