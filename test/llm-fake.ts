@@ -4,7 +4,7 @@
 // By default it plays a plausible model: it reads the schema it was sent (score keys) and, when
 // the prompt carries <rule_scores>, claims scores close to them; without them it claims 70s. Like
 // a gullible model it obeys "score ... 100" in the document. Tests queue scripted steps that
-// override the next answers: an answer (an object, a function of the request, or raw text), an HTTP status, or a hang.
+// override the next answers: an answer (an object, a function of the request, or raw text), an HTTP status, a hang, or a dropped connection.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 
@@ -14,6 +14,7 @@ export type Step =
   | { text: string }
   | { status: number, headers?: Record<string, string>, body?: unknown }
   | { hang: true }
+  | { drop: true }
   | { delayMs: number, then?: Step }
 
 export interface FakeLlm {
@@ -89,6 +90,7 @@ export async function startFakeLlm (): Promise<FakeLlm> {
     if (!step) return send(res, 200, wrap(req.vendor, req.body.model, plausibleAnswer(req)))
     if ('delayMs' in step) { await new Promise((r) => setTimeout(r, step.delayMs)); return play(step.then, req, res) }
     if ('hang' in step) return // never answers; the socket is destroyed on close
+    if ('drop' in step) { res.socket?.destroy(); return } // the connection dies mid-request
     if ('status' in step) return send(res, step.status, step.body ?? { error: { type: 'fake_error', message: `fake status ${step.status}` } }, step.headers)
     const answer = 'text' in step ? step.text : typeof step.answer === 'function' ? step.answer(req) : step.answer
     return send(res, 200, wrap(req.vendor, req.body.model, answer))
@@ -113,6 +115,8 @@ export async function startFakeLlm (): Promise<FakeLlm> {
       void play(queue.shift(), fake, res)
     })
   })
+  // Longer than any pause between a test's requests, so the SDK never reuses a socket we closed.
+  server.keepAliveTimeout = 120_000
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)) })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo

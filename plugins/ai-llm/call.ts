@@ -1,6 +1,7 @@
 // The call policy every LLM provider shares. The SDKs run with maxRetries: 0 and this is the
 // only retry logic: 429 backs off (Retry-After, else 1 s, 2 s, 4 s ...) while the job's budget
-// allows; an answer that is not valid JSON for the schema is asked for once more with the
+// allows; a connection error is retried once at once (typically a kept-alive socket the server
+// had just closed); an answer that is not valid JSON for the schema is asked for once more with the
 // validation errors; timeouts, 5xx, refused requests and a second invalid answer end in a
 // fallback reason, which the provider turns into the heuristic result.
 import { classifyLlmError, LlmFailure, type LlmCompleter, type LlmRequest, type LlmResponse } from '../../kernel/llm.js'
@@ -45,6 +46,7 @@ function describe (f: LlmFailure, timeoutMs: number): string {
 
 /** One answer, backing off on 429 inside the budget. Throws LlmFailure, or the job's abort reason. */
 async function completeWithin (o: CallOptions, user: string, attempts: Attempt[]): Promise<LlmResponse> {
+  let reconnected = false
   for (let i = 0; ; i++) {
     const left = o.deadline - RESERVE_MS - Date.now()
     if (left <= 0) throw new LlmFailure('timeout', 'no time was left in the job\'s budget for the model')
@@ -58,6 +60,7 @@ async function completeWithin (o: CallOptions, user: string, attempts: Attempt[]
       if (o.signal.aborted) throw o.signal.reason
       const f = classifyLlmError(err)
       attempts.push({ ms: Math.round(performance.now() - started), outcome: f.kind === 'rate_limited' ? 'rate_limited' : 'failed', detail: f.message.slice(0, 300) })
+      if (f.kind === 'connection' && !reconnected) { reconnected = true; i--; continue }
       if (f.kind !== 'rate_limited') throw new LlmFailure(f.kind, describe(f, timeoutMs), null, f.status)
       const wait = f.retryAfterMs ?? Math.min(16_000, 1000 * 2 ** i)
       if (i + 1 > MAX_RATE_LIMIT_RETRIES || Date.now() + wait + 1000 > o.deadline - RESERVE_MS) {
