@@ -97,9 +97,14 @@ t.test('through the app: the override and the pin reach the model; results recor
   const override = await run({ AI_PROMPT_VERSIONS: 'resume-analysis=2' })
   t.equal(override.out.prompt_version, '2')
   t.match(override.user, /OVERRIDE-MARKER/, 'the operator\'s file replaced the shipped v2')
-  const v1 = await run({ AI_PROMPT_VERSIONS: 'resume-analysis=v1' })
+  // A local server without structured output: the schema travels in the prompt only.
+  const v1 = await run({ AI_PROMPT_VERSIONS: 'resume-analysis=v1', OPENAI_RESPONSE_FORMAT: 'none' })
   t.equal(v1.out.prompt_version, '1')
   t.notMatch(v1.user, /<rule_scores>/, 'v1 does not show the model the rule scores')
+  t.equal(fake.requests[0]!.body.response_format, undefined)
+  t.match(v1.user, /JSON Schema of the answer:\n\n\{"type":"object","additionalProperties":false/)
+  t.match(fake.requests[0]!.body, { max_tokens: 2500, temperature: 0.2 }, 'the prompt\'s settings, as max_tokens for a compatible server')
+  t.equal(latest.out.model_used.startsWith('gpt-4.1-mini'), true, 'AI_MODEL unset: the provider\'s default model')
   // The eval CLI pins a version per call.
   fake.reset()
   const pinned = await v1.app.ai.current().analyze({ type: 'resume', content: weak, title: 'CV', promptVersion: 3 }, { signal: new AbortController().signal, onProgress: async () => {} })
