@@ -39,7 +39,7 @@ export function promptCommands (withApp: WithApp): Record<string, PromptCommand>
       }
     },
     'prompts diff': {
-      usage: 'prompts diff <id> <a> <b>          the text diff between two versions of a prompt',
+      usage: 'prompts diff <id> <a> <b>        the text diff between two versions of a prompt',
       args: 3,
       async run (config, [id, a, b]) {
         const store = new PromptStore(BUILTIN_PROMPTS, config.promptsDir, config.ai.promptVersions)
