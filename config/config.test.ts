@@ -36,7 +36,13 @@ t.test('bad settings are refused, naming every variable', async (t) => {
     [{ DNS_SERVERS: '127.0.0.1:99999' }, /DNS_SERVERS/],
     [{ GATEWAY_IPS: '1.2.3' }, /GATEWAY_IPS/],
     [{ S3_BUCKET: 'b' }, /S3_BUCKET: needs S3_ACCESS_KEY_ID/],
-    [{ TIERS_FILE: join(dir, 'missing.json') }, /TIERS_FILE: cannot read/]
+    [{ TIERS_FILE: join(dir, 'missing.json') }, /TIERS_FILE: cannot read/],
+    [{ AI_PROMPT_VERSIONS: 'resume-analysis' }, /AI_PROMPT_VERSIONS: "resume-analysis" is not prompt-id=version/],
+    [{ AI_PROMPT_VERSIONS: 'resume-analysis=0' }, /AI_PROMPT_VERSIONS/],
+    [{ AI_TIMEOUT: '10ms' }, /AI_TIMEOUT: must be between/],
+    [{ OPENAI_RESPONSE_FORMAT: 'xml' }, /OPENAI_RESPONSE_FORMAT: must be one of json_schema, json_object, none/],
+    [{ AI_PROVIDER: 'openai' }, /AI_PROVIDER: openai needs OPENAI_API_KEY \(or OPENAI_BASE_URL/],
+    [{ AI_PROVIDER: 'anthropic' }, /AI_PROVIDER: anthropic needs ANTHROPIC_API_KEY/]
   ]
   for (const [env, message] of bad) {
     t.throws(() => loadConfig({ ...base, ...env }), message, Object.keys(env)[0])
@@ -57,6 +63,10 @@ t.test('parsed values', async (t) => {
   t.equal(c.accessTokenTtlMs, 300_000)
   t.equal(c.refreshTokenTtlMs, 7 * 86_400_000)
   t.equal(loadConfig({ ...base, TRUST_PROXY: '1' }).trustProxy, 1)
+  const ai = loadConfig({ ...base, AI_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', AI_PROMPT_VERSIONS: 'resume-analysis=1, portfolio-analysis=v2', AI_TIMEOUT: '90s' }).ai
+  t.match(ai, { provider: 'openai', openaiApiKey: null, openaiBaseUrl: 'http://127.0.0.1:11434/v1', timeoutMs: 90_000, openaiResponseFormat: 'json_schema' })
+  t.same(ai.promptVersions, { 'resume-analysis': 1, 'portfolio-analysis': 2 })
+  t.match(loadConfig(base).ai, { provider: 'heuristic', timeoutMs: 60_000, promptVersions: {} })
 })
 
 t.test('TIERS_FILE overrides plan limits', async (t) => {

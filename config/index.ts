@@ -52,7 +52,10 @@ export const SETTINGS = {
   S3_SECRET_ACCESS_KEY: s(p.str, 'S3 secret key'),
   S3_FORCE_PATH_STYLE: s(p.bool, 'path-style bucket URLs (MinIO)', 'false'),
   AI_PROVIDER: s(p.str, 'heuristic, openai, anthropic or an operator plugin', 'heuristic'),
-  AI_MODEL: s(p.str, 'model name for the LLM provider'),
+  AI_MODEL: s(p.str, 'model for the LLM provider; unset: gpt-4.1-mini (openai), claude-haiku-4-5 (anthropic)'),
+  AI_TIMEOUT: s(p.duration(100, 10 * MIN), 'longest wait for one LLM answer before the heuristic result is used', '60s'),
+  AI_PROMPT_VERSIONS: s(p.versionPins, 'pinned prompt versions, e.g. resume-analysis=1,portfolio-analysis=2; unpinned: the highest', ''),
+  OPENAI_RESPONSE_FORMAT: s(p.oneOf(['json_schema', 'json_object', 'none']), 'structured output the OpenAI-compatible server supports (none: schema in the prompt only)', 'json_schema'),
   OPENAI_API_KEY: s(p.str, 'OpenAI key'),
   OPENAI_BASE_URL: s(p.url(['http:', 'https:']), 'any OpenAI-compatible server (Ollama, vLLM, LM Studio)'),
   ANTHROPIC_API_KEY: s(p.str, 'Anthropic key'),
@@ -104,7 +107,7 @@ export interface Config {
   promptsDir: string | null
   tiers: Record<Tier, TierLimits>
   s3: { endpoint: string | null, bucket: string | null, region: string, accessKeyId: string | null, secretAccessKey: string | null, forcePathStyle: boolean }
-  ai: { provider: string, model: string | null, openaiApiKey: string | null, openaiBaseUrl: string | null, anthropicApiKey: string | null, anthropicBaseUrl: string | null }
+  ai: { provider: string, model: string | null, timeoutMs: number, promptVersions: Record<string, number>, openaiResponseFormat: Parsed<'OPENAI_RESPONSE_FORMAT'>, openaiApiKey: string | null, openaiBaseUrl: string | null, anthropicApiKey: string | null, anthropicBaseUrl: string | null }
   dns: {
     provider: string
     servers: string[]
@@ -155,6 +158,8 @@ export function loadConfig (env: Env = process.env): Config {
   if (v.S3_BUCKET && (!v.S3_ACCESS_KEY_ID || !v.S3_SECRET_ACCESS_KEY)) {
     problems.push('S3_BUCKET: needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY as well')
   }
+  if (v.AI_PROVIDER === 'openai' && !v.OPENAI_API_KEY && !v.OPENAI_BASE_URL) problems.push('AI_PROVIDER: openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server)')
+  if (v.AI_PROVIDER === 'anthropic' && !v.ANTHROPIC_API_KEY) problems.push('AI_PROVIDER: anthropic needs ANTHROPIC_API_KEY')
   if (problems.length > 0) throw new ConfigError(problems)
 
   return {
@@ -193,6 +198,9 @@ export function loadConfig (env: Env = process.env): Config {
     ai: {
       provider: v.AI_PROVIDER!,
       model: v.AI_MODEL,
+      timeoutMs: v.AI_TIMEOUT!,
+      promptVersions: v.AI_PROMPT_VERSIONS ?? {},
+      openaiResponseFormat: v.OPENAI_RESPONSE_FORMAT!,
       openaiApiKey: v.OPENAI_API_KEY,
       openaiBaseUrl: v.OPENAI_BASE_URL,
       anthropicApiKey: v.ANTHROPIC_API_KEY,

@@ -135,3 +135,14 @@ export const origins: Parser<string[]> = (raw) => {
   }
   return items.map((o) => o.replace(/\/$/, ''))
 }
+
+/** "resume-analysis=2,portfolio-analysis=1": a prompt id and the version it is pinned to. */
+export const versionPins: Parser<Record<string, number>> = (raw) => {
+  const pins: Record<string, number> = {}
+  for (const item of list(raw)) {
+    const m = /^([a-z0-9][a-z0-9-]*)\s*=\s*v?(\d{1,6})$/.exec(item)
+    if (!m || Number(m[2]) < 1) throw new Error(`"${item}" is not prompt-id=version (e.g. resume-analysis=2)`)
+    pins[m[1]!] = Number(m[2])
+  }
+  return pins
+}

@@ -1,6 +1,7 @@
 // app.ai: the registry of analysis providers (DESIGN.md "AI provider" extension point).
 // `heuristic` (offline, deterministic) is the default; AI_PROVIDER picks another, which an
-// operator's plugin may register. Part 2 adds LLM providers behind the same registry.
+// operator's plugin may register. LLM providers (openai, anthropic) register here too, through
+// app.llm (plugins/ai-llm), and build on the heuristic provider's exact rule metrics.
 
 export type AnalysisType = 'resume' | 'portfolio'
 
@@ -10,12 +11,16 @@ export interface AnalysisInput {
   content: Record<string, unknown>
   title: string
   jobDescription?: string | null
+  /** Pins the prompt version (the prompt eval CLI); providers without prompts ignore it. */
+  promptVersion?: number
 }
 
 export interface AnalysisContext {
   /** Progress 0..100 and a short step name, stored on the row and pushed to live clients. */
   onProgress (progress: number, step: string): Promise<void>
   signal: AbortSignal
+  /** Epoch ms by which the result must be written (the job's budget); retries and back-off stay inside it. */
+  deadline?: number
 }
 
 export interface AnalysisOutput {
@@ -45,6 +50,9 @@ export class AiRegistry {
   }
 
   names (): string[] { return [...this.providers.keys()].sort() }
+
+  /** A provider by name, e.g. `heuristic`, whose exact rule metrics LLM providers build on. */
+  get (name: string): AnalysisProvider | undefined { return this.providers.get(name) }
 
   /** The provider AI_PROVIDER names; throws when no plugin registered it. */
   current (): AnalysisProvider {

@@ -3,12 +3,15 @@
 import type { FastifyInstance } from 'fastify'
 import { ConfigError, loadConfig, TIER_NAMES, type Config, type Tier } from '../config/index.js'
 import { buildApp } from './app.js'
+import { isPromptUsageError, promptCommands } from '../plugins/prompts/cli.js'
 import { Database } from './db.js'
 
-interface Command { usage: string, args: number, run (config: Config, args: string[]): Promise<string> }
+/** options: names of `--name value` flags the command takes. */
+interface Command { usage: string, args: number, options?: string[], run (config: Config, args: string[], options: Record<string, string>): Promise<string> }
 
 async function withApp<T> (config: Config, fn: (app: FastifyInstance) => Promise<T>): Promise<T> {
-  const app = await buildApp(config, { logger: { level: 'warn' } })
+  // Logs go to stderr: stdout is the command's output (prompts eval prints a table there).
+  const app = await buildApp(config, { logger: { level: 'warn', stream: process.stderr } })
   try {
     await app.ready()
     return await fn(app)
@@ -66,7 +69,22 @@ const COMMANDS: Record<string, Command> = {
       // role api: this run only reads; it must not pick up queued jobs meanwhile.
       return withApp({ ...config, role: 'api' }, async (app) => (await app.parse.evaluate()).table)
     }
+  },
+  ...promptCommands(withApp)
+}
+
+/** Splits `--name value` flags from positional arguments; null when a flag is unknown or has no value. */
+function splitOptions (argv: string[], names: string[]): { args: string[], options: Record<string, string> } | null {
+  const args: string[] = []
+  const options: Record<string, string> = {}
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]!)
+    if (!m) { args.push(argv[i]!); continue }
+    const value = m[2] ?? argv[++i]
+    if (!names.includes(m[1]!) || value === undefined) return null
+    options[m[1]!] = value
   }
+  return { args, options }
 }
 
 function help (): string {
@@ -80,17 +98,17 @@ async function main (argv: string[]): Promise<number> {
     return 64 // EX_USAGE
   }
   const command = COMMANDS[name]!
-  const args = argv.slice(name.split(' ').length)
-  if (args.length !== command.args) {
+  const parsed = splitOptions(argv.slice(name.split(' ').length), command.options ?? [])
+  if (!parsed || parsed.args.length !== command.args) {
     console.error(`usage: npm run cli -- ${command.usage}`)
     return 64
   }
   try {
-    console.log(await command.run(loadConfig(), args))
+    console.log(await command.run(loadConfig(), parsed.args, parsed.options))
     return 0
   } catch (err) {
     if (err instanceof ConfigError) { console.error(err.message); return 78 }
-    if (err instanceof UsageError) { console.error(err.message); return 1 }
+    if (err instanceof UsageError || isPromptUsageError(err)) { console.error((err as Error).message); return 1 }
     throw err
   }
 }

@@ -26,6 +26,7 @@ export function analysisHandler (app: FastifyInstance, service: AnalysisService)
 
     // Abort a little before pg-boss gives up on the attempt, so no zombie keeps writing.
     const controller = new AbortController()
+    const deadline = Date.now() + (EXPIRE_SECONDS - 10) * 1000
     const timer = setTimeout(() => controller.abort(new Error(`the analysis took longer than ${EXPIRE_SECONDS - 10} s`)), (EXPIRE_SECONDS - 10) * 1000)
     try {
       let input: AnalysisInput
@@ -41,6 +42,7 @@ export function analysisHandler (app: FastifyInstance, service: AnalysisService)
       const provider = app.ai.current()
       const output = await provider.analyze(input, {
         signal: controller.signal,
+        deadline,
         onProgress: async (progress, step) => {
           controller.signal.throwIfAborted()
           await service.progress(id, progress, step)

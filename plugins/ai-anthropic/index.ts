@@ -1,0 +1,11 @@
+// Registers the `anthropic` analysis provider (AI_PROVIDER=anthropic) on app.ai.
+import fp from 'fastify-plugin'
+import { AnthropicCompleter } from './completer.js'
+
+export default fp(async (app) => {
+  const { ai } = app.config
+  const completer = new AnthropicCompleter(ai.anthropicApiKey, ai.anthropicBaseUrl)
+  app.ai.register(app.llm.provider(completer))
+  // The selected provider loads its SDK once the app is up, not inside the first job.
+  if (ai.provider === 'anthropic') app.addHook('onReady', () => completer.ready())
+}, { name: 'ai-anthropic', fastify: '5.x', dependencies: ['ai-llm'] })
