@@ -62,7 +62,8 @@ export const SETTINGS = {
   GATEWAY_IPS: s(p.ipList, "the gateway's public IPs for apex A records", ''),
   TLS_ASK_TOKEN: s(p.str, "shared token Caddy's on-demand TLS ask must present"),
   DOMAIN_PENDING_DAYS: s(p.int(1, 365), 'days a pending custom domain may wait for DNS', '30'),
-  CHROMIUM_PATH: s(p.str, 'Chromium for PDF and thumbnails', '/usr/bin/chromium')
+  CHROMIUM_PATH: s(p.str, 'Chromium for PDF and thumbnails', '/usr/bin/chromium'),
+  THUMBNAILS: s(p.bool, 'render a PNG preview of a resume or portfolio after each change (needs Chromium)', 'true')
 } as const
 
 export type SettingName = keyof typeof SETTINGS
@@ -100,6 +101,7 @@ export interface Config {
   ai: { provider: string, model: string | null, openaiApiKey: string | null, openaiBaseUrl: string | null, anthropicApiKey: string | null, anthropicBaseUrl: string | null }
   dns: { provider: string, servers: string[], gatewayIps: string[], tlsAskToken: string | null, pendingDays: number }
   chromiumPath: string
+  thumbnails: boolean
 }
 
 export class ConfigError extends Error {
@@ -186,7 +188,8 @@ export function loadConfig (env: Env = process.env): Config {
       tlsAskToken: v.TLS_ASK_TOKEN,
       pendingDays: v.DOMAIN_PENDING_DAYS!
     },
-    chromiumPath: v.CHROMIUM_PATH!
+    chromiumPath: v.CHROMIUM_PATH!,
+    thumbnails: v.THUMBNAILS!
   }
 }
 
