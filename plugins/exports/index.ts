@@ -3,6 +3,7 @@
 // the analysis uses (app.exports.atsCheck). Without Chromium the export routes answer 503
 // with how to install it; the rest of the app runs.
 import fp from 'fastify-plugin'
+import type { AnalysisOutput } from '../../kernel/ai.js'
 import { compare, pdfText, type AtsReport } from './ats.js'
 import { BrowserPool } from './browser.js'
 import { fontServer, printHtml, renderPdf, type Paper } from './print.js'
@@ -21,6 +22,11 @@ export interface Exports {
   pool: BrowserPool
   /** Prints the user's resume and reads it back the way an ATS would. Throws when Chromium is missing. */
   atsCheck (userId: string, resumeId: string, paper?: Paper): Promise<AtsReport>
+  /**
+   * For the analysis job: the ATS check as `metrics.pdf_ats` and its issues added to
+   * `improvements`. Never throws: a failure (no Chromium) is recorded as `{error}`.
+   */
+  addPdfAtsCheck (userId: string, resumeId: string, output: AnalysisOutput): Promise<void>
 }
 
 declare module 'fastify' {
@@ -53,7 +59,18 @@ export default fp(async (app) => {
     const { pdf, dom } = await renderPdf(pool, html, paper)
     return compare(await pdfText(pdf), dom, resume.content, coverage)
   }
-  app.decorate('exports', { service, pool, atsCheck })
+  const addPdfAtsCheck = async (userId: string, resumeId: string, output: AnalysisOutput): Promise<void> => {
+    try {
+      if (!pool.available) throw new Error(`Chromium is not installed at ${config.chromiumPath}`)
+      const report = await atsCheck(userId, resumeId)
+      output.metrics.pdf_ats = report
+      output.improvements = [...output.improvements, ...report.issues.map((i) => `PDF: ${i}`)]
+    } catch (err) {
+      app.log.warn({ err, resume: resumeId }, 'ATS check of the PDF skipped')
+      output.metrics.pdf_ats = { error: `The PDF could not be checked: ${(err as Error).message}` }
+    }
+  }
+  app.decorate('exports', { service, pool, atsCheck, addPdfAtsCheck })
   app.addSchema(ExportSchema)
   await app.register(exportRoutes, { service, pool })
 
