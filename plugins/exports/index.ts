@@ -56,8 +56,8 @@ export default fp(async (app) => {
   const atsCheck = async (userId: string, resumeId: string, paper: Paper = 'A4'): Promise<AtsReport> => {
     const resume = await app.resumes.get(userId, resumeId)
     const { html, coverage } = printHtml(app, { kind: 'resume', title: resume.title, content: resume.content, theme_config: resume.theme_config })
-    const { pdf, dom } = await renderPdf(pool, html, paper)
-    return compare(await pdfText(pdf), dom, resume.content, coverage)
+    const { pdf, dom } = await renderPdf(pool, html, paper, true)
+    return compare(await pdfText(pdf), dom!, resume.content, coverage)
   }
   const addPdfAtsCheck = async (userId: string, resumeId: string, output: AnalysisOutput): Promise<void> => {
     try {

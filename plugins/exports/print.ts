@@ -68,8 +68,14 @@ export function printHtml (app: FastifyInstance, target: Printable): { html: str
   return { html, coverage: { font: font.family, ...uncovered } }
 }
 
-async function load (page: Page, html: string, media: 'print' | 'screen'): Promise<void> {
-  await page.emulateMedia({ media })
+const media = new WeakMap<Page, string>()
+
+async function load (page: Page, html: string, wanted: 'print' | 'screen'): Promise<void> {
+  // A round trip to the browser saved on every render of a warm page.
+  if (media.get(page) !== wanted) {
+    await page.emulateMedia({ media: wanted })
+    media.set(page, wanted)
+  }
   await page.setContent(html, { waitUntil: 'load' })
   // Web fonts load lazily during layout: wait for them, or the first glyphs are the fallback's.
   await page.evaluate(() => document.fonts.ready.then(() => undefined))
@@ -80,10 +86,11 @@ const domText = (page: Page): Promise<DomText> => page.evaluate(() => ({
   text: document.body.innerText
 }))
 
-export async function renderPdf (pool: BrowserPool, html: string, paper: Paper): Promise<{ pdf: Buffer, dom: DomText }> {
+/** The PDF, and with `withText` what the page showed (for the ATS check). */
+export async function renderPdf (pool: BrowserPool, html: string, paper: Paper, withText = false): Promise<{ pdf: Buffer, dom: DomText | null }> {
   return pool.withPage(async (page) => {
     await load(page, html, 'print')
-    const dom = await domText(page)
+    const dom = withText ? await domText(page) : null
     // The theme's @page rule sets the margins; printBackground keeps its colored rules and bands.
     const pdf = await page.pdf({ format: paper, printBackground: true, tagged: true, outline: false })
     return { pdf, dom }
