@@ -5,7 +5,7 @@
 // the worker: every failure is a rejected render.
 import { accessSync, constants, readdirSync, readFileSync } from 'node:fs'
 import { EventEmitter } from 'node:events'
-import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core'
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core'
 
 /** A4 at 96 dpi: the viewport a PNG or thumbnail of a resume is taken in. */
 export const VIEWPORT = { width: 794, height: 1123 }
@@ -40,6 +40,9 @@ export function chromiumInstalled (path: string): boolean {
 
 export class BrowserPool extends EventEmitter {
   private launching: Promise<Browser> | null = null
+  private browserPid: number | null = null
+  /** Renders that timed out in a row: a browser that stops answering is replaced. */
+  private timeouts = 0
   /** One context per device scale factor (1 for PDF and PNG exports, less for thumbnails), with its idle pages. */
   private contexts = new Map<number, Promise<BrowserContext>>()
   private readonly idle = new Map<number, Page[]>()
@@ -67,7 +70,14 @@ export class BrowserPool extends EventEmitter {
       const timeout = new Promise<never>((_resolve, reject) => {
         timer = setTimeout(() => reject(new RenderTimeout(`the render took longer than ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs)
       })
-      const result = await Promise.race([fn(page), timeout])
+      let result: T
+      try {
+        result = await Promise.race([fn(page), timeout])
+      } catch (err) {
+        if (err instanceof RenderTimeout && ++this.timeouts >= 2) this.restart('two renders in a row timed out')
+        throw err
+      }
+      this.timeouts = 0
       reusable = !page.isClosed()
       this.renders++
       return result
@@ -82,8 +92,19 @@ export class BrowserPool extends EventEmitter {
   /** The pid of the running browser (tests kill it), or null. */
   async pid (): Promise<number | null> {
     if (!this.launching) return null
-    const browser = await this.launching.catch(() => null)
-    return browser ? ((browser as unknown as { _cvgenPid?: number })._cvgenPid ?? null) : null
+    await this.launching.catch(() => null)
+    return this.browserPid
+  }
+
+  /** Drops the current browser; renders in flight fail (and are retried), the next one launches anew. */
+  private restart (reason: string): void {
+    const launching = this.launching
+    this.launching = null
+    this.contexts = new Map()
+    this.idle.clear()
+    this.timeouts = 0
+    this.opts.log.warn({ reason, pid: this.browserPid }, 'restarting chromium')
+    void launching?.then((b) => b.close()).catch(() => {})
   }
 
   async close (): Promise<void> {
@@ -155,11 +176,14 @@ export class BrowserPool extends EventEmitter {
   private launch (): Promise<Browser> {
     const started = Date.now()
     const attempt = (async () => {
+      // Imported on first use: loading playwright-core takes about a second, which every app
+      // start (the API, tests, the CLI) would otherwise pay without ever printing anything.
+      const { chromium } = await import('playwright-core')
       const before = new Set(childPids())
       const browser = await chromium.launch({ executablePath: this.opts.executablePath, args: ARGS, timeout: 30_000 })
       // playwright-core does not expose the process of a launched browser; find our new child.
-      const pid = childPids().find((p) => !before.has(p))
-      ;(browser as unknown as { _cvgenPid?: number })._cvgenPid = pid
+      const pid = childPids().find((p) => !before.has(p) && isDevtoolsBrowser(p))
+      this.browserPid = pid ?? null
       browser.on('disconnected', () => {
         // Forget it so the next render launches a fresh one; renders in flight reject on their own.
         if (this.launching === attempt) {
@@ -195,4 +219,9 @@ function childPids (): number[] {
   } catch {
     return []
   }
+}
+
+/** Chromium started by playwright (it talks over a pipe), not a pdftotext spawned meanwhile. */
+function isDevtoolsBrowser (pid: number): boolean {
+  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--remote-debugging-pipe') } catch { return false }
 }
