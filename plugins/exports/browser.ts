@@ -25,8 +25,8 @@ export interface PoolOptions {
   log: { warn (obj: object, msg: string): void, info (obj: object, msg: string): void }
 }
 
-export class RenderTimeout extends Error {}
-export class BrowserUnavailable extends Error {}
+export class RenderTimeout extends Error { override name = 'RenderTimeout' }
+export class BrowserUnavailable extends Error { override name = 'BrowserUnavailable' }
 
 /** True when CHROMIUM_PATH names an executable file. */
 export function chromiumInstalled (path: string): boolean {
