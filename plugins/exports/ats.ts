@@ -32,6 +32,9 @@ export async function pdfText (pdf: Buffer, layout = false): Promise<string> {
   try {
     const { stdout } = await run('pdftotext', [...(layout ? ['-layout'] : []), '-enc', 'UTF-8', file, '-'], { maxBuffer: 32 * 1024 * 1024, timeout: 30_000 })
     return stdout
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('pdftotext is not installed (Debian: apt-get install -y poppler-utils)')
+    throw err
   } finally {
     await rm(file, { force: true })
   }
