@@ -72,7 +72,8 @@ export default fp(async (app) => {
   }
   app.decorate('exports', { service, pool, atsCheck, addPdfAtsCheck })
   app.addSchema(ExportSchema)
-  await app.register(exportRoutes, { service, pool })
+  // An API-only process (ROLE=api) renders nothing itself: the workers' Chromium is what counts.
+  await app.register(exportRoutes, { service, canRender: () => config.role === 'api' || pool.available })
 
   if (available && config.thumbnails) {
     const enqueue = async (type: ThumbnailJob['type'], id: string, userId: string) => {

@@ -2,7 +2,6 @@
 // completed, hands out a short-lived signed download URL.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { errors, ok } from '../../kernel/schemas.js'
-import type { BrowserPool } from './browser.js'
 import { ExportsErrors } from './errors.js'
 import type { Paper } from './print.js'
 import { ExportBody, ExportQuery, IdParams, Queued, ResumeParams } from './schemas.js'
@@ -12,9 +11,13 @@ import { EXPORT_QUEUE, EXPORT_QUEUE_OPTIONS } from './worker.js'
 const tags = ['exports']
 const security = [{ bearer: [] }]
 
-export interface RouteOptions { service: ExportService, pool: BrowserPool }
+export interface RouteOptions {
+  service: ExportService
+  /** False: answer 503 with how to install Chromium. */
+  canRender: () => boolean
+}
 
-export default async function exportRoutes (app: FastifyInstance, { service, pool }: RouteOptions): Promise<void> {
+export default async function exportRoutes (app: FastifyInstance, { service, canRender }: RouteOptions): Promise<void> {
   app.post<{ Params: { id: string }, Body: { format: ExportFormat, paper: Paper } }>('/resumes/:id/export', {
     preHandler: app.requireUser,
     config: {
@@ -37,7 +40,7 @@ export default async function exportRoutes (app: FastifyInstance, { service, poo
       response: { 202: ok(Queued), ...errors(400, 401, 404, 415, 429, 503) }
     }
   }, async (request, reply) => {
-    if (!pool.available) throw new ExportsErrors.CHROMIUM_MISSING(app.config.chromiumPath)
+    if (!canRender()) throw new ExportsErrors.CHROMIUM_MISSING(app.config.chromiumPath)
     const userId = request.user.id
     await app.resumes.get(userId, request.params.id) // 404 unless it is the caller's and live
     const row = await service.create(userId, request.params.id, request.body.format, request.body.paper ?? 'A4')
