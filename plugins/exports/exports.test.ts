@@ -122,6 +122,13 @@ t.test('no Chromium: export requests answer 503 with how to install it; the rest
   t.match(res.json().error.message, '/nonexistent/chromium')
   t.equal((await app.inject({ method: 'GET', url: `/resumes/${id}`, headers: bearer(a.access) })).statusCode, 200)
   t.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200)
+
+  // ROLE=api prints nothing itself: it queues, and the workers' Chromium counts.
+  const api = await build(t, { CHROMIUM_PATH: '/nonexistent/chromium', ROLE: 'api' })
+  const b = await register(api)
+  const queued = await api.inject({ method: 'POST', url: `/resumes/${await createResume(api, b)}/export`, headers: bearer(b.access), payload: { format: 'pdf' } })
+  t.equal(queued.statusCode, 202)
+  t.match((await api.inject({ method: 'GET', url: `/exports/${queued.json().data.export_id}`, headers: bearer(b.access) })).json().data, { status: 'queued' })
 })
 
 t.test("another user's resume or export is 404; bad input is 400; no token is 401", async (t) => {
