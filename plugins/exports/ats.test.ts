@@ -68,6 +68,14 @@ t.test('font coverage: characters the theme font lacks are reported on the expor
   const report = await app.exports.atsCheck(a.id, id)
   t.match(report.issues.join('\n'), /Source Serif 4 has no glyphs for 山 田 太 郎 ✈/)
   t.ok(report.score < 100)
+
+  const renders = app.exports.pool.renders
+  t.same(await app.exports.atsCheck(a.id, id), report, 'the same resume again: the same report')
+  t.equal(app.exports.pool.renders, renders, '...without printing it again')
+  await app.inject({ method: 'PUT', url: `/resumes/${id}`, headers: bearer(a.access), payload: { content: FULL } })
+  const fixed = await app.exports.atsCheck(a.id, id)
+  t.equal(app.exports.pool.renders, renders + 1, 'a changed resume is printed again')
+  t.same(fixed.issues, [], 'and its report follows the change')
 })
 
 t.test('the analysis job adds the ATS reading of the real PDF', async (t) => {

@@ -2,7 +2,9 @@
 // rendered after every change (`exports.thumbnail`), and the ATS check on the real PDF that
 // the analysis uses (app.exports.atsCheck). Without Chromium the export routes answer 503
 // with how to install it; the rest of the app runs.
+import { createHash } from 'node:crypto'
 import fp from 'fastify-plugin'
+import { LRUCache } from 'lru-cache'
 import type { AnalysisOutput } from '../../kernel/ai.js'
 import { compare, pdfText, type AtsReport } from './ats.js'
 import { BrowserPool } from './browser.js'
@@ -53,11 +55,24 @@ export default fp(async (app) => {
   const available = pool.available
   if (!available) app.log.warn({ chromium: config.chromiumPath }, 'Chromium not found: PDF/PNG exports answer 503 and no thumbnails are rendered (apt-get install -y chromium, or set CHROMIUM_PATH)')
 
+  // The check is a pure function of what is printed: a resume analysed again unchanged (with
+  // another job description, say) reuses it, and identical checks running at once share one render.
+  const reports = new LRUCache<string, Promise<AtsReport>>({ max: 500, ttl: 3_600_000 })
   const atsCheck = async (userId: string, resumeId: string, paper: Paper = 'A4'): Promise<AtsReport> => {
     const resume = await app.resumes.get(userId, resumeId)
-    const { html, coverage } = printHtml(app, { kind: 'resume', title: resume.title, content: resume.content, theme_config: resume.theme_config })
-    const { pdf, dom } = await renderPdf(pool, html, paper, true)
-    return compare(await pdfText(pdf), dom!, resume.content, coverage)
+    const target = { kind: 'resume' as const, title: resume.title, content: resume.content, theme_config: resume.theme_config }
+    const { html, coverage } = printHtml(app, target)
+    const key = createHash('sha256').update(paper).update('\0').update(html).update('\0').update(JSON.stringify(resume.content)).digest('base64url')
+    let report = reports.get(key)
+    if (!report) {
+      report = (async () => {
+        const { pdf, dom } = await renderPdf(pool, html, paper, true)
+        return compare(await pdfText(pdf), dom!, resume.content, coverage)
+      })()
+      reports.set(key, report)
+      report.catch(() => reports.delete(key)) // a failure (a crashed browser) is not remembered
+    }
+    return structuredClone(await report)
   }
   const addPdfAtsCheck = async (userId: string, resumeId: string, output: AnalysisOutput): Promise<void> => {
     try {
