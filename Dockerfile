@@ -2,6 +2,12 @@
 # tsx and typescript are regular dependencies, so `npm ci --omit=dev` installs all that runs.
 
 FROM node:20-bookworm-slim
+# Exports: Debian's Chromium, driven by playwright-core (which never downloads a browser), and
+# poppler's pdftotext for the ATS check of printed resumes. Without them the app still runs and
+# export requests answer 503.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends chromium poppler-utils fonts-noto-color-emoji \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 # argon2 loads its prebuilt binary (0.44 targets Node-API 9, which Node 20 has; 0.45's need

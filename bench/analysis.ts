@@ -349,7 +349,9 @@ async function main (): Promise<void> {
       AUTH_RATE_LIMIT_MAX: '1000000',
       ACCESS_TOKEN_TTL: '2h',
       TIERS_FILE: tiersFile,
-      DATA_DIR: dataDir
+      DATA_DIR: dataDir,
+      // The imported resumes' previews would render while analyses are timed; bench/exports.ts measures them.
+      THUMBNAILS: 'false'
     }
 
     // 2. End to end, ROLE=all -------------------------------------------------------------

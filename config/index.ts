@@ -72,7 +72,8 @@ export const SETTINGS = {
   DOMAIN_PENDING_DAYS: s(p.int(1, 365), 'days a pending custom domain may wait for DNS', '30'),
   CHROMIUM_PATH: s(p.str, 'Chromium for PDF and thumbnails', '/usr/bin/chromium'),
   PARSE_MAX_BYTES: s(p.int(1024, 100 * 1024 * 1024), "largest resume file POST /resumes/parse accepts (the plan's upload size applies too)", String(5 * 1024 * 1024)),
-  PARSE_TIMEOUT: s(p.duration(1000, 10 * MIN), 'time one file may take to parse before the job fails', '30s')
+  PARSE_TIMEOUT: s(p.duration(1000, 10 * MIN), 'time one file may take to parse before the job fails', '30s'),
+  THUMBNAILS: s(p.bool, 'render a PNG preview of a resume or portfolio after each change (needs Chromium)', 'true')
 } as const
 
 export type SettingName = keyof typeof SETTINGS
@@ -122,6 +123,7 @@ export interface Config {
   }
   chromiumPath: string
   parse: { maxBytes: number, timeoutMs: number }
+  thumbnails: boolean
 }
 
 export class ConfigError extends Error {
@@ -219,7 +221,8 @@ export function loadConfig (env: Env = process.env): Config {
       pendingDays: v.DOMAIN_PENDING_DAYS!
     },
     chromiumPath: v.CHROMIUM_PATH!,
-    parse: { maxBytes: v.PARSE_MAX_BYTES!, timeoutMs: v.PARSE_TIMEOUT! }
+    parse: { maxBytes: v.PARSE_MAX_BYTES!, timeoutMs: v.PARSE_TIMEOUT! },
+    thumbnails: v.THUMBNAILS!
   }
 }
 

@@ -51,6 +51,8 @@ export async function testEnv (t: TestContext, env: Record<string, string> = {})
     ARGON2_MEMORY_KIB: '1024',
     ARGON2_TIME_COST: '1',
     LOG_LEVEL: 'silent',
+    // Previews launch Chromium after every resume write: only the exports tests want that.
+    THUMBNAILS: 'false',
     ...env
   }
 }

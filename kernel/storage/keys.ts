@@ -12,6 +12,12 @@ export const MAX_KEY_LENGTH = 512
 /** Keys of user uploads: users/<user id>/<purpose>/<uuid>.<image extension>. */
 export const UPLOAD_KEY = /^users\/[0-9a-f-]{36}\/[a-z_]+\/[0-9a-f-]{36}\.(png|jpe?g|webp|gif)$/
 
+/** Keys under it are never served by public URLs, only by presignGet's signed ones. */
+export const PRIVATE_PREFIX = 'private/'
+
+/** A file name for Content-Disposition: letters, digits, dot, dash, underscore, space. */
+export const DOWNLOAD_NAME = /^[A-Za-z0-9._ -]{1,100}$/
+
 export function isSafeKey (key: unknown): key is string {
   return typeof key === 'string' && key.length <= MAX_KEY_LENGTH && SAFE_KEY.test(key) && !key.includes('..')
 }

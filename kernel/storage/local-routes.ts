@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Readable } from 'node:stream'
 import { errors, ok } from '../schemas.js'
 import { StorageErrors } from './errors.js'
-import { UPLOAD_KEY, isSafeKey } from './keys.js'
+import { PRIVATE_PREFIX, UPLOAD_KEY, isSafeKey } from './keys.js'
 import type { LocalStorage, UploadGrant } from './local.js'
 
 export interface LocalRoutesOptions {
@@ -32,6 +32,17 @@ const UploadQuery = {
     type: { type: 'string', description: 'the Content-Type the body must be sent with' },
     size: { type: 'integer', minimum: 0, description: 'the exact body length in bytes' },
     sig: { type: 'string', description: 'HMAC-SHA256 of method, key, expires, type and size' }
+  }
+} as const
+
+const DownloadQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['expires', 'name', 'sig'],
+  properties: {
+    expires: { type: 'string', maxLength: 12, description: 'unix time after which the URL is refused' },
+    name: { type: 'string', maxLength: 100, description: 'the file name the download is saved as' },
+    sig: { type: 'string', maxLength: 100, description: 'HMAC-SHA256 of the key, expires and name' }
   }
 } as const
 
@@ -101,8 +112,8 @@ export default async function localStorageRoutes (app: FastifyInstance, opts: Lo
     }
   }, async (request, reply) => {
     const key = request.params['*']
-    // An unsafe key is answered like a missing one: nothing about the disk leaks.
-    const file = isSafeKey(key) ? await storage.open(key) : null
+    // An unsafe or private key is answered like a missing one: nothing about the disk leaks.
+    const file = isSafeKey(key) && !key.startsWith(PRIVATE_PREFIX) ? await storage.open(key) : null
     if (!file) throw new StorageErrors.NOT_FOUND()
     return reply
       .type(file.contentType)
@@ -110,6 +121,36 @@ export default async function localStorageRoutes (app: FastifyInstance, opts: Lo
         'content-length': String(file.size),
         'x-content-type-options': 'nosniff',
         'cache-control': 'public, max-age=31536000, immutable',
+        'content-security-policy': "default-src 'none'"
+      })
+      .send(file.stream)
+  })
+
+  app.get<{ Params: KeyParams, Querystring: Record<string, string> }>('/download/*', {
+    schema: {
+      tags: ['storage'],
+      summary: 'Download a private file with a signed URL (local-disk storage only; exports hand these out)',
+      description: 'No Authorization header: the signature is the credential. 403 STORAGE_DOWNLOAD_EXPIRED or STORAGE_SIGNATURE_INVALID.',
+      params: KeyParamsSchema,
+      querystring: DownloadQuery,
+      response: {
+        200: { description: 'the file, as an attachment', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+        ...errors(400, 403, 404)
+      }
+    }
+  }, async (request, reply) => {
+    const key = request.params['*']
+    if (!isSafeKey(key)) throw new StorageErrors.NOT_FOUND()
+    const name = storage.verifyDownload(key, request.query)
+    const file = await storage.open(key)
+    if (!file) throw new StorageErrors.NOT_FOUND()
+    return reply
+      .type(file.contentType)
+      .headers({
+        'content-length': String(file.size),
+        'content-disposition': `attachment; filename="${name}"`,
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'private, no-store',
         'content-security-policy': "default-src 'none'"
       })
       .send(file.stream)

@@ -11,7 +11,7 @@ import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { AppError } from '../errors.js'
 import { StorageErrors } from './errors.js'
-import { assertSafeKey, keyAfterBase } from './keys.js'
+import { DOWNLOAD_NAME, assertSafeKey, keyAfterBase } from './keys.js'
 import type { PresignedPut, StorageDriver, StoredObject } from './types.js'
 
 export interface LocalStorageOptions {
@@ -35,6 +35,7 @@ export class LocalStorage implements StorageDriver {
   private readonly signingKey: Buffer
   private readonly filesBase: string
   private readonly uploadBase: string
+  private readonly downloadBase: string
 
   constructor (opts: LocalStorageOptions) {
     this.root = resolve(opts.root)
@@ -42,6 +43,7 @@ export class LocalStorage implements StorageDriver {
     this.signingKey = Buffer.from(hkdfSync('sha256', opts.secret, '', SIGNING_LABEL, 32))
     this.filesBase = `${opts.publicUrl}/storage/files/`
     this.uploadBase = `${opts.publicUrl}/storage/upload/`
+    this.downloadBase = `${opts.publicUrl}/storage/download/`
   }
 
   async presignPut (key: string, opts: { contentType: string, maxBytes: number, expiresIn: number }): Promise<PresignedPut> {
@@ -54,6 +56,31 @@ export class LocalStorage implements StorageDriver {
       headers: { 'content-type': opts.contentType, 'content-length': String(opts.maxBytes) },
       expiresIn: opts.expiresIn
     }
+  }
+
+  async presignGet (key: string, opts: { expiresIn: number, filename: string }): Promise<string> {
+    assertSafeKey(key)
+    const name = DOWNLOAD_NAME.test(opts.filename) ? opts.filename : 'download'
+    const expires = Math.floor(Date.now() / 1000) + opts.expiresIn
+    const query = new URLSearchParams({ expires: String(expires), name, sig: this.signGet(key, expires, name) })
+    return `${this.downloadBase}${key}?${query.toString()}`
+  }
+
+  /** Checks a download URL's query string for `key` (STORAGE_SIGNATURE_INVALID, STORAGE_URL_EXPIRED); returns the file name. */
+  verifyDownload (key: string, query: Record<string, unknown>): string {
+    const { expires, name, sig } = query
+    if (typeof expires !== 'string' || !/^\d{1,12}$/.test(expires) || typeof name !== 'string' || !DOWNLOAD_NAME.test(name) || typeof sig !== 'string') {
+      throw new StorageErrors.SIGNATURE_INVALID()
+    }
+    const expected = Buffer.from(this.signGet(key, Number(expires), name))
+    const given = Buffer.from(sig)
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new StorageErrors.SIGNATURE_INVALID()
+    if (Date.now() / 1000 > Number(expires)) throw new StorageErrors.DOWNLOAD_EXPIRED()
+    return name
+  }
+
+  private signGet (key: string, expires: number, name: string): string {
+    return createHmac('sha256', this.signingKey).update(JSON.stringify(['GET', key, expires, name])).digest('base64url')
   }
 
   /**

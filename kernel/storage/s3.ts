@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { StorageErrors } from './errors.js'
-import { assertSafeKey, keyAfterBase } from './keys.js'
+import { DOWNLOAD_NAME, assertSafeKey, keyAfterBase } from './keys.js'
 import type { PresignedPut, StorageDriver, StoredObject } from './types.js'
 
 export interface S3StorageOptions {
@@ -64,6 +64,13 @@ export class S3Storage implements StorageDriver {
       headers: { 'content-type': opts.contentType, 'content-length': String(opts.maxBytes) },
       expiresIn: opts.expiresIn
     }
+  }
+
+  async presignGet (key: string, opts: { expiresIn: number, filename: string }): Promise<string> {
+    assertSafeKey(key)
+    const name = DOWNLOAD_NAME.test(opts.filename) ? opts.filename : 'download'
+    const command = new GetObjectCommand({ Bucket: this.bucket, Key: key, ResponseContentDisposition: `attachment; filename="${name}"` })
+    return this.call(() => getSignedUrl(this.client, command, { expiresIn: opts.expiresIn }))
   }
 
   async put (key: string, body: Buffer, contentType: string): Promise<void> {

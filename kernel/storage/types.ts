@@ -26,6 +26,11 @@ export interface StorageDriver {
   head (key: string): Promise<StoredObject | null>
   /** Idempotent: deleting a missing object is not an error. */
   delete (key: string): Promise<void>
+  /**
+   * A URL that lets a client GET one object until it expires (private objects under
+   * PRIVATE_PREFIX, such as exports), served as an attachment named `filename`.
+   */
+  presignGet (key: string, opts: { expiresIn: number, filename: string }): Promise<string>
   /** The URL clients use to read an object (public objects: avatars, screenshots). */
   publicUrl (key: string): string
   /** Inverse of publicUrl: the key of one of OUR URLs, or null for anything else (other hosts, path tricks, encoded '..'). */

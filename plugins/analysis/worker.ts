@@ -48,6 +48,8 @@ export function analysisHandler (app: FastifyInstance, service: AnalysisService)
           await service.progress(id, progress, step)
         }
       })
+      // The ATS reading of the real PDF, when the exports plugin is loaded (metrics.pdf_ats, improvements).
+      if (row.target_type === 'resume' && app.hasDecorator('exports')) await app.exports.addPdfAtsCheck(row.user_id, row.target_id, output)
       controller.signal.throwIfAborted()
       const written = await service.complete(id, provider.name, output)
       log.info({ written: written !== null }, written ? 'analysis completed' : 'analysis was already completed')

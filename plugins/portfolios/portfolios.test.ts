@@ -39,7 +39,7 @@ t.test('portfolios', async (t) => {
   t.test('create from the theme starter, or with content', async (t) => {
     const p = await create(a)
     t.match(p, { id: String, title: 'My work', template_id: 'classic', is_published: false, subdomain: null, custom_domain: null, url: null })
-    t.same(Object.keys(p).sort(), ['content', 'created_at', 'custom_domain', 'id', 'is_published', 'subdomain', 'template_id', 'theme_config', 'title', 'updated_at', 'url'], 'no other fields (no user_id, no deleted_at)')
+    t.same(Object.keys(p).sort(), ['content', 'created_at', 'custom_domain', 'id', 'is_published', 'subdomain', 'template_id', 'theme_config', 'thumbnail_url', 'title', 'updated_at', 'url'], 'no other fields (no user_id, no deleted_at)')
     const theme = (await app.inject('/themes/classic')).json().data
     t.same(p.content, theme.starter.portfolio, "starts from the theme's starter content")
     t.same(p.theme_config, { ...theme.defaults, template_id: 'classic' })

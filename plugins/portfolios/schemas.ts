@@ -20,7 +20,7 @@ const content = {
 export const PortfolioSchema = {
   $id: 'Portfolio',
   type: 'object',
-  required: ['id', 'title', 'template_id', 'subdomain', 'custom_domain', 'content', 'theme_config', 'is_published', 'url', 'created_at', 'updated_at'],
+  required: ['id', 'title', 'template_id', 'subdomain', 'custom_domain', 'content', 'theme_config', 'is_published', 'thumbnail_url', 'url', 'created_at', 'updated_at'],
   properties: {
     id: { type: 'string', format: 'uuid' },
     title: { type: 'string' },
@@ -30,6 +30,7 @@ export const PortfolioSchema = {
     content: { ...freeObject, description: 'about, projects, contact and any other keys' },
     theme_config: { ...freeObject, description: "template_id plus the theme's options" },
     is_published: { type: 'boolean' },
+    thumbnail_url: { type: ['string', 'null'], description: 'read-only: a PNG preview, rendered after each change' },
     url: { type: ['string', 'null'], description: 'the public address: the custom domain when set, else <subdomain>.APP_DOMAIN, else null' },
     created_at: { type: 'string', format: 'date-time' },
     updated_at: { type: 'string', format: 'date-time' }

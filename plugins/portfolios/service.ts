@@ -34,6 +34,8 @@ export interface Portfolio {
   content: Record<string, unknown>
   theme_config: Record<string, unknown>
   is_published: boolean
+  /** A PNG preview, set by the exports plugin after a change; null until one is rendered. */
+  thumbnail_url: string | null
   /** The public address: the custom domain when set, else the subdomain of APP_DOMAIN. */
   url: string | null
   created_at: Date
@@ -64,6 +66,7 @@ interface Row {
   content: Record<string, unknown>
   theme_config: Record<string, unknown>
   is_published: boolean
+  thumbnail_url: string | null
   created_at: Date
   updated_at: Date
 }
@@ -76,7 +79,7 @@ export interface PortfolioSettings {
   log?: { error (obj: object, msg: string): void }
 }
 
-const COLUMNS = 'id, user_id, title, subdomain, custom_domain, content, theme_config, is_published, created_at, updated_at'
+const COLUMNS = 'id, user_id, title, subdomain, custom_domain, content, theme_config, is_published, thumbnail_url, created_at, updated_at'
 /** Ownership checks of project images run this many at a time (each may be a storage HEAD). */
 const IMAGE_CHECKS_AT_ONCE = 8
 /** Generated subdomains lost to a concurrent writer are regenerated this many times. */
@@ -214,8 +217,19 @@ export class PortfolioService {
     return row ? this.toOwned(row) : null
   }
 
+  /**
+   * Set by the exports plugin's thumbnail job: not an edit (updated_at stays, no change is
+   * told). Returns the URL it replaced, or undefined when the portfolio is gone.
+   */
+  async setThumbnail (id: string, url: string): Promise<string | null | undefined> {
+    const [row] = await this.db.fork().execute<{ old: string | null }[]>(
+      `update portfolios p set thumbnail_url = ? from (select id, thumbnail_url as old from portfolios where id = ? and deleted_at is null for update) o
+        where p.id = o.id returning o.old`, [url, id])
+    return row ? row.old : undefined
+  }
+
   private async insert (userId: string, data: NewRow): Promise<Portfolio> {
-    return this.toPortfolio(await this.withNameConflicts((generated) => this.db.fork().transactional(async (em) => {
+    const inserted = await this.withNameConflicts((generated) => this.db.fork().transactional(async (em) => {
       // Locking the owner's row serialises this user's creations, so two parallel requests
       // cannot both pass the plan-limit count.
       const [owner] = await em.execute<{ subscription_tier: Tier }[]>('select subscription_tier from users where id = ? for update', [userId])
@@ -230,7 +244,9 @@ export class PortfolioService {
         `insert into portfolios (user_id, title, content, theme_config, is_published, subdomain) values (?, ?, ?, ?, ?, ?) returning ${COLUMNS}`,
         [userId, data.title, JSON.stringify(data.content), JSON.stringify(data.theme_config), data.is_published, subdomain])
       return row!
-    })))
+    }))
+    this.changed(null, inserted)
+    return this.toPortfolio(inserted)
   }
 
   private async row (em: EntityManager, userId: string, id: string, forUpdate = false): Promise<Row> {
@@ -334,6 +350,7 @@ export class PortfolioService {
       content: row.content,
       theme_config: row.theme_config,
       is_published: row.is_published,
+      thumbnail_url: row.thumbnail_url,
       url: this.url(row),
       created_at: row.created_at,
       updated_at: row.updated_at

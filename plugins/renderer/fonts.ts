@@ -204,6 +204,22 @@ export function uncoveredScripts (pkg: FontPackage | null, text: string): Covera
   return { missing: names, fallbacks }
 }
 
+/**
+ * Coverage of `text` by an installed @fontsource package (by full name): the scripts it has
+ * no glyphs for and the characters themselves (at most `limit`), for reports on exports.
+ */
+export function uncoveredText (packageName: string | undefined, text: string, limit = 50): { scripts: string[], chars: string[] } {
+  const pkg = packageName ? fontPackage(packageName) : null
+  const chars = new Set<string>()
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) as number
+    if (cp < 0x250 || covers(pkg, cp) || NO_GLYPH.test(ch)) continue
+    chars.add(ch)
+    if (chars.size >= limit) break
+  }
+  return { scripts: uncoveredScripts(pkg, text).missing, chars: [...chars] }
+}
+
 /** The CSS stack: the chosen family, system fonts for uncovered scripts, then the manifest's fallback (ends with a generic family). */
 export function fontStack (font: ThemeFont, extra: string[]): string {
   const parts = [FAMILY_NAME.test(font.family) ? quoteFamily(font.family) : '', ...extra]

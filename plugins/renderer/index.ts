@@ -11,13 +11,22 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { PageCache } from './cache.js'
+import { fontFilePath, uncoveredText } from './fonts.js'
 import { ThemeRenderer } from './render.js'
 import rendererRoutes, { PORTFOLIO_SITE, PUBLIC_SITE, classifyHost, hostName } from './routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    renderer: { themes: ThemeRenderer, cache: PageCache }
+    renderer: { themes: ThemeRenderer, cache: PageCache, fonts: RendererFonts }
   }
+}
+
+/** For renderers outside HTTP (the exports plugin's Chromium): font files and coverage. */
+export interface RendererFonts {
+  /** The woff2 file behind /fonts/<pkg>/<version>/<file> (fontFilePath's contract), or undefined. */
+  file (pkg: string, version: string, file: string): string | undefined
+  /** The characters of `text` (and their scripts) that the @fontsource package has no glyphs for. */
+  uncovered (packageName: string | undefined, text: string): { scripts: string[], chars: string[] }
 }
 
 /** What the renderer needs of the domains plugin (app.domains), when it is loaded. */
@@ -60,7 +69,12 @@ export default fp(async (app) => {
   const cache = new PageCache({ redis: app.cache.redis, prefix: app.cache.prefix, log: app.log })
   await cache.start()
   app.addHook('onClose', async () => { await cache.close() })
-  app.decorate('renderer', { themes, cache })
+  const fontPackages = new Set(app.themes.list().flatMap((t) => t.fonts.map((f) => f.package)).filter((p): p is string => !!p))
+  const fonts: RendererFonts = {
+    file: (pkg, version, file) => fontFilePath(fontPackages, pkg, version, file),
+    uncovered: (packageName, text) => uncoveredText(packageName, text)
+  }
+  app.decorate('renderer', { themes, cache, fonts })
 
   app.portfolios.onChange(async (change) => { await cache.purge(change.hosts.map((h) => `h:${h.toLowerCase()}`)) })
   app.resumes.onChange(async (change) => { await cache.purge(change.slugs.map((s) => `r:${s}`)) })

@@ -171,8 +171,19 @@ export class ResumeService {
     return this.insert(userId, { title, content: doc, theme_config: this.themeConfig(templateId, undefined), is_public: false, slug: null })
   }
 
+  /**
+   * Set by the exports plugin's thumbnail job: not an edit (updated_at stays, no change is
+   * told). Returns the URL it replaced, or undefined when the resume is gone.
+   */
+  async setThumbnail (id: string, url: string): Promise<string | null | undefined> {
+    const [row] = await this.db.fork().execute<{ old: string | null }[]>(
+      `update resumes r set thumbnail_url = ? from (select id, thumbnail_url as old from resumes where id = ? and deleted_at is null for update) o
+        where r.id = o.id returning o.old`, [url, id])
+    return row ? row.old : undefined
+  }
+
   private async insert (userId: string, data: { title: string, content: object, theme_config: object, is_public: boolean, slug: string | null }): Promise<Resume> {
-    return this.withSlugConflict(() => this.db.fork().transactional(async (em) => {
+    const created = await this.withSlugConflict(() => this.db.fork().transactional(async (em) => {
       // Locking the owner's row serialises this user's creations, so two parallel requests
       // cannot both pass the plan-limit count.
       const [owner] = await em.execute<{ subscription_tier: Tier }[]>('select subscription_tier from users where id = ? for update', [userId])
@@ -186,6 +197,8 @@ export class ResumeService {
         [userId, data.title, JSON.stringify(data.content), JSON.stringify(data.theme_config), data.is_public, slug])
       return toResume(row!)
     }))
+    this.changed(created.id, userId, [created.slug])
+    return created
   }
 
   private async row (em: EntityManager, userId: string, id: string, forUpdate = false): Promise<Row> {

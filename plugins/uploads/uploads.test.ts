@@ -386,7 +386,7 @@ for (const driver of ['local', 's3'] as const) {
       const doc = (await app.inject('/docs/json')).json()
       t.ok(doc.paths['/uploads/presigned-url']?.post, 'POST /uploads/presigned-url')
       const storagePaths = Object.keys(doc.paths).filter((p) => p.startsWith('/storage/'))
-      t.equal(storagePaths.length, driver === 'local' ? 2 : 0, `storage routes only with local storage: ${storagePaths.join(', ')}`)
+      t.equal(storagePaths.length, driver === 'local' ? 3 : 0, `storage routes only with local storage: ${storagePaths.join(', ')}`)
     })
   })
 }

@@ -1,0 +1,75 @@
+// POST /resumes/:id/export queues a PDF or PNG; GET /exports/:id reports it and, once
+// completed, hands out a short-lived signed download URL.
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { errors, ok } from '../../kernel/schemas.js'
+import { ExportsErrors } from './errors.js'
+import type { Paper } from './print.js'
+import { ExportBody, ExportQuery, IdParams, Queued, ResumeParams } from './schemas.js'
+import type { ExportFormat, ExportService } from './service.js'
+import { EXPORT_QUEUE, EXPORT_QUEUE_OPTIONS } from './worker.js'
+
+const tags = ['exports']
+const security = [{ bearer: [] }]
+
+export interface RouteOptions {
+  service: ExportService
+  /** False: answer 503 with how to install Chromium. */
+  canRender: () => boolean
+}
+
+export default async function exportRoutes (app: FastifyInstance, { service, canRender }: RouteOptions): Promise<void> {
+  app.post<{ Params: { id: string }, Body: { format: ExportFormat, paper: Paper } }>('/resumes/:id/export', {
+    preHandler: app.requireUser,
+    config: {
+      rateLimit: {
+        max: 60,
+        timeWindow: 60_000,
+        keyGenerator: (request: FastifyRequest) => {
+          const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
+          if (m) { try { return `exports:u:${app.verifyAccessToken(m[1]!).id}` } catch {} }
+          return `exports:ip:${request.ip}`
+        }
+      }
+    },
+    schema: {
+      tags, security,
+      summary: 'Queue a PDF or PNG export of one of your resumes',
+      description: "Printed by Chromium with the resume's theme and print CSS. Follow it with GET /exports/:id. 503 EXPORTS_CHROMIUM_MISSING when this server has no Chromium (the message says how to install it).",
+      params: ResumeParams,
+      body: ExportBody,
+      response: { 202: ok(Queued), ...errors(400, 401, 404, 415, 429, 503) }
+    }
+  }, async (request, reply) => {
+    if (!canRender()) throw new ExportsErrors.CHROMIUM_MISSING(app.config.chromiumPath)
+    const userId = request.user.id
+    await app.resumes.get(userId, request.params.id) // 404 unless it is the caller's and live
+    const row = await service.create(userId, request.params.id, request.body.format, request.body.paper ?? 'A4')
+    try {
+      await app.queue.createQueue(EXPORT_QUEUE, EXPORT_QUEUE_OPTIONS)
+      await app.queue.send(EXPORT_QUEUE, { export_id: row.id }, { id: row.id, singletonKey: row.id })
+    } catch (err) {
+      request.log.error({ err, export_id: row.id }, 'could not queue the export')
+      await service.fail(row.id, 'The export could not be queued').catch(() => {})
+      throw new ExportsErrors.ENQUEUE_FAILED()
+    }
+    return reply.code(202).send({ data: { export_id: row.id, status: 'queued' } })
+  })
+
+  app.get<{ Params: { id: string }, Querystring: { expires_in: number } }>('/exports/:id', {
+    preHandler: app.requireUser,
+    schema: {
+      tags, security,
+      summary: 'Status of an export, with a signed download URL once completed',
+      params: IdParams,
+      querystring: ExportQuery,
+      response: { 200: ok({ $ref: 'Export#' }), ...errors(400, 401, 404, 503) }
+    }
+  }, async (request) => {
+    const row = await service.get(request.user.id, request.params.id)
+    const { user_id: _u, storage_key: key, started_at: _s, ...rest } = row
+    if (row.status !== 'completed' || !key) return { data: rest }
+    const expiresIn = request.query.expires_in
+    const url = await app.storage.presignGet(key, { expiresIn, filename: `resume-${row.resume_id.slice(0, 8)}.${row.format}` })
+    return { data: { ...rest, url, expires_in: expiresIn } }
+  })
+}

@@ -1,0 +1,84 @@
+// The jobs: `exports.render` prints one export (PDF or PNG) and stores it privately;
+// `exports.thumbnail` renders a resume's or portfolio's preview after a change. A failed
+// attempt (a crashed browser, a timeout) throws, so pg-boss retries it; the worker lives on.
+import { createHash } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import type PgBoss from 'pg-boss'
+import type { BrowserPool } from './browser.js'
+import { THUMBNAIL_SCALE, pdfPageCount, printHtml, renderPdf, renderPng, type Printable } from './print.js'
+import type { ExportService } from './service.js'
+
+export const EXPORT_QUEUE = 'exports.render'
+export const THUMBNAIL_QUEUE = 'exports.thumbnail'
+export const EXPORT_QUEUE_OPTIONS = { retryLimit: 3, retryDelay: 1, expireInSeconds: 60 }
+/** stately: at most one queued and one running job per singleton key (the target), so edits in a burst render once or twice, never pile up. */
+export const THUMBNAIL_QUEUE_OPTIONS = { policy: 'stately', retryLimit: 2, retryDelay: 5, expireInSeconds: 60 } as const
+/** A change waits this long before its thumbnail renders; changes in between join that job. */
+export const THUMBNAIL_DELAY_SECONDS = 2
+
+export interface ExportJob { export_id: string }
+export interface ThumbnailJob { type: 'resume' | 'portfolio', id: string, user_id: string }
+
+const isNotFound = (err: unknown) => (err as { statusCode?: number }).statusCode === 404
+class TargetGone extends Error {}
+
+export function exportHandler (app: FastifyInstance, service: ExportService, pool: BrowserPool) {
+  return async (job: PgBoss.JobWithMetadata<ExportJob>): Promise<void> => {
+    const id = job.data?.export_id
+    if (typeof id !== 'string') return
+    const row = await service.startAttempt(id)
+    if (!row) return
+    const log = app.log.child({ export_id: id, attempt: row.attempts })
+    try {
+      let resume
+      try {
+        resume = await app.resumes.get(row.user_id, row.resume_id)
+      } catch (err) {
+        if (isNotFound(err)) throw new TargetGone('The resume was deleted before it could be exported')
+        throw err
+      }
+      const { html, coverage } = printHtml(app, { kind: 'resume', title: resume.title, content: resume.content, theme_config: resume.theme_config })
+      const pdf = row.format === 'pdf' ? (await renderPdf(pool, html, row.paper)).pdf : null
+      const body = pdf ?? await renderPng(pool, html, 'resume')
+      const key = `private/exports/${row.user_id}/${row.id}.${row.format}`
+      await app.storage.put(key, body, pdf ? 'application/pdf' : 'image/png')
+      await service.complete(id, { storage_key: key, bytes: body.length, pages: pdf ? pdfPageCount(pdf) : null, font_coverage: coverage })
+      log.info({ bytes: body.length, format: row.format }, 'export completed')
+    } catch (err) {
+      const reason = (err as Error)?.message || String(err)
+      if (err instanceof TargetGone) { await service.fail(id, reason); return }
+      if (job.retryCount >= job.retryLimit) {
+        await service.fail(id, reason)
+        log.warn({ err }, 'export failed for good')
+      } else {
+        await service.willRetry(id, reason)
+        log.warn({ err, retryCount: job.retryCount }, 'export attempt failed; pg-boss retries it')
+      }
+      throw err
+    }
+  }
+}
+
+export function thumbnailHandler (app: FastifyInstance, pool: BrowserPool) {
+  return async (job: PgBoss.JobWithMetadata<ThumbnailJob>): Promise<void> => {
+    const { type, id, user_id: userId } = job.data ?? {}
+    if ((type !== 'resume' && type !== 'portfolio') || typeof id !== 'string' || typeof userId !== 'string') return
+    let target: Printable
+    try {
+      const t = type === 'resume' ? await app.resumes.get(userId, id) : await app.portfolios.get(userId, id)
+      target = { kind: type, title: t.title, content: t.content, theme_config: t.theme_config }
+    } catch (err) {
+      if (isNotFound(err)) return // deleted since: nothing to preview
+      throw err
+    }
+    const png = await renderPng(pool, printHtml(app, target).html, type, THUMBNAIL_SCALE)
+    // A new key per image: a CDN or browser never shows an old preview under a new URL.
+    const key = `thumbnails/${type}s/${id}/${createHash('sha256').update(png).digest('hex').slice(0, 20)}.png`
+    await app.storage.put(key, png, 'image/png')
+    const url = app.storage.publicUrl(key)
+    const old = type === 'resume' ? await app.resumes.setThumbnail(id, url) : await app.portfolios.setThumbnail(id, url)
+    const oldKey = old ? app.storage.keyFromUrl(old) : null
+    if (old === undefined) await app.storage.delete(key) // gone meanwhile
+    else if (oldKey && oldKey !== key) await app.storage.delete(oldKey).catch(() => {})
+  }
+}
