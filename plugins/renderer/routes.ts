@@ -94,7 +94,17 @@ function securityHeaders (reply: FastifyReply, csp: string): void {
   reply.header('referrer-policy', 'strict-origin-when-cross-origin')
 }
 
-function sendPage (request: FastifyRequest, reply: FastifyReply, page: Page, state: CacheState): FastifyReply | string {
+// The UTF-8 bytes of each cached page, made once: a HIT then sends a Buffer instead of
+// measuring and encoding ~10 KB of string per request. Keyed by the cache's own entry
+// object, so a purged or replaced entry takes its bytes with it.
+const encoded = new WeakMap<Page, Buffer>()
+function bodyOf (page: Page): Buffer {
+  let body = encoded.get(page)
+  if (!body) encoded.set(page, body = Buffer.from(page.html, 'utf8'))
+  return body
+}
+
+function sendPage (request: FastifyRequest, reply: FastifyReply, page: Page, state: CacheState): FastifyReply | Buffer {
   securityHeaders(reply, page.csp)
   reply.header('etag', page.etag)
   reply.header('cache-control', PAGE_CACHE_CONTROL)
@@ -102,7 +112,7 @@ function sendPage (request: FastifyRequest, reply: FastifyReply, page: Page, sta
   reply.header('vary', 'accept-encoding') // lowercase: @fastify/compress then adds no second one
   if (notModified(request, page.etag)) return reply.code(304).send()
   reply.type('text/html; charset=utf-8')
-  return page.html
+  return bodyOf(page)
 }
 
 function fallbackTheme (themes: FastifyInstance['themes'], id: unknown, kind: ThemeKind): ThemeManifest {
