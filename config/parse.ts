@@ -112,16 +112,7 @@ export const trustProxy: Parser<boolean | number | string[]> = (raw) => {
   if (v === '' || v === 'false') return false
   if (v === 'true') return true
   if (/^\d+$/.test(v)) return Number(v)
-  const items = list(v)
-  for (const item of items) {
-    const [ip, bits, extra] = item.split('/')
-    const family = isIP(ip ?? '')
-    const maxBits = family === 6 ? 128 : 32
-    if (!family || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
-      throw new Error(`"${item}" is not an address or CIDR range`)
-    }
-  }
-  return items
+  return cidrList(v)
 }
 
 export const origins: Parser<string[]> = (raw) => {

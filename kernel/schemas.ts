@@ -43,6 +43,13 @@ export const PaginationQuery = {
   }
 } as const
 
+/** `/:id` of every resource route: a UUID, so a malformed id is a 400, never a query. */
+export const IdParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', format: 'uuid' } }
+} as const
+
 export const sharedSchemas = [ErrorEnvelope, PaginationMeta]
 
 /** `{data: <schema>}` */

@@ -36,11 +36,7 @@ export const CreateBody = {
   }
 } as const
 
-export const IdParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', format: 'uuid' } }
-} as const
+export { IdParams } from '../../kernel/schemas.js'
 
 export const AskQuery = {
   type: 'object',

@@ -37,11 +37,7 @@ export const PortfolioSchema = {
   }
 } as const
 
-export const IdParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', format: 'uuid' } }
-} as const
+export { IdParams } from '../../kernel/schemas.js'
 
 export const CreateBody = {
   type: 'object',
