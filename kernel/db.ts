@@ -1,7 +1,7 @@
 // app.db: MikroORM on PostgreSQL (or the embedded database). Plugins add their entities
 // with app.db.registerEntities() and get a fresh EntityManager per unit of work from fork().
 import { fileURLToPath } from 'node:url'
-import { MikroORM, type EntityManager, type EntitySchema } from '@mikro-orm/postgresql'
+import { MikroORM, PostgreSqlConnection, type EntityManager, type EntitySchema } from '@mikro-orm/postgresql'
 import { Migrator } from '@mikro-orm/migrations'
 import type { Config } from '../config/index.js'
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-db.js'
@@ -9,6 +9,28 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-db.js'
 export type ConnectionOptions =
   | { connectionString: string }
   | { host: string, port: number, user: string, database: string }
+
+/**
+ * "2026-11-25 18:04:43.442123+00" (PostgreSQL's text form) -> "2026-11-25T18:04:43.442123+00:00",
+ * RFC 3339 as the API's `format: date-time` promises, microseconds kept. Infinity and
+ * anything unexpected pass through unchanged.
+ */
+export function rfc3339 (text: string): string {
+  const m = /^(\d{4,}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)([+-]\d\d)(?::?(\d\d))?(?::?(\d\d))?$/.exec(text)
+  if (!m || m[5]) return text // a seconds offset (historic zones) has no RFC 3339 form
+  return `${m[1]}T${m[2]}${m[3]}:${m[4] ?? '00'}`
+}
+
+// MikroORM keeps timestamptz as PostgreSQL's text (no precision lost to Date), and raw
+// queries hand that text straight to clients, where Safari's Date cannot parse it. Its
+// connection builds the pg type overrides per pool; this one addition makes the text RFC
+// 3339 for the ORM (which parses either) and every raw query alike.
+const connectionOptions = PostgreSqlConnection.prototype.getConnectionOptions
+PostgreSqlConnection.prototype.getConnectionOptions = function (this: PostgreSqlConnection) {
+  const options = connectionOptions.call(this) as ReturnType<typeof connectionOptions> & { types?: { setTypeParser (oid: number, parse: (text: string) => unknown): void } }
+  options.types?.setTypeParser(1184, rfc3339)
+  return options
+}
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url))
 
