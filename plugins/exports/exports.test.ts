@@ -64,6 +64,16 @@ t.test('PDF: text (not an image) in reading order, fonts embedded, A4 or Letter'
   t.match(await pdfInfo((await download(app, letter.url)).body), /Page size:\s+612 x 792 pts \(letter\)/)
 })
 
+t.test('PDF: a remote photo that cannot load leaves no alt text behind', async (t) => {
+  const app = await build(t)
+  const a = await register(app)
+  const id = await createResume(app, a, FULL, { template_id: 'modern' })
+  const done = await exportOf(app, a, id, { format: 'pdf' })
+  const text = norm(await pdfToText((await download(app, done.url)).body))
+  t.notMatch(text, 'photo of', 'printed pages reach no network; the alt text is not printed in the photo\'s place')
+  t.ok(text.trimStart().startsWith('amélie fontaine'), 'the name is the first thing an ATS reads')
+})
+
 t.test('PDF: a long resume runs over several pages; PNG: a decodable image of the first page', async (t) => {
   const app = await build(t)
   const a = await register(app)

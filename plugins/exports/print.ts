@@ -79,6 +79,9 @@ async function load (page: Page, html: string, wanted: 'print' | 'screen'): Prom
   await page.setContent(html, { waitUntil: 'load' })
   // Web fonts load lazily during layout: wait for them, or the first glyphs are the fallback's.
   await page.evaluate(() => document.fonts.ready.then(() => undefined))
+  // Printed pages reach no network, so a remote photo never loads; Chromium would print its
+  // alt text in its place, which an ATS then reads as the first words of the resume.
+  await page.evaluate(() => { for (const img of document.querySelectorAll('img')) if (!img.complete || img.naturalWidth === 0) img.remove() })
 }
 
 const domText = (page: Page): Promise<DomText> => page.evaluate(() => ({
