@@ -2,6 +2,7 @@
 // page costs. The same rendered portfolio (the strong fixture, ~10 KB of HTML) is served by
 //   - nginx, one worker, from a file (the static floor; bench/nginx.conf; Debian's nginx-light),
 //   - a bare node:http server in this thread answering the same bytes from memory,
+//   - a bare Fastify app with that one route (what the framework alone costs),
 //   - ours: GET /view/<sub> from the cache (X-Cache: HIT), the whole app in this thread,
 // at 50 connections, runs alternating so drift on the machine lands on all of them; each
 // reports the median of its runs. Goals: ours >= 0.7x bare Node, p99 < 10 ms. Then the
@@ -16,7 +17,7 @@ import net from 'node:net'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import type { FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import { loadConfig } from '../config/index.js'
 import { buildApp } from '../kernel/app.js'
 import {
@@ -150,6 +151,7 @@ async function main (): Promise<void> {
   let db: ScratchDatabase | null = null
   let app: FastifyInstance | null = null
   let bare: http.Server | null = null
+  let bareFastify: FastifyInstance | null = null
   let nginx: ChildProcess | null = null
   const dir = await mkdtemp(join(os.tmpdir(), 'cvgen-bench-renderer-'))
   try {
@@ -170,7 +172,13 @@ async function main (): Promise<void> {
     if (hit.status !== 200 || hit.headers.get('x-cache') !== 'HIT') throw new Error(`expected a cache HIT, got ${hit.status} ${hit.headers.get('x-cache')}`)
     const copied = ['content-type', 'etag', 'cache-control', 'content-security-policy', 'x-content-type-options', 'referrer-policy']
     bare = await startBare(page, Object.fromEntries(copied.map((h) => [h, hit.headers.get(h) ?? ''])))
-    const targets: Target[] = [ours, { name: 'bare node:http (same bytes)', url: `http://127.0.0.1:${(bare.address() as net.AddressInfo).port}`, path: '/' }]
+    // What the framework alone costs: Fastify with one route and no hooks, same bytes/headers.
+    bareFastify = Fastify({ logger: false })
+    const headers = Object.fromEntries(copied.map((h) => [h, hit.headers.get(h) ?? '']))
+    bareFastify.get('/', (_req, reply) => { reply.headers(headers).send(page) })
+    await bareFastify.listen({ host: '127.0.0.1', port: 0 })
+    const targets: Target[] = [ours, { name: 'bare node:http (same bytes)', url: `http://127.0.0.1:${(bare.address() as net.AddressInfo).port}`, path: '/' },
+      { name: 'bare Fastify, one route (same bytes)', url: `http://127.0.0.1:${(bareFastify.server.address() as net.AddressInfo).port}`, path: '/' }]
     const started = await startNginx(join(dir, 'nginx'), page)
     if (typeof started === 'string') console.log(`skipping nginx: ${started}`)
     else { nginx = started.child; targets.push({ name: 'nginx, 1 worker (static file)', url: started.url, path: '/page' }) }
@@ -203,6 +211,7 @@ async function main (): Promise<void> {
   } finally {
     nginx?.kill('SIGTERM')
     bare?.close()
+    await bareFastify?.close()
     if (app) await deleteRedisKeys(app).catch((err: Error) => console.error(`deleting Redis keys: ${err.message}`))
     await app?.close().catch((err: Error) => console.error(`closing the app: ${err.message}`))
     await db?.drop().catch((err: Error) => console.error(`dropping ${db?.name}: ${err.message}`))

@@ -57,12 +57,18 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   app.decorate('config', config)
   registerErrorHandling(app)
   for (const schema of sharedSchemas) app.addSchema(schema)
-  app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
-  app.addHook('preValidation', async (request) => {
+  // Both hooks run on every request, public pages included: callback style, because an
+  // async hook costs a promise per request (more with MikroORM's AsyncLocalStorage active).
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('x-request-id', request.id)
+    done(null, payload)
+  })
+  app.addHook('preValidation', (request, _reply, done) => {
     // Parsed JSON only: a route whose parser hands over a Buffer or a stream is not walked.
-    if (!isPlainJson(request.body)) return
+    if (!isPlainJson(request.body)) return done()
     const details = unstorable(request.body)
-    if (details.length > 0) throw new KernelErrors.VALIDATION_FAILED().withDetails(details.map((d) => ({ ...d, in: 'body' })))
+    if (details.length > 0) return done(new KernelErrors.VALIDATION_FAILED().withDetails(details.map((d) => ({ ...d, in: 'body' }))))
+    done()
   })
 
   // Wave 1: infrastructure.

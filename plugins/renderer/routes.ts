@@ -141,10 +141,10 @@ export default async function rendererRoutes (app: FastifyInstance, opts: Render
   // becomes weak (as nginx does); If-None-Match compares weakly, so 304s still work.
   // @fastify/compress adds its onSend to each route (onRoute); this onRoute runs after its
   // one, so the hook below runs after the compression.
-  const weakenCompressedEtag = async (_request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+  const weakenCompressedEtag = (_request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
     const etag = reply.getHeader('etag')
     if (typeof etag === 'string' && etag.startsWith('"') && reply.getHeader('content-encoding')) reply.header('etag', `W/${etag}`)
-    return payload
+    done(null, payload)
   }
   app.addHook('onRoute', (route) => {
     route.onSend = [...(Array.isArray(route.onSend) ? route.onSend : route.onSend ? [route.onSend] : []), weakenCompressedEtag]
