@@ -10,11 +10,10 @@ import { loadConfig } from '../config/index.js'
 import { fontFilePath } from '../plugins/renderer/fonts.js'
 import { ThemeRenderer } from '../plugins/renderer/render.js'
 import { BUILTIN_THEMES_DIR, loadTheme } from '../plugins/themes/registry.js'
+import { CHROMIUM_ARGS } from '../kernel/chromium.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const OUT = join(ROOT, 'docs', 'screenshots')
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
 
 const fixture = (name: string) => JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', name), 'utf8'), (key, v) => (key === 'image' || key === 'image_url') ? undefined : v)
 
@@ -24,7 +23,7 @@ async function main () {
   const renderer = new ThemeRenderer()
   const resume = fixture('full.resume.json')
   const portfolio = fixture('analysis/portfolio.strong.json')
-  const browser = await chromium.launch({ executablePath: config.chromiumPath, args: ARGS })
+  const browser = await chromium.launch({ executablePath: config.chromiumPath, args: CHROMIUM_ARGS })
   try {
     const page = await browser.newPage({ viewport: { width: 1000, height: 1250 }, deviceScaleFactor: 0.6 })
     for (const id of readdirSync(BUILTIN_THEMES_DIR).sort()) {

@@ -6,13 +6,11 @@
 import { accessSync, constants, readdirSync, readFileSync } from 'node:fs'
 import { EventEmitter } from 'node:events'
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core'
+import { CHROMIUM_ARGS } from '../../kernel/chromium.js'
 
 /** A4 at 96 dpi: the viewport a PNG or thumbnail of a resume is taken in. */
 export const VIEWPORT = { width: 794, height: 1123 }
 
-/** STACK.md: Debian's chromium in a container (no sandbox user namespaces, small /dev/shm). */
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
 
 export interface PoolOptions {
   executablePath: string
@@ -180,7 +178,7 @@ export class BrowserPool extends EventEmitter {
       // start (the API, tests, the CLI) would otherwise pay without ever printing anything.
       const { chromium } = await import('playwright-core')
       const before = new Set(childPids())
-      const browser = await chromium.launch({ executablePath: this.opts.executablePath, args: ARGS, timeout: 30_000 })
+      const browser = await chromium.launch({ executablePath: this.opts.executablePath, args: CHROMIUM_ARGS, timeout: 30_000 })
       // playwright-core does not expose the process of a launched browser; find our new child.
       const pid = childPids().find((p) => !before.has(p) && isDevtoolsBrowser(p))
       this.browserPid = pid ?? null

@@ -13,9 +13,8 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { fontFilePath } from '../renderer/fonts.js'
 import type { ThemeManifest } from '../themes/registry.js'
 import { buildDocx } from './corpus-docx.js'
+import { CHROMIUM_ARGS } from '../../kernel/chromium.js'
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/', import.meta.url))
 /** The fixture resumes, relative to test/fixtures. */
