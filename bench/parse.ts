@@ -20,6 +20,7 @@ import { ParserPool } from '../plugins/parse/sandbox.js'
 import { ThemeRenderer } from '../plugins/renderer/render.js'
 import { ThemeRegistry } from '../plugins/themes/registry.js'
 import { formatTable } from './lib.js'
+import { loadConfig } from '../config/index.js'
 
 const RUNS = 30
 const WARMUP = 3
@@ -69,7 +70,7 @@ async function main (): Promise<void> {
   const full = fixture('full.resume.json')
   const long = { ...full, work: [...(full.work as unknown[]), ...(full.work as unknown[]), ...(full.work as unknown[])], volunteer: [...(full.volunteer as unknown[]), ...(full.volunteer as unknown[])] }
 
-  const printer = await PdfPrinter.launch(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', themeFontPackages(app as never))
+  const printer = await PdfPrinter.launch(loadConfig().chromiumPath, themeFontPackages(app as never))
   const onePage = await printer.print(app.renderer.themes.renderResume(classic, { content: weak }))
   const threePages = await printer.print(app.renderer.themes.renderResume(classic, { content: long }))
   await printer.close()
