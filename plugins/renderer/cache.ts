@@ -125,6 +125,15 @@ export class PageCache {
   }
 
   /**
+   * The page for `key` when this process holds it fresh, else undefined: the synchronous
+   * HIT path (no promise, no Redis); get() covers every other case.
+   */
+  fresh (key: string): Page | undefined {
+    const entry = this.lru.get(key)
+    return entry && Date.now() - entry.t < this.freshMs ? entry : undefined
+  }
+
+  /**
    * The page for `key`: cached (HIT), cached but old (STALE, and a revalidation starts), or
    * rendered now (MISS). `render` gives null for "no such page" (never cached).
    */
