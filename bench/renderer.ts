@@ -28,7 +28,7 @@ import {
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 const REDIS_URL = 'redis://127.0.0.1:6379'
 const CONNECTIONS = 50
-const ROUNDS = 2
+const ROUNDS = 3
 const GOAL_RATIO = 0.7
 const GOAL_P99_MS = 10
 const GOAL_UNCACHED_MS = 5

@@ -3,7 +3,7 @@
 // folders — so a plugin can rely on every shared decorator existing when it registers.
 import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import autoload from '@fastify/autoload'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
@@ -52,23 +52,31 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     pluginTimeout: 60_000,
     schemaController: { compilersFactory: { buildValidator } },
     // Errors raised before routing (a malformed URL, say) take the same envelope.
-    frameworkErrors: (err, request, reply) => sendError(err, request, reply)
+    frameworkErrors: (err, request, reply) => sendError(err, request, reply.header('x-request-id', request.id))
   })
   app.decorate('config', config)
   registerErrorHandling(app)
   for (const schema of sharedSchemas) app.addSchema(schema)
-  // Both hooks run on every request, public pages included: callback style, because an
-  // async hook costs a promise per request (more with MikroORM's AsyncLocalStorage active).
-  app.addHook('onSend', (request, reply, payload, done) => {
+  // The request id rides on every answer (support finds the log line by it). Set on arrival,
+  // not in onSend: headers survive the error handler, and a route without onSend hooks skips
+  // Fastify's onSend pipeline altogether (public pages have none).
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
-    done(null, payload)
+    done()
   })
-  app.addHook('preValidation', (request, _reply, done) => {
+  // The storable-JSON check, attached only to routes that can receive a body (Fastify never
+  // parses one for GET and HEAD): reads, public pages included, skip the preValidation stage.
+  const storableBody = (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
     // Parsed JSON only: a route whose parser hands over a Buffer or a stream is not walked.
     if (!isPlainJson(request.body)) return done()
     const details = unstorable(request.body)
     if (details.length > 0) return done(new KernelErrors.VALIDATION_FAILED().withDetails(details.map((d) => ({ ...d, in: 'body' }))))
     done()
+  }
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    if (methods.every((m) => m === 'GET' || m === 'HEAD')) return
+    route.preValidation = [storableBody, ...(Array.isArray(route.preValidation) ? route.preValidation : route.preValidation ? [route.preValidation] : [])]
   })
 
   // Wave 1: infrastructure.

@@ -82,9 +82,11 @@ t.test('kernel', async (t) => {
     const res = await app.inject('/nope')
     t.equal(res.statusCode, 404)
     t.equal(res.json().error.code, 'ROUTE_NOT_FOUND')
+    t.match(res.headers['x-request-id'], /^[0-9a-f-]{36}$/, 'a 404 carries the request id')
     const bad = await app.inject('/probe/fail/%E0%A4%A')
     t.ok(bad.statusCode >= 400 && bad.statusCode < 500, `bad URL encoding is ${bad.statusCode}`)
     t.type(bad.json().error.code, 'string')
+    t.match(bad.headers['x-request-id'], /^[0-9a-f-]{36}$/, 'an error raised before routing carries the request id')
   })
 
   t.test('rate limits answer 429 with Retry-After', async (t) => {

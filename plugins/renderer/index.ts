@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify'
 import { PageCache } from './cache.js'
 import { fontFilePath, uncoveredText } from './fonts.js'
 import { ThemeRenderer } from './render.js'
-import rendererRoutes, { PORTFOLIO_SITE, PUBLIC_SITE, classifyHost, hostName } from './routes.js'
+import rendererRoutes, { PORTFOLIO_SITE, PUBLIC_SITE, hostClassifier } from './routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,7 +35,7 @@ interface DomainLookup { lookup (host: string): unknown }
 type Done = (err: Error | null, value?: unknown) => void
 
 function publicSiteStrategy (app: FastifyInstance) {
-  const appDomain = app.config.appDomain.toLowerCase()
+  const classify = hostClassifier(app.config.appDomain.toLowerCase())
   return {
     name: PUBLIC_SITE,
     mustMatchWhenDerived: true,
@@ -47,8 +47,7 @@ function publicSiteStrategy (app: FastifyInstance) {
       }
     },
     deriveConstraint (req: { headers: Record<string, string | string[] | undefined> }, _ctx: unknown, done: Done) {
-      const host = hostName(req.headers.host ?? req.headers[':authority'])
-      const kind = classifyHost(host, appDomain)
+      const { host, kind } = classify(req.headers.host ?? req.headers[':authority'])
       if (!kind) return done(null, undefined)
       if (kind.kind === 'subdomain') return done(null, PORTFOLIO_SITE)
       if (!app.hasDecorator('domains')) return done(null, undefined)

@@ -1,11 +1,12 @@
 // The public renderer over HTTP: real PostgreSQL and Redis (test/helper.ts build).
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import { gunzipSync } from 'node:zlib'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import t from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import type { Test } from 'tap'
 import { bearer, build, register, type Account } from '../../test/helper.js'
+import { hostClassifier } from './routes.js'
 
 const APP_DOMAIN = 'cvgen.localhost'
 
@@ -140,6 +141,23 @@ t.test('public pages', async (t) => {
     t.equal(gz.headers.etag, `W/${plain.headers.etag}`, 'a compressed body has the weak form of the ETag')
     const revalidated = await app.inject({ url: '/r/ada-cv', headers: { 'accept-encoding': 'gzip', 'if-none-match': gz.headers.etag as string } })
     t.equal(revalidated.statusCode, 304)
+    t.equal(revalidated.headers.etag, gz.headers.etag, 'a 304 names the ETag of the variant asked for')
+    t.equal(brotliDecompressSync(br.rawPayload).toString('utf8'), plain.body)
+    const again = await app.inject({ url: '/r/ada-cv', headers: { 'accept-encoding': 'br' } })
+    t.equal(again.headers['x-cache'], 'HIT')
+    t.ok(again.rawPayload.equals(br.rawPayload), 'a hit sends the bytes compressed for that cache entry')
+    const chrome = await app.inject({ url: '/r/ada-cv', headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } })
+    t.equal(chrome.headers['content-encoding'], 'br', "a browser's usual header gets brotli")
+    const preferGzip = await app.inject({ url: '/r/ada-cv', headers: { 'accept-encoding': 'br;q=0.5, gzip' } })
+    t.equal(preferGzip.headers['content-encoding'], 'gzip', 'q-values are honoured')
+    for (const header of ['identity', 'br;q=0, gzip;q=0', 'deflate']) {
+      const res = await app.inject({ url: '/r/ada-cv', headers: { 'accept-encoding': header } })
+      t.notOk(res.headers['content-encoding'], `${header}: identity`)
+      t.equal(res.body, plain.body)
+    }
+    const missing = await app.inject({ url: '/r/nobody-here', headers: { 'accept-encoding': 'gzip' } })
+    t.equal(missing.statusCode, 404)
+    t.match(missing.headers['content-encoding'] ? gunzipSync(missing.rawPayload).toString('utf8') : missing.body, /Page not found/, 'the 404 page, compressed or not')
   })
 
   await t.test('fonts', async (t) => {
@@ -171,6 +189,17 @@ t.test('public pages', async (t) => {
     t.notOk(/<img src=x/i.test(res.body), 'no injected tag')
     t.match(res.body, /&lt;script&gt;/)
   })
+})
+
+t.test('Host classification is memoised in a bounded map', async (t) => {
+  const classify = hostClassifier(APP_DOMAIN, 2)
+  for (let round = 0; round < 2; round++) {
+    t.same(classify(`Ada.${APP_DOMAIN}:3000`), { host: `ada.${APP_DOMAIN}`, kind: { kind: 'subdomain', subdomain: 'ada' } })
+    t.same(classify('Portfolio.Example.com.'), { host: 'portfolio.example.com', kind: { kind: 'custom', domain: 'portfolio.example.com' } })
+    t.same(classify('127.0.0.1:3000'), { host: '127.0.0.1', kind: null }, 'the third value clears the map and is still right')
+    t.same(classify(`api.${APP_DOMAIN}`), { host: `api.${APP_DOMAIN}`, kind: null }, 'a reserved name is the app')
+    t.same(classify(undefined), { host: '', kind: null })
+  }
 })
 
 t.test('cache: MISS, HIT, purge, STALE', async (t) => {

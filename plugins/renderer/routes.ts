@@ -62,6 +62,24 @@ export function classifyHost (host: string, appDomain: string): HostKind | null 
   return DOMAIN.test(host) ? { kind: 'custom', domain: host } : null
 }
 
+/**
+ * classifyHost(hostName(raw)) for a raw Host header, memoised: routing asks it of every
+ * request, and a site sees few distinct Host values. Bounded (cleared when full), because
+ * the header is the client's to choose.
+ */
+export function hostClassifier (appDomain: string, max = 1024): (raw: unknown) => { host: string, kind: HostKind | null } {
+  const known = new Map<unknown, { host: string, kind: HostKind | null }>()
+  return (raw) => {
+    let found = known.get(raw)
+    if (!found) {
+      if (known.size >= max) known.clear()
+      const host = hostName(raw)
+      known.set(raw, found = { host, kind: classifyHost(host, appDomain) })
+    }
+    return found
+  }
+}
+
 // --- pages ---------------------------------------------------------------------------------
 
 const sha256 = (text: string, encoding: 'base64' | 'base64url') => createHash('sha256').update(text, 'utf8').digest(encoding)
@@ -158,6 +176,7 @@ function fallbackTheme (themes: FastifyInstance['themes'], id: unknown, kind: Th
 
 export default async function rendererRoutes (app: FastifyInstance, opts: RendererRouteOptions): Promise<void> {
   const { cache, renderer, appDomain, fontOrigins } = opts
+  const classify = hostClassifier(appDomain)
   const template = readFileSync(new URL('./not-found.html', import.meta.url), 'utf8')
   const notFound = makePage(template, [])
   const failed = makePage(template
@@ -216,8 +235,9 @@ export default async function rendererRoutes (app: FastifyInstance, opts: Render
     })
   }
 
+  /** `host` is a portfolio host name (classifyHost says so) or null. */
   const servePortfolio = (request: FastifyRequest, reply: FastifyReply, host: string | null) => {
-    if (!host || !classifyHost(host, appDomain)) return sendNotFound(request, reply)
+    if (!host) return sendNotFound(request, reply)
     return serve(request, reply, `h:${host}`, () => renderPortfolio(host))
   }
 
@@ -244,7 +264,9 @@ export default async function rendererRoutes (app: FastifyInstance, opts: Render
     schema: { ...hide, summary: 'A published portfolio by custom domain name or subdomain' }
   }, (request, reply) => {
     const name = hostName(request.params.name)
-    const host = name.includes('.') ? name : LABEL.test(name) && !RESERVED_NAMES.has(name) ? `${name}.${appDomain}` : null
+    const host = name.includes('.')
+      ? classifyHost(name, appDomain) ? name : null
+      : LABEL.test(name) && !RESERVED_NAMES.has(name) ? `${name}.${appDomain}` : null
     return servePortfolio(request, reply, host)
   })
 
@@ -275,7 +297,8 @@ export default async function rendererRoutes (app: FastifyInstance, opts: Render
 
   const onPortfolioHost = { [PUBLIC_SITE]: PORTFOLIO_SITE }
   app.get('/', { constraints: onPortfolioHost, schema: hide }, (request, reply) => {
-    return servePortfolio(request, reply, hostName(request.headers.host ?? request.headers[':authority']))
+    const { host, kind } = classify(request.headers.host ?? request.headers[':authority'])
+    return servePortfolio(request, reply, kind ? host : null)
   })
   app.get(fontRoute, { constraints: onPortfolioHost, schema: hide }, serveFont)
   app.route({
