@@ -115,13 +115,17 @@ async function loadWaves (app: FastifyInstance, config: Config, cache: Cache): P
     if (applied.length > 0) app.log.info({ applied }, 'migrations applied')
   }
 
-  await app.register(cors, {
-    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
-    credentials: true,
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    exposedHeaders: ['x-request-id', 'retry-after', 'content-disposition'],
-    maxAge: 600
-  })
+  // Without configured origins CORS stays closed, and its hook (which would run on every
+  // request to answer nothing) is not registered at all.
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins,
+      credentials: true,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      exposedHeaders: ['x-request-id', 'retry-after', 'content-disposition'],
+      maxAge: 600
+    })
+  }
   await app.register(rateLimit, {
     global: false, // routes opt in with config.rateLimit
     redis: cache.redis ?? undefined,

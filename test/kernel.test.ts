@@ -136,6 +136,11 @@ t.test('CORS for the dashboard origins, and the real client IP behind a trusted 
   t.equal(pre.headers['access-control-allow-origin'], 'https://app.example.com')
   const other = await app.inject({ method: 'OPTIONS', url: '/auth/login', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } })
   t.notOk(other.headers['access-control-allow-origin'])
+  const api = await app.inject({ url: '/healthz', headers: { origin: 'https://app.example.com' } })
+  t.equal(api.headers['access-control-allow-origin'], 'https://app.example.com', 'API reads carry CORS headers')
+  const page = await app.inject({ url: '/p/nobody', headers: { origin: 'https://app.example.com' } })
+  t.match(page.headers['content-type'], /^text\/html/)
+  t.notOk(page.headers['access-control-allow-origin'], 'public pages are no API: no CORS on them')
 
   // Two clients behind the same gateway get separate budgets because X-Forwarded-For is trusted.
   const login = (ip: string) => app.inject({ method: 'POST', url: '/auth/login', headers: { 'x-forwarded-for': ip }, payload: { email: 'a@example.com', password: 'whatever-pass' } })
