@@ -33,6 +33,9 @@ export interface PageCacheOptions {
   staleMs?: number
   /** LRU bound, in characters of HTML. */
   maxChars?: number
+  /** How long "no such page" is remembered (ms), and for how many keys at most. */
+  missingMs?: number
+  missingMax?: number
   /** A Redis call slower than this counts as a failure. */
   redisTimeoutMs?: number
   lockMs?: number
@@ -51,6 +54,13 @@ export class PageCache {
   freshMs: number
   staleMs: number
   private readonly lru: LRUCache<string, Entry>
+  /**
+   * Keys whose render found no page, remembered briefly so a crawler (or an attacker) asking
+   * for unknown pages does not cost a query each time. Its own LRU, so a flood of made-up
+   * names cannot evict real pages; purge() drops these as well, so a page that appears
+   * (published, renamed into place) shows at once.
+   */
+  private readonly missing: LRUCache<string, true>
   private readonly redis: Redis | null
   private subscriber: Redis | null = null
   private readonly prefix: string
@@ -80,6 +90,7 @@ export class PageCache {
       ttl: this.freshMs + this.staleMs,
       ttlAutopurge: false
     })
+    this.missing = new LRUCache<string, true>({ max: opts.missingMax ?? 10_000, ttl: opts.missingMs ?? 10_000, ttlAutopurge: false })
   }
 
   /** Subscribes to the purge channel on a second connection (pub/sub needs its own). */
@@ -117,6 +128,7 @@ export class PageCache {
       else sub.disconnect()
     }
     this.lru.clear()
+    this.missing.clear()
   }
 
   /** Resolves once the background revalidations started so far have finished (tests, shutdown). */
@@ -138,6 +150,7 @@ export class PageCache {
    * rendered now (MISS). `render` gives null for "no such page" (never cached).
    */
   async get (key: string, render: () => Promise<Page | null>): Promise<{ page: Page, state: CacheState } | null> {
+    if (this.missing.get(key)) return null
     const now = Date.now()
     let entry = this.lru.get(key)
     if (!entry || now - entry.t >= this.freshMs) {
@@ -175,6 +188,7 @@ export class PageCache {
 
   private dropLocal (key: string): void {
     this.lru.delete(key)
+    this.missing.delete(key)
     this.generations.set(key, (this.generations.get(key) ?? 0) + 1)
   }
 
@@ -211,7 +225,10 @@ export class PageCache {
     const generation = this.generations.get(key) ?? 0
     const p = (async () => {
       const page = await render()
-      if (!page) return null
+      if (!page) {
+        if ((this.generations.get(key) ?? 0) === generation) this.missing.set(key, true)
+        return null
+      }
       const entry: Entry = { html: page.html, etag: page.etag, csp: page.csp, t: Date.now() }
       // Purged while rendering: serve this one, but keep no copy that may predate the change.
       if ((this.generations.get(key) ?? 0) === generation) {

@@ -229,6 +229,34 @@ t.test('cache: MISS, HIT, purge, STALE', async (t) => {
   t.equal(renders, 1, 'one render for five concurrent misses')
   t.same(results.map((r) => r?.state), ['MISS', 'MISS', 'MISS', 'MISS', 'MISS'])
 
+  await t.test('no such page is remembered briefly, and forgotten when the page appears', async (t) => {
+    let lookups = 0
+    const none = async () => { lookups++; return null }
+    t.equal(await app.renderer.cache.get('test:missing', none), null)
+    t.equal(await app.renderer.cache.get('test:missing', none), null)
+    t.equal(lookups, 1, 'the second ask costs no lookup')
+    await app.renderer.cache.purge(['test:missing'])
+    t.equal(await app.renderer.cache.get('test:missing', none), null)
+    t.equal(lookups, 2, 'a purge forgets it')
+
+    isHtml404(t, await app.inject({ url: '/r/later-cv' }), 'not public yet')
+    isHtml404(t, await app.inject({ url: '/r/later-cv' }), 'still not public (remembered)')
+    const later = await makeResume(app, ada, { title: 'Later', content: { basics: { name: 'Later Person' } } })
+    const put = await app.inject({ method: 'PUT', url: `/resumes/${later.id}`, headers: bearer(ada.access), payload: { is_public: true, slug: 'later-cv' } })
+    t.equal(put.statusCode, 200)
+    await new Promise((resolve) => setTimeout(resolve, 50)) // listeners run after the commit
+    const res = await app.inject({ url: '/r/later-cv' })
+    t.equal(res.statusCode, 200, 'published: shown at once, not after the remembered 404 expires')
+    t.match(res.body, /Later Person/)
+
+    isHtml404(t, await app.inject({ url: '/p/soon' }), 'no portfolio yet')
+    isHtml404(t, await app.inject({ url: '/', headers: { host: `soon.${APP_DOMAIN}` } }), 'no portfolio on its host yet')
+    await makePortfolio(app, ada, { title: 'Soon', is_published: true, subdomain: 'soon', content: { about: 'Soon here', projects: [], contact: {} } })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    t.equal((await app.inject({ url: '/p/soon' })).statusCode, 200, 'a new portfolio shows at once')
+    t.equal((await app.inject({ url: '/', headers: { host: `soon.${APP_DOMAIN}` } })).statusCode, 200, 'on its host too')
+  })
+
   await t.test('a change purges the resume', async (t) => {
     const put = await app.inject({ method: 'PUT', url: `/resumes/${resume.id}`, headers: bearer(ada.access), payload: { content: { basics: { name: 'Augusta King' } } } })
     t.equal(put.statusCode, 200)
