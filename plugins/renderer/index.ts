@@ -84,5 +84,7 @@ export default fp(async (app) => {
   try {
     fontOrigins = [new URL(app.config.publicUrl).origin]
   } catch { /* 'self' only */ }
-  await app.register(rendererRoutes, { cache, renderer: themes, appDomain: app.config.appDomain.toLowerCase(), fontOrigins })
+  // Page views log at warn: two info lines per view would cost more than serving a cached
+  // page, and the gateway (Caddy) keeps the access log. Errors are still logged.
+  await app.register(rendererRoutes, { cache, renderer: themes, appDomain: app.config.appDomain.toLowerCase(), fontOrigins, logLevel: 'warn' })
 }, { name: 'renderer', fastify: '5.x', dependencies: ['themes', 'resumes', 'portfolios'] })

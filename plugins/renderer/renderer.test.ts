@@ -5,7 +5,9 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import t from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import type { Test } from 'tap'
-import { bearer, build, register, type Account } from '../../test/helper.js'
+import { loadConfig } from '../../config/index.js'
+import { buildApp } from '../../kernel/app.js'
+import { bearer, build, register, testEnv, type Account } from '../../test/helper.js'
 import { hostClassifier } from './routes.js'
 
 const APP_DOMAIN = 'cvgen.localhost'
@@ -189,6 +191,21 @@ t.test('public pages', async (t) => {
     t.notOk(/<img src=x/i.test(res.body), 'no injected tag')
     t.match(res.body, /&lt;script&gt;/)
   })
+})
+
+t.test('page views are not logged at info (the gateway keeps the access log); API requests are', async (t) => {
+  const lines: string[] = []
+  const app = await buildApp(loadConfig(await testEnv(t, { LOG_LEVEL: 'info' })), {
+    logger: { level: 'info', stream: { write: (line: string) => { lines.push(line) } } }
+  })
+  t.teardown(() => app.close())
+  await app.ready()
+  lines.length = 0
+  t.equal((await app.inject({ url: '/r/nobody-at-all' })).statusCode, 404)
+  t.equal((await app.inject({ url: '/', headers: { host: `nobody.${APP_DOMAIN}` } })).statusCode, 404)
+  t.same(lines, [], 'nothing logged for page views')
+  t.equal((await app.inject({ url: '/auth/me' })).statusCode, 401)
+  t.ok(lines.some((l) => /request completed/.test(l)), 'the API logs its requests')
 })
 
 t.test('Host classification is memoised in a bounded map', async (t) => {
