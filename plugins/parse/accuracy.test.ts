@@ -61,6 +61,20 @@ t.test('a two-column page is read column by column', async (t) => {
   t.same(d.education[0], { studyType: 'BSc', area: 'Mathematics', startDate: '2014-09', endDate: '2017-06', institution: 'University of Leeds' })
 })
 
+t.test('keyword lists wrapped by a narrow column stay one list', async (t) => {
+  const printer = await PdfPrinter.launch('/usr/bin/chromium', [])
+  t.teardown(() => printer.close())
+  const html = readFileSync(new URL('../../test/fixtures/parse/two-column.html', import.meta.url), 'utf8')
+    .replace('grid-template-columns:37% 1fr', 'grid-template-columns:22% 1fr')
+  const lines = await pdfLines(new Uint8Array(await printer.print(html)))
+  t.ok(lines.some((l) => l.text === 'dbt' || l.text.endsWith(' dbt') && !l.text.startsWith('Data')), 'the narrow column does wrap the list')
+  const d = extractFields(lines).draft as any
+  t.same(d.skills.map((s: any) => [s.name, s.keywords]), [
+    ['Data', ['Python', 'Spark', 'Airflow', 'dbt']],
+    ['Cloud', ['GCP', 'BigQuery', 'Terraform']]
+  ])
+})
+
 t.test('dates normalise to the JSON Resume pattern', async (t) => {
   const cases: [string, string | undefined][] = [
     ['Mar 2021', '2021-03'], ['March 2021', '2021-03'], ['Sept. 2019', '2019-09'], ['03/2021', '2021-03'], ['2021-03', '2021-03'],

@@ -23,6 +23,26 @@ function titleParts (title: Line): { primary: string, secondary: string, url?: s
   return { primary: clean(head.map((s) => s.text).join(' ')), secondary: clean(tail.map((s) => s.text).join(' ')), url: title.segments.find((s) => s.url && /^https?:/.test(s.url))?.url }
 }
 
+/**
+ * A keyword list wrapped by a narrow column ("Data: Python, Spark, Airflow," then "dbt")
+ * is one line again: a line ending in a comma continues on the next one, unless that one
+ * is a group title or a "Name: keywords" line of its own.
+ */
+function joinCommaWraps (lines: Line[], titleFont: string | undefined): Line[] {
+  // In the "Name: keywords" form the first line is no title, and titles' font says nothing.
+  const titled = !(lines[0]?.text ?? '').includes(':')
+  const out: Line[] = []
+  for (const l of lines) {
+    const prev = out[out.length - 1]
+    const continues = prev && prev.segments.length === 1 && l.segments.length === 1 && /,\s*$/.test(prev.text) &&
+      !(titled && l.segments[0]!.font === titleFont) && !l.text.includes(':')
+    if (!continues) { out.push(l); continue }
+    const text = `${prev.text.trimEnd()} ${l.text.trim()}`
+    out[out.length - 1] = { ...prev, text, segments: [{ ...prev.segments[0]!, text }] }
+  }
+  return out
+}
+
 class Reader {
   readonly out = new Fields()
   private readonly counts: Record<string, number> = {}
@@ -157,7 +177,7 @@ class Reader {
       if (m[2]) this.out.set(`${at}.level`, clean(m[2]), 0.6)
       return { at, x }
     }
-    for (const l of lines) {
+    for (const l of joinCommaWraps(lines, titleFont)) {
       const inline = /^(.+?)(?:\s*\(([^)]+)\))?\s*:\s*(.+)$/.exec(l.text)
       const isTitle = l.segments[0]!.font === titleFont
       if (inline && (groups.length === 0 || isTitle)) {
