@@ -72,7 +72,14 @@ export class PageCache {
   private readonly inflight = new Map<string, Promise<Entry | null>>()
   /** Bumped by purge(): a render that started before a purge must not store its result. */
   private readonly generations = new Map<string, number>()
-  private readonly revalidations = new Set<Promise<unknown>>()
+  /** Background revalidations by key: at most one per key in this process. */
+  private readonly revalidations = new Map<string, Promise<unknown>>()
+  /**
+   * Redis reads in flight by key, with the generation they started in: when a page goes
+   * stale under load, the concurrent requests share one GET (and one JSON.parse of the page)
+   * instead of each making their own, but none joins a read that predates a purge.
+   */
+  private readonly sharedReads = new Map<string, { generation: number, read: Promise<Entry | null> }>()
   private readonly instanceId = randomUUID()
 
   constructor (opts: PageCacheOptions) {
@@ -120,7 +127,7 @@ export class PageCache {
   }
 
   async close (): Promise<void> {
-    await Promise.allSettled([...this.revalidations])
+    await Promise.allSettled([...this.revalidations.values()])
     const sub = this.subscriber
     this.subscriber = null
     if (sub) {
@@ -133,7 +140,7 @@ export class PageCache {
 
   /** Resolves once the background revalidations started so far have finished (tests, shutdown). */
   async settled (): Promise<void> {
-    while (this.revalidations.size > 0) await Promise.allSettled([...this.revalidations])
+    while (this.revalidations.size > 0) await Promise.allSettled([...this.revalidations.values()])
   }
 
   /**
@@ -151,16 +158,18 @@ export class PageCache {
    */
   async get (key: string, render: () => Promise<Page | null>): Promise<{ page: Page, state: CacheState } | null> {
     if (this.missing.get(key)) return null
-    const now = Date.now()
     let entry = this.lru.get(key)
-    if (!entry || now - entry.t >= this.freshMs) {
-      // Another instance may have refreshed it: look in Redis before calling it stale or missing.
-      const shared = await this.readShared(key)
+    // Another instance may have refreshed it: look in Redis before calling it stale or missing
+    // (not while this process is refreshing it: Redis then has nothing newer).
+    if (!entry || (Date.now() - entry.t >= this.freshMs && !this.refreshing(key))) {
+      const shared = await this.readSharedOnce(key)
+      entry = this.lru.get(key) // as it is now: a purge or a render may have come meanwhile
       if (shared && (!entry || shared.t > entry.t)) {
         entry = shared
-        this.lru.set(key, shared, { ttl: Math.max(1, shared.t + this.freshMs + this.staleMs - now) })
+        this.lru.set(key, shared, { ttl: Math.max(1, shared.t + this.freshMs + this.staleMs - Date.now()) })
       }
     }
+    const now = Date.now()
     if (entry) {
       const age = now - entry.t
       if (age < this.freshMs) return { page: entry, state: 'HIT' }
@@ -194,6 +203,24 @@ export class PageCache {
 
   private usable (): boolean {
     return this.redis !== null && this.redis.status === 'ready'
+  }
+
+  private refreshing (key: string): boolean {
+    return this.inflight.has(key) || this.revalidations.has(key)
+  }
+
+  /** readShared(), one at a time per key and generation; null when purged meanwhile. */
+  private readSharedOnce (key: string): Promise<Entry | null> {
+    const generation = this.generations.get(key) ?? 0
+    const running = this.sharedReads.get(key)
+    if (running && running.generation === generation) return running.read
+    const slot = {
+      generation,
+      read: this.readShared(key).then((e) => (this.generations.get(key) ?? 0) === generation ? e : null)
+    }
+    this.sharedReads.set(key, slot)
+    void slot.read.finally(() => { if (this.sharedReads.get(key) === slot) this.sharedReads.delete(key) })
+    return slot.read
   }
 
   private async readShared (key: string): Promise<Entry | null> {
@@ -243,7 +270,7 @@ export class PageCache {
 
   /** In the background: at most one per key here, and one across instances (Redis lock). */
   private revalidate (key: string, render: () => Promise<Page | null>): void {
-    if (this.inflight.has(key)) return
+    if (this.refreshing(key)) return
     const job = (async () => {
       const token = randomUUID()
       const lockKey = `${this.prefix}lock:${key}`
@@ -265,7 +292,7 @@ export class PageCache {
         }
       }
     })().catch((err: unknown) => this.log.error({ err, key }, 'renderer cache: revalidation failed; the stale copy stays'))
-    this.revalidations.add(job)
-    void job.finally(() => this.revalidations.delete(job))
+    this.revalidations.set(key, job)
+    void job.finally(() => this.revalidations.delete(key))
   }
 }

@@ -337,11 +337,55 @@ t.test('cache: MISS, HIT, purge, STALE', async (t) => {
     const still = await app.inject({ url: '/p/cached' })
     t.equal(still.headers['x-cache'], 'STALE', 'another instance holds the lock: no render here')
     t.match(still.body, /Third Title/)
+    await cache.settled() // its own lock attempt (one per key at a time) is over
     await app.cache.redis!.del(lockKey)
     await app.inject({ url: '/p/cached' })
     await cache.settled()
     cache.freshMs = 60_000
     t.match((await app.inject({ url: '/p/cached' })).body, /Fourth Title/, 'revalidated once the lock is free')
+  })
+
+  await t.test('a burst on a stale page: one Redis read, one lock attempt, one render', async (t) => {
+    const cache = app.renderer.cache
+    const redis = app.cache.redis!
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+    let renders = 0
+    const render = async () => {
+      renders++
+      await sleep(30)
+      return { html: `version ${renders}`, etag: `"v${renders}"`, csp: '' }
+    }
+    t.equal((await cache.get('test:burst', render))?.state, 'MISS')
+    cache.freshMs = 20
+    t.teardown(() => { cache.freshMs = 60_000 })
+    await sleep(40)
+    // Counting wrappers around the real client's commands (Redis still answers them).
+    const calls = { get: 0, lock: 0 }
+    const client = redis as unknown as Record<'get' | 'set', (...args: unknown[]) => unknown>
+    const { get, set } = client
+    client.get = function (this: unknown, ...args: unknown[]) { if (String(args[0]).endsWith('page:test:burst')) calls.get++; return get.apply(this, args) }
+    client.set = function (this: unknown, ...args: unknown[]) { if (String(args[0]).endsWith('lock:test:burst')) calls.lock++; return set.apply(this, args) }
+    t.teardown(() => { delete (client as Partial<typeof client>).get; delete (client as Partial<typeof client>).set })
+    const burst = await Promise.all(Array.from({ length: 20 }, () => cache.get('test:burst', render)))
+    t.same([...new Set(burst.map((r) => `${r?.state} ${r?.page.html}`))], ['STALE version 1'], 'all twenty get the stale copy')
+    await cache.settled()
+    t.same(calls, { get: 1, lock: 1 }, 'one Redis read and one lock attempt for the whole burst')
+    t.equal(renders, 2, 'one revalidation')
+    cache.freshMs = 60_000
+    const after = await cache.get('test:burst', render)
+    t.same([after?.state, after?.page.html], ['HIT', 'version 2'])
+  })
+
+  await t.test('a request waiting on Redis when a purge lands renders afresh', async (t) => {
+    const cache = app.renderer.cache
+    cache.freshMs = 20
+    t.teardown(() => { cache.freshMs = 60_000 })
+    await new Promise((resolve) => setTimeout(resolve, 40))
+    const pending = cache.get('test:burst', async () => ({ html: 'after the purge', etag: '"after"', csp: '' }))
+    await cache.purge(['test:burst'])
+    const got = await pending
+    t.equal(got?.state, 'MISS', 'not the copy Redis held before the purge')
+    t.equal(got?.page.html, 'after the purge')
   })
 })
 
