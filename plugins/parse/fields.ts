@@ -25,20 +25,24 @@ function titleParts (title: Line): { primary: string, secondary: string, url?: s
 
 /**
  * A keyword list wrapped by a narrow column ("Data: Python, Spark, Airflow," then "dbt")
- * is one line again: a line ending in a comma continues on the next one, unless that one
- * is a group title or a "Name: keywords" line of its own.
+ * is one line again: a line ending in a comma whose next line's first word would not have
+ * fitted continues there, unless that next line is a group title or a "Name: keywords" line.
  */
 function joinCommaWraps (lines: Line[], titleFont: string | undefined): Line[] {
   // In the "Name: keywords" form the first line is no title, and titles' font says nothing.
   const titled = !(lines[0]?.text ?? '').includes(':')
   const out: Line[] = []
+  let last: Line | undefined // the physical line above, for its room at the right
   for (const l of lines) {
     const prev = out[out.length - 1]
-    const continues = prev && prev.segments.length === 1 && l.segments.length === 1 && /,\s*$/.test(prev.text) &&
-      !(titled && l.segments[0]!.font === titleFont) && !l.text.includes(':')
-    if (!continues) { out.push(l); continue }
-    const text = `${prev.text.trimEnd()} ${l.text.trim()}`
-    out[out.length - 1] = { ...prev, text, segments: [{ ...prev.segments[0]!, text }] }
+    // Single runs only: a line of several runs is a row of side-by-side keyword columns.
+    const continues = prev && last && prev.segments.length === 1 && l.segments.length === 1 && /,\s*$/.test(last.text) &&
+      wrapped(last, l) && !(titled && l.segments[0]!.font === titleFont) && !l.text.includes(':')
+    if (continues) {
+      const text = joinText(prev.text, l.text)
+      out[out.length - 1] = { ...prev, text, segments: [{ ...prev.segments[0]!, text }] }
+    } else out.push(l)
+    last = l
   }
   return out
 }
