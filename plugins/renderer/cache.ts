@@ -198,11 +198,15 @@ export class PageCache {
   private dropLocal (key: string): void {
     this.lru.delete(key)
     this.missing.delete(key)
-    this.generations.set(key, (this.generations.get(key) ?? 0) + 1)
+    this.generations.set(key, this.generation(key) + 1)
   }
 
   private usable (): boolean {
     return this.redis !== null && this.redis.status === 'ready'
+  }
+
+  private generation (key: string): number {
+    return this.generations.get(key) ?? 0
   }
 
   private refreshing (key: string): boolean {
@@ -211,12 +215,12 @@ export class PageCache {
 
   /** readShared(), one at a time per key and generation; null when purged meanwhile. */
   private readSharedOnce (key: string): Promise<Entry | null> {
-    const generation = this.generations.get(key) ?? 0
+    const generation = this.generation(key)
     const running = this.sharedReads.get(key)
     if (running && running.generation === generation) return running.read
     const slot = {
       generation,
-      read: this.readShared(key).then((e) => (this.generations.get(key) ?? 0) === generation ? e : null)
+      read: this.readShared(key).then((e) => this.generation(key) === generation ? e : null)
     }
     this.sharedReads.set(key, slot)
     void slot.read.finally(() => { if (this.sharedReads.get(key) === slot) this.sharedReads.delete(key) })
@@ -249,16 +253,16 @@ export class PageCache {
   private renderOnce (key: string, render: () => Promise<Page | null>): Promise<Entry | null> {
     const running = this.inflight.get(key)
     if (running) return running
-    const generation = this.generations.get(key) ?? 0
+    const generation = this.generation(key)
     const p = (async () => {
       const page = await render()
       if (!page) {
-        if ((this.generations.get(key) ?? 0) === generation) this.missing.set(key, true)
+        if (this.generation(key) === generation) this.missing.set(key, true)
         return null
       }
       const entry: Entry = { html: page.html, etag: page.etag, csp: page.csp, t: Date.now() }
       // Purged while rendering: serve this one, but keep no copy that may predate the change.
-      if ((this.generations.get(key) ?? 0) === generation) {
+      if (this.generation(key) === generation) {
         this.lru.set(key, entry)
         await this.writeShared(key, entry)
       }
