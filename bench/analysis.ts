@@ -27,7 +27,6 @@ import { abortOnSignal, createDatabase, deleteRedisKeys, formatTable, randomId, 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 const REDIS_URL = 'redis://127.0.0.1:6379'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url))
 const GOAL_DIRECT_P50_MS = 150
 const GOAL_E2E_P50_MS = 500
 const JOBS = 200
@@ -200,7 +199,7 @@ async function startWorker (env: Record<string, string>, workers: WorkerProcess[
   const port = await freePort()
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG']
   const base = Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]))
-  const child = spawn(TSX, ['kernel/server.ts'], { cwd: ROOT, detached: true, env: { ...base, ...env, PORT: String(port), HOST: '127.0.0.1' } })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'kernel/server.ts'], { cwd: ROOT, detached: true, env: { ...base, ...env, PORT: String(port), HOST: '127.0.0.1' } })
   let out = ''
   child.stdout!.on('data', (d) => { out += d })
   child.stderr!.on('data', (d) => { out += d })

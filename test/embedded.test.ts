@@ -10,7 +10,7 @@ t.test('npm start on embedded defaults: register -> login -> me, restart keeps d
   const dataDir = tempDir(t)
   const env = { DATA_DIR: dataDir, ARGON2_MEMORY_KIB: '4096', ARGON2_TIME_COST: '1' }
   const server = await startServer(env, 90_000)
-  t.teardown(() => server.child.kill('SIGKILL'))
+  t.teardown(() => server.kill())
   t.match(server.output(), /embedded database/, 'says it runs on the embedded database')
 
   const email = 'embedded@example.com'
@@ -48,11 +48,16 @@ t.test('npm start on embedded defaults: register -> login -> me, restart keeps d
   t.equal(await server.stop('SIGTERM'), 0, 'SIGTERM shuts down cleanly')
   t.match(server.output(), /shutting down/)
 
-  const again = await startServer(env, 90_000)
-  t.teardown(() => again.child.kill('SIGKILL'))
+  // The restart through `npm start` itself: npm must hand the signal to the server, not
+  // leave it running without a parent.
+  const again = await startServer(env, 90_000, { npm: true })
+  t.teardown(() => again.kill())
   const me2 = await http(again.url, 'GET', '/auth/me', undefined, login.body.data.access_token)
   t.equal(me2.status, 200, 'the account and the JWT secret survive a restart')
   const refreshed = await http(again.url, 'POST', '/auth/refresh', { refresh_token: login.body.data.refresh_token })
   t.equal(refreshed.status, 200, 'sessions survive a restart')
-  t.equal(await again.stop('SIGINT'), 0, 'SIGINT too')
+  t.equal(await again.stop('SIGINT'), 0, 'SIGINT to npm stops the server cleanly too')
+  t.match(again.output(), /shutting down/)
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  t.throws(() => process.kill(-again.child.pid!, 0), { code: 'ESRCH' }, 'nothing of it is left running')
 })

@@ -29,16 +29,30 @@ export interface ServerProcess {
   url: string
   child: ChildProcess
   output (): string
-  /** Sends SIGTERM and resolves with the exit code. */
+  /** Sends SIGTERM and resolves with the exit code (null: still running after 30 s). */
   stop (signal?: NodeJS.Signals): Promise<number | null>
+  /** SIGKILL to the server (and, started through npm, to its whole process group). */
+  kill (): void
 }
 
-export function startServer (env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+export function startServer (env: Record<string, string>, timeoutMs = 60_000, { npm = false } = {}): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['kernel/server.ts'], { cwd: ROOT, env: { ...baseEnv(), PORT: '0', LOG_LEVEL: 'info', ...env } })
+    // `npm start` itself (README's command: npm relays the signal, the script execs node), in
+    // a process group of its own so a failed test can kill all of it; otherwise node with tsx
+    // as a loader, as the Dockerfile runs it. Never the tsx CLI: it is a parent process that
+    // relays SIGTERM and SIGKILLs the server when its event loop does not acknowledge within
+    // 30 ms, so a busy server would not shut down gracefully.
+    const [cmd, args] = npm ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'kernel/server.ts']]
+    const child = spawn(cmd, args, { cwd: ROOT, detached: npm, env: { ...baseEnv(), PORT: '0', LOG_LEVEL: 'info', ...env } })
     let out = ''
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not start:\n${out}`)) }, timeoutMs)
+    const kill = () => {
+      try {
+        if (npm) process.kill(-child.pid!, 'SIGKILL')
+        else child.kill('SIGKILL')
+      } catch { /* gone already */ }
+    }
+    const timer = setTimeout(() => { kill(); reject(new Error(`server did not start:\n${out}`)) }, timeoutMs)
     const onData = (d: Buffer) => {
       out += d
       const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
@@ -50,7 +64,12 @@ export function startServer (env: Record<string, string>, timeoutMs = 60_000): P
           url: m[1]!,
           child,
           output: () => out,
-          async stop (signal = 'SIGTERM') { child.kill(signal); return exited }
+          async stop (signal = 'SIGTERM') {
+            child.kill(signal)
+            // null when it has not exited within 30 s (the test then fails on that, not on tap's timeout)
+            return Promise.race([exited, new Promise<null>((r) => setTimeout(r, 30_000, null).unref())])
+          },
+          kill
         })
       }
     }
