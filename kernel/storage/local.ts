@@ -48,7 +48,7 @@ export class LocalStorage implements StorageDriver {
 
   async presignPut (key: string, opts: { contentType: string, maxBytes: number, expiresIn: number }): Promise<PresignedPut> {
     assertSafeKey(key)
-    const grant: UploadGrant = { key, expires: Math.floor(Date.now() / 1000) + opts.expiresIn, type: opts.contentType, size: opts.maxBytes }
+    const grant: UploadGrant = { key, expires: expiryAfter(opts.expiresIn), type: opts.contentType, size: opts.maxBytes }
     const query = new URLSearchParams({ expires: String(grant.expires), type: grant.type, size: String(grant.size), sig: this.sign(grant) })
     return {
       url: `${this.uploadBase}${key}?${query.toString()}`,
@@ -61,7 +61,7 @@ export class LocalStorage implements StorageDriver {
   async presignGet (key: string, opts: { expiresIn: number, filename: string }): Promise<string> {
     assertSafeKey(key)
     const name = DOWNLOAD_NAME.test(opts.filename) ? opts.filename : 'download'
-    const expires = Math.floor(Date.now() / 1000) + opts.expiresIn
+    const expires = expiryAfter(opts.expiresIn)
     const query = new URLSearchParams({ expires: String(expires), name, sig: this.signGet(key, expires, name) })
     return `${this.downloadBase}${key}?${query.toString()}`
   }
@@ -249,4 +249,12 @@ export class LocalStorage implements StorageDriver {
 function isMissing (err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException).code
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR'
+}
+
+/**
+ * The URL carries whole seconds; rounding now up (not down) keeps a URL good for at least
+ * `seconds`. Rounded down, a 1-second URL signed at x.9 s died 0.1 s later.
+ */
+function expiryAfter (seconds: number): number {
+  return Math.ceil(Date.now() / 1000) + seconds
 }

@@ -55,7 +55,7 @@ export class S3Storage implements StorageDriver {
     // The presigner leaves content-type out of the signature unless told: with both listed,
     // a client can neither change the type nor send more (or fewer) bytes than signed.
     const url = await this.call(() => getSignedUrl(this.client, command, {
-      expiresIn: opts.expiresIn,
+      expiresIn: signedLifetime(opts.expiresIn),
       signableHeaders: new Set(['content-type', 'content-length'])
     }))
     return {
@@ -70,7 +70,7 @@ export class S3Storage implements StorageDriver {
     assertSafeKey(key)
     const name = DOWNLOAD_NAME.test(opts.filename) ? opts.filename : 'download'
     const command = new GetObjectCommand({ Bucket: this.bucket, Key: key, ResponseContentDisposition: `attachment; filename="${name}"` })
-    return this.call(() => getSignedUrl(this.client, command, { expiresIn: opts.expiresIn }))
+    return this.call(() => getSignedUrl(this.client, command, { expiresIn: signedLifetime(opts.expiresIn) }))
   }
 
   async put (key: string, body: Buffer, contentType: string): Promise<void> {
@@ -132,4 +132,13 @@ export class S3Storage implements StorageDriver {
       throw wrapped
     }
   }
+}
+
+/**
+ * SigV4 stamps X-Amz-Date in whole seconds, truncated, and the server counts X-Amz-Expires
+ * from that stamp: signing for exactly `seconds` can leave almost a second less. One more
+ * second makes the URL good for at least what the caller promised (never less, at most 1 s more).
+ */
+function signedLifetime (seconds: number): number {
+  return seconds + 1
 }

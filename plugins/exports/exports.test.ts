@@ -172,14 +172,17 @@ t.test('signed download URLs expire and cannot be altered (local storage)', asyn
   const a = await register(app)
   const id = await createResume(app, a)
   const first = await exportOf(app, a, id, { format: 'png' })
+  const asked = Date.now() / 1000
   const short = (await app.inject({ method: 'GET', url: `/exports/${first.id}?expires_in=1`, headers: bearer(a.access) })).json().data
   t.equal(short.expires_in, 1)
+  // The URL's whole-second expiry must not cut the promised second short.
+  t.ok(Number(new URL(short.url).searchParams.get('expires')) >= asked + 1, 'good for at least expires_in seconds')
   t.equal((await download(app, short.url)).status, 200)
   const tampered = short.url.replace(/expires=(\d+)/, (_m: string, n: string) => `expires=${Number(n) + 3600}`)
   t.equal((await download(app, tampered)).status, 403, 'a later expiry voids the signature')
   const renamed = short.url.replace(/name=[^&]+/, 'name=evil.html')
   t.equal((await download(app, renamed)).status, 403)
-  await sleep(2100)
+  await sleep(2600)
   const late = await download(app, short.url)
   t.equal(late.status, 403)
   t.equal(JSON.parse(late.body.toString()).error.code, 'STORAGE_DOWNLOAD_EXPIRED')
@@ -191,12 +194,21 @@ t.test('signed download URLs expire (S3 storage, presigned GET checked by the S3
   const a = await register(app)
   const id = await createResume(app, a)
   const done = await exportOf(app, a, id, { format: 'pdf' })
+  const asked = Date.now() / 1000
   const short = (await app.inject({ method: 'GET', url: `/exports/${done.id}?expires_in=1`, headers: bearer(a.access) })).json().data
   t.match(short.url, s3.endpoint)
+  // SigV4 counts X-Amz-Expires from a truncated whole-second X-Amz-Date: the sum must still
+  // reach a full second past the request, or a fast client can find the URL already dead.
+  const q = new URL(short.url).searchParams
+  const stamp = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(q.get('X-Amz-Date') ?? '')
+  t.ok(stamp, 'X-Amz-Date present')
+  const [, y, mo, d, h, mi, sec] = (stamp ?? []).map(Number)
+  const signedAt = Date.UTC(y, mo - 1, d, h, mi, sec) / 1000
+  t.ok(signedAt + Number(q.get('X-Amz-Expires')) >= asked + 1, 'good for at least expires_in seconds')
   const ok = await download(app, short.url)
   t.equal(ok.status, 200)
   t.equal(ok.body.subarray(0, 5).toString(), '%PDF-')
   t.match(String(ok.headers['content-disposition']), /attachment/)
-  await sleep(2100)
+  await sleep(2600)
   t.equal((await download(app, short.url)).status, 403, 'refused once expired')
 })

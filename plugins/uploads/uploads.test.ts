@@ -119,7 +119,7 @@ for (const driver of ['local', 's3'] as const) {
     t.test('an expired URL is refused', async (t) => {
       const key = `users/${a.id}/avatar/11111111-1111-4111-8111-111111111111.png`
       const s = await app.storage.presignPut(key, { contentType: 'image/png', maxBytes: 10, expiresIn: 1 })
-      await sleep(2100)
+      await sleep(2600)
       const res = await upload(s, bytes(10))
       t.equal(res.status, 403)
       t.equal(await errorCode(res), driver === 'local' ? 'STORAGE_URL_EXPIRED' : 'AccessDenied')
