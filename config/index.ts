@@ -1,8 +1,8 @@
 // Every setting cvgen reads, validated once at start-up. Nothing else reads process.env:
 // the kernel and plugins receive the typed Config built here.
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import * as p from './parse.js'
 import { loadTiers, type Tier, type TierLimits } from './tiers.js'
 
@@ -157,6 +157,14 @@ export function loadConfig (env: Env = process.env): Config {
   try { tiers = loadTiers(v.TIERS_FILE ?? undefined) } catch (err) { problems.push(`TIERS_FILE: ${(err as Error).message}`) }
 
   if (v.JWT_SECRET !== null && v.JWT_SECRET.length < 32) problems.push('JWT_SECRET: must be at least 32 characters')
+  let jwtSecret = v.JWT_SECRET
+  if (jwtSecret === null) {
+    try {
+      jwtSecret = persistentSecret(dataDir, 'jwt-secret')
+    } catch (err) {
+      problems.push(`DATA_DIR: cannot keep the generated JWT secret in ${dataDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); make it writable by this user, or set DATA_DIR (or JWT_SECRET)`)
+    }
+  }
   if (v.S3_BUCKET && (!v.S3_ACCESS_KEY_ID || !v.S3_SECRET_ACCESS_KEY)) {
     problems.push('S3_BUCKET: needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY as well')
   }
@@ -175,7 +183,7 @@ export function loadConfig (env: Env = process.env): Config {
     migrateOnStart: v.MIGRATE_ON_START!,
     redisUrl: v.REDIS_URL,
     redisPrefix: v.REDIS_PREFIX!,
-    jwtSecret: v.JWT_SECRET ?? persistentSecret(dataDir, 'jwt-secret'),
+    jwtSecret: jwtSecret!,
     accessTokenTtlMs: v.ACCESS_TOKEN_TTL!,
     refreshTokenTtlMs: v.REFRESH_TOKEN_TTL!,
     argon2: { memoryCost: v.ARGON2_MEMORY_KIB!, timeCost: v.ARGON2_TIME_COST!, parallelism: v.ARGON2_PARALLELISM! },
@@ -226,13 +234,25 @@ export function loadConfig (env: Env = process.env): Config {
   }
 }
 
+/**
+ * Creates DATA_DIR (0700) and any missing folder above it. Those are not DATA_DIR: they are
+ * made passable (0711, not listable), since running as root the embedded PostgreSQL's own
+ * user must pass through them. Returns whether anything was created.
+ */
+export function createDataDir (dataDir: string): boolean {
+  const created = mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  if (!created) return false
+  for (let dir = dirname(dataDir); dir.length >= created.length; dir = dirname(dir)) chmodSync(dir, 0o711)
+  return true
+}
+
 /** A secret generated on first start and reused after, so restarts keep sessions valid. */
 function persistentSecret (dataDir: string, name: string): string {
   const file = join(dataDir, name)
   try {
     return readFileSync(file, 'utf8').trim()
   } catch {
-    mkdirSync(dataDir, { recursive: true })
+    createDataDir(dataDir)
     const secret = randomBytes(48).toString('base64url')
     try {
       writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' })

@@ -10,7 +10,9 @@ import rateLimit from '@fastify/rate-limit'
 import { enableTypeScriptPluginLoading, type Config } from '../config/index.js'
 import { AiRegistry } from './ai.js'
 import { createCache, type Cache } from './cache.js'
+import { secureDataDir } from './data-dir.js'
 import { Database } from './db.js'
+import { postgresUser } from './embedded-db.js'
 import { sendError, registerErrorHandling } from './error-handler.js'
 import { KernelErrors } from './errors.js'
 import { healthRoutes } from './health.js'
@@ -79,7 +81,18 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     route.preValidation = [storableBody, ...(Array.isArray(route.preValidation) ? route.preValidation : route.preValidation ? [route.preValidation] : [])]
   })
 
-  // Wave 1: infrastructure.
+  // Closing, Node's server closes the keep-alive connections idle at that moment, but one
+  // whose request was still in flight stays open after its answer until the client or the
+  // keep-alive timeout (72 s) ends it, and close() waits for it. So keep closing idle ones
+  // until the server is done; nothing of this runs on the request path.
+  app.addHook('preClose', (done) => {
+    const timer = setInterval(() => app.server.closeIdleConnections(), 50).unref()
+    app.server.once('close', () => clearInterval(timer))
+    done()
+  })
+
+  // Wave 1: infrastructure. DATA_DIR first: the embedded database lives in it.
+  secureDataDir(config.dataDir, app.log, { postgresUid: config.databaseUrl ? null : postgresUser()?.uid ?? null })
   const db = await Database.open(config, app.log)
   app.decorate('db', db)
   let cache: Cache

@@ -5,6 +5,8 @@ import { ConfigError, loadConfig, TIER_NAMES, type Config, type Tier } from '../
 import { buildApp } from './app.js'
 import { isPromptUsageError, promptCommands } from '../plugins/prompts/cli.js'
 import { Database } from './db.js'
+import { privateFiles } from './data-dir.js'
+import { StartupError } from './startup-error.js'
 
 /** options: names of `--name value` flags the command takes. */
 interface Command { usage: string, args: number, options?: string[], run (config: Config, args: string[], options: Record<string, string>): Promise<string> }
@@ -27,7 +29,7 @@ const COMMANDS: Record<string, Command> = {
     usage: 'migrate                          apply pending database migrations',
     args: 0,
     async run (config) {
-      const db = await Database.open(config, { info: (msg) => console.error(msg) })
+      const db = await Database.open(config, { info: (msg) => console.error(msg), warn: (msg) => console.error(msg) })
       try {
         const applied = await db.migrate()
         return applied.length > 0 ? `applied ${applied.length}: ${applied.join(', ')}` : 'database is up to date'
@@ -109,8 +111,10 @@ async function main (argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof ConfigError) { console.error(err.message); return 78 }
     if (err instanceof UsageError || isPromptUsageError(err)) { console.error((err as Error).message); return 1 }
+    if (err instanceof StartupError) { console.error(`cvgen: ${err.message}`); return 1 }
     throw err
   }
 }
 
+privateFiles()
 process.exitCode = await main(process.argv.slice(2))

@@ -5,10 +5,16 @@ import { MikroORM, PostgreSqlConnection, type EntityManager, type EntitySchema }
 import { Migrator } from '@mikro-orm/migrations'
 import type { Config } from '../config/index.js'
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-db.js'
+import { applicationName } from './embedded/processes.js'
 
-export type ConnectionOptions =
+export type ConnectionOptions = (
   | { connectionString: string }
-  | { host: string, port: number, user: string, database: string }
+  | { host: string, port: number, user: string, password: string, database: string }
+) & {
+  /** "cvgen:<pid>:<start>" on every connection: the embedded server's owner looks for other
+   * cvgen processes by it before it stops, and operators see who is connected. */
+  application_name?: string
+}
 
 /**
  * "2026-11-25 18:04:43.442123+00" (PostgreSQL's text form) -> "2026-11-25T18:04:43.442123+00:00",
@@ -43,21 +49,22 @@ export class Database {
     private readonly embeddedDb: EmbeddedDatabase | null
   ) {}
 
-  static async open (config: Config, log: { info (msg: string): void }): Promise<Database> {
+  static async open (config: Config, log: { info (msg: string): void, warn (msg: string): void }): Promise<Database> {
     let embeddedDb: EmbeddedDatabase | null = null
     let connection: ConnectionOptions
     if (config.databaseUrl) {
-      connection = { connectionString: config.databaseUrl }
+      connection = { connectionString: config.databaseUrl, application_name: applicationName() }
     } else {
-      log.info(`DATABASE_URL unset: starting the embedded database in ${config.dataDir} (not for production)`)
-      embeddedDb = await startEmbeddedDatabase(config.dataDir)
-      connection = embeddedDb.connection
+      log.info(`DATABASE_URL unset: using the embedded database in ${config.dataDir}`)
+      embeddedDb = await startEmbeddedDatabase(config.dataDir, log)
+      connection = { ...embeddedDb.connection, application_name: applicationName() }
     }
     try {
       const orm = await MikroORM.init({
         ...('connectionString' in connection
           ? { clientUrl: connection.connectionString }
-          : { host: connection.host, port: connection.port, user: connection.user, dbName: connection.database }),
+          : { host: connection.host, port: connection.port, user: connection.user, password: connection.password, dbName: connection.database }),
+        driverOptions: { connection: { application_name: connection.application_name } },
         entities: [],
         discovery: { warnWhenNoEntities: false },
         extensions: [Migrator],
@@ -70,8 +77,7 @@ export class Database {
           allOrNothing: true,
           silent: true // start-up logs what was applied itself
         },
-        // The embedded engine runs one query at a time; a big pool only queues.
-        pool: { min: 0, max: embeddedDb ? 4 : 10 },
+        pool: { min: 0, max: 10 },
         forceUtcTimezone: true,
         allowGlobalContext: false,
         debug: false

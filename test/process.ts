@@ -1,5 +1,7 @@
 // Starts the real server or CLI as a child process, the way README tells a user to.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -35,15 +37,17 @@ export interface ServerProcess {
   kill (): void
 }
 
-export function startServer (env: Record<string, string>, timeoutMs = 60_000, { npm = false } = {}): Promise<ServerProcess> {
+export function startServer (env: Record<string, string>, timeoutMs = 60_000, { npm = false, uid, gid }: { npm?: boolean, uid?: number, gid?: number } = {}): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
     // `npm start` itself (README's command: npm relays the signal, the script execs node), in
     // a process group of its own so a failed test can kill all of it; otherwise node with tsx
     // as a loader, as the Dockerfile runs it. Never the tsx CLI: it is a parent process that
     // relays SIGTERM and SIGKILLs the server when its event loop does not acknowledge within
     // 30 ms, so a busy server would not shut down gracefully.
-    const [cmd, args] = npm ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'kernel/server.ts']]
-    const child = spawn(cmd, args, { cwd: ROOT, detached: npm, env: { ...baseEnv(), PORT: '0', LOG_LEVEL: 'info', ...env } })
+    let [cmd, args] = npm ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'kernel/server.ts']]
+    // tap's process tracking (NODE_OPTIONS) writes into .tap/ at exit, which another user may not.
+    if (uid !== undefined) [cmd, args] = ['env', ['-u', 'NODE_OPTIONS', cmd, ...args]]
+    const child = spawn(cmd, args, { cwd: ROOT, detached: npm, uid, gid, env: { ...baseEnv(), PORT: '0', LOG_LEVEL: 'info', ...env } })
     let out = ''
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
     const kill = () => {
@@ -77,6 +81,31 @@ export function startServer (env: Record<string, string>, timeoutMs = 60_000, { 
     child.stderr!.on('data', (d) => { out += d })
     exited.then((code) => { clearTimeout(timer); reject(new Error(`server exited with ${code} before listening:\n${out}`)) })
   })
+}
+
+/**
+ * Stops an embedded PostgreSQL a test left running (its cvgen process was killed with -9):
+ * the server runs detached from cvgen's process group, so killing that group spares it.
+ */
+export async function stopEmbeddedPostgres (dataDir: string): Promise<void> {
+  let pid: number
+  try { pid = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]) } catch { return }
+  try { process.kill(pid, 'SIGQUIT') } catch { return }
+  for (let i = 0; i < 100; i++) {
+    try { process.kill(pid, 0) } catch { return }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/** The pid of the embedded PostgreSQL running on dataDir, or null. */
+export function embeddedPostgresPid (dataDir: string): number | null {
+  try {
+    const pid = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0])
+    process.kill(pid, 0)
+    return pid
+  } catch {
+    return null
+  }
 }
 
 export async function http (base: string, method: string, path: string, body?: unknown, token?: string) {
