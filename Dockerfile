@@ -1,7 +1,7 @@
 # cvgen API image. tsx runs the TypeScript sources directly (there is no build step), and
 # tsx and typescript are regular dependencies, so `npm ci --omit=dev` installs all that runs.
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 # Exports: Debian's Chromium, driven by playwright-core (which never downloads a browser), and
 # poppler's pdftotext for the ATS check of printed resumes. Without them the app still runs and
 # export requests answer 503.
@@ -10,8 +10,9 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-# argon2 loads its prebuilt binary (0.44 targets Node-API 9, which Node 20 has; 0.45's need
-# Node-API 10 and crash on Node 20). The probe fails the build if the binding cannot load.
+# argon2 loads a prebuilt binary: the probe fails the build if the binding cannot load.
+# Optional dependencies stay: they carry the embedded PostgreSQL for this platform (used only
+# when DATABASE_URL is unset), whose postinstall package.json's allowScripts permits.
 RUN npm ci --omit=dev --no-audit --no-fund \
   && node -e "import('argon2').then((a) => a.hash('probe'))" \
   && npm cache clean --force
@@ -19,15 +20,16 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 # to the manifests, config/ kernel/ plugins/ migrations/ and, once they exist, prompts/ themes/.
 COPY . .
 
-# DATA_DIR must be writable by the unprivileged user; a fresh named volume mounted here
-# takes this ownership.
-RUN mkdir -p /data && chown node:node /data
+# DATA_DIR must be writable by the unprivileged user and private to it (uploads, secrets and,
+# with no DATABASE_URL, the embedded database); a fresh named volume mounted here takes this
+# ownership and mode.
+RUN mkdir -p /data && chown node:node /data && chmod 0700 /data
 
 ENV HOST=0.0.0.0 DATA_DIR=/data
 USER node
 EXPOSE 3000
 
-# No curl in slim images: Node 20's fetch does the probe.
+# No curl in slim images: Node's fetch does the probe.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 

@@ -172,6 +172,37 @@ t.test('minio holds the bucket S3_BUCKET names, with the keys the app uses', asy
   t.equal(config.s3.forcePathStyle, true)
 })
 
+t.test('minio lets anyone read the public prefixes only: no listing, no private exports', async (t) => {
+  const init = services['minio-init'] ?? {}
+  const mount = (init.volumes ?? []).map((v) => v.split(':')).find(([src]) => src === './deploy/minio-public-read.json')
+  t.ok(mount, 'the policy file is mounted into minio-init')
+  const script = (init.entrypoint ?? []).join(' ')
+  t.match(script, new RegExp(`mc anonymous set-json ${mount?.[1]} local/cvgen\\b`), 'and applied to the bucket')
+  t.notMatch(script, /anonymous set (download|public)/, 'not the canned policies, which grant s3:ListBucket')
+
+  const policy = JSON.parse(read('deploy/minio-public-read.json')) as { Statement: { Effect: string, Principal: unknown, Action: string[] | string, Resource: string[] | string }[] }
+  const statements = policy.Statement
+  t.equal(statements.length, 1)
+  const [s] = statements
+  t.equal(s!.Effect, 'Allow')
+  t.same(s!.Principal, { AWS: ['*'] }, 'anonymous')
+  t.same([s!.Action].flat(), ['s3:GetObject'], 'only reading objects: no s3:ListBucket')
+  const resources = [s!.Resource].flat()
+  t.same(resources.sort(), ['arn:aws:s3:::cvgen/thumbnails/*', 'arn:aws:s3:::cvgen/users/*'], 'exactly the public prefixes of bucket cvgen')
+
+  // The prefixes against the keys the code makes: an upload and a preview are public, an export is not.
+  const covers = (key: string) => resources.some((r) => new RegExp('^' + r.replace('arn:aws:s3:::cvgen/', '').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$').test(key))
+  const uuid = '0b9f6a8e-1f2d-4c3b-9a7e-5d6c4b3a2f1e'
+  const { UPLOAD_KEY } = await import('../kernel/storage/keys.js')
+  const upload = `users/${uuid}/avatar/${uuid}.png`
+  t.ok(UPLOAD_KEY.test(upload), 'an upload key the code accepts')
+  t.ok(covers(upload), 'uploads are readable')
+  t.match(read('plugins/exports/worker.ts'), /`thumbnails\/\$\{type\}s\//, 'previews are stored under thumbnails/')
+  t.ok(covers(`thumbnails/resumes/${uuid}/abc.png`), 'previews are readable')
+  t.match(read('plugins/exports/worker.ts'), /`private\/exports\//, 'exports are stored under private/')
+  t.notOk(covers(`private/exports/${uuid}/${uuid}.pdf`), 'exports are not')
+})
+
 t.test('caddy: public ports, the Caddyfile, persistent certificates, the same ask token as the api', async (t) => {
   const caddy = services.caddy ?? {}
   t.match(caddy.image, /^caddy:2/)
@@ -246,10 +277,14 @@ t.test('Dockerfile starts kernel/server.ts as the signalled process', async (t) 
   t.ok(existsSync(join(ROOT, 'Dockerfile')), 'Dockerfile exists')
   const steps = instructions(read('Dockerfile'))
   const bases = steps.filter((s) => s.op === 'FROM').map((s) => s.args)
-  t.ok(bases.length > 0 && bases.every((b) => /^node:20-bookworm-slim\b/.test(b)), `every stage is node:20-bookworm-slim (${bases.join('; ')})`)
-  // argon2's prebuilt binaries need Node-API 10 and crash Node 20: the build must compile it and
-  // prove it loads, or the image would die on the first login.
+  t.ok(bases.length > 0 && bases.every((b) => /^node:24-bookworm-slim\b/.test(b)), `every stage is node:24-bookworm-slim (${bases.join('; ')})`)
+  const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node
+  t.equal(engines, '>=24', 'the same major as package.json\'s engines')
+  // argon2 loads a prebuilt native binary: the build must prove it loads, or the image would
+  // die on the first login.
   t.ok(steps.some((s) => s.op === 'RUN' && /import\('argon2'\)/.test(s.args)), 'a RUN step loads argon2')
+  // DATA_DIR private to the app's user from the start (the embedded database lives there).
+  t.ok(steps.some((s) => s.op === 'RUN' && /mkdir -p \/data\b.*chown node:node \/data.*chmod 0?700 \/data/.test(s.args)), '/data is 0700, owned by node')
 
   const last = (op: string) => steps.filter((s) => s.op === op).at(-1)
   const entrypoint = last('ENTRYPOINT')
