@@ -6,6 +6,7 @@ import { buildApp } from './app.js'
 import { isPromptUsageError, promptCommands } from '../plugins/prompts/cli.js'
 import { Database } from './db.js'
 import { privateFiles } from './data-dir.js'
+import { importPglite } from './embedded/import-pglite.js'
 import { StartupError } from './startup-error.js'
 
 /** options: names of `--name value` flags the command takes. */
@@ -36,6 +37,13 @@ const COMMANDS: Record<string, Command> = {
       } finally {
         await db.close()
       }
+    }
+  },
+  'db import-pglite': {
+    usage: 'db import-pglite                 carry DATA_DIR/pglite (the earlier embedded engine) into the embedded PostgreSQL',
+    args: 0,
+    async run (config) {
+      return importPglite(config, { info: (msg) => console.error(msg), warn: (msg) => console.error(msg) })
     }
   },
   'users set-tier': {

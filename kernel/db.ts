@@ -11,8 +11,7 @@ export type ConnectionOptions = (
   | { connectionString: string }
   | { host: string, port: number, user: string, password: string, database: string }
 ) & {
-  /** "cvgen:<pid>:<start>" on every connection: the embedded server's owner looks for other
-   * cvgen processes by it before it stops, and operators see who is connected. */
+  /** "cvgen:<pid>:<start>" on every connection, so pg_stat_activity tells which process holds it. */
   application_name?: string
 }
 
@@ -49,14 +48,15 @@ export class Database {
     private readonly embeddedDb: EmbeddedDatabase | null
   ) {}
 
-  static async open (config: Config, log: { info (msg: string): void, warn (msg: string): void }): Promise<Database> {
+  /** allowOldEngine: only for `db import-pglite`, which fills the new database from the old one. */
+  static async open (config: Config, log: { info (msg: string): void, warn (msg: string): void }, options: { allowOldEngine?: boolean } = {}): Promise<Database> {
     let embeddedDb: EmbeddedDatabase | null = null
     let connection: ConnectionOptions
     if (config.databaseUrl) {
       connection = { connectionString: config.databaseUrl, application_name: applicationName() }
     } else {
       log.info(`DATABASE_URL unset: using the embedded database in ${config.dataDir}`)
-      embeddedDb = await startEmbeddedDatabase(config.dataDir, log)
+      embeddedDb = await startEmbeddedDatabase(config.dataDir, log, undefined, options)
       connection = { ...embeddedDb.connection, application_name: applicationName() }
     }
     try {

@@ -8,10 +8,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import type { ConnectionOptions } from './db.js'
+import { anotherProcess, arrive, leave } from './embedded/presence.js'
 import { assertReachable, findBinaries, postgresUser, type RunAs } from './embedded/binaries.js'
 import { claim, readLock, release, writeLock, type Listen } from './embedded/owner-lock.js'
 import * as server from './embedded/postgres.js'
-import { applicationName, isAlive, parseApplicationName, selfId, type ProcessId } from './embedded/processes.js'
+import { isAlive, selfId, type ProcessId } from './embedded/processes.js'
 import { errnoCode, StartupError } from './startup-error.js'
 
 export interface EmbeddedDatabase { connection: ConnectionOptions, stop (): Promise<void> }
@@ -19,7 +20,7 @@ interface Log { info (msg: string): void, warn (msg: string): void }
 
 export { postgresUser }
 
-export async function startEmbeddedDatabase (dataDir: string, log: Log, user: RunAs | null = postgresUser()): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase (dataDir: string, log: Log, user: RunAs | null = postgresUser(), { allowOldEngine = false } = {}): Promise<EmbeddedDatabase> {
   const l = server.layout(dataDir)
   const bin = await findBinaries()
   if (user) assertReachable(dataDir, user)
@@ -31,22 +32,24 @@ export async function startEmbeddedDatabase (dataDir: string, log: Log, user: Ru
     const { owner } = claimed.lock
     const listen = await ownersAddress(l.lock, owner)
     await waitForLogin(listen, password)
+    arrive(dataDir, me)
     log.info(`embedded PostgreSQL: connected to the server of cvgen process ${owner.pid} (${describe(listen)})`)
     const connection = connectionTo(listen, password)
     return {
       connection,
       // The owner may have handed the server to this process when it stopped.
       async stop () {
+        leave(dataDir, me)
         const lock = readLock(l.lock)
         const running = server.runningPostmaster(l)
-        if (lock?.owner.pid === me.pid && lock.owner.start === me.start && running) await stopOrHandOver(l, me, running, password, log)
+        if (lock?.owner.pid === me.pid && lock.owner.start === me.start && running) await stopOrHandOver(l, me, running, log)
       }
     }
   }
 
   let running: server.Started
   try {
-    refuseOldEngine(l)
+    if (!allowOldEngine) refuseOldEngine(l)
     const orphan = server.runningPostmaster(l)
     if (orphan) {
       // A previous owner was killed (kill -9, OOM) and its server kept running: adopt it
@@ -64,11 +67,18 @@ export async function startEmbeddedDatabase (dataDir: string, log: Log, user: Ru
       log.info(`embedded PostgreSQL 16 started (pid ${running.pid}, ${describe(running.listen)}), data in ${l.pgdata}`)
     }
     writeLock(l.lock, { owner: me, listen: running.listen })
+    arrive(dataDir, me)
   } catch (err) {
     release(l.lock, me)
     throw err
   }
-  return { connection: connectionTo(running.listen, password), stop: () => stopOrHandOver(l, me, running, password, log) }
+  return {
+    connection: connectionTo(running.listen, password),
+    async stop () {
+      leave(dataDir, me)
+      await stopOrHandOver(l, me, running, log)
+    }
+  }
 }
 
 function connectionTo (listen: Listen, password: string): ConnectionOptions {
@@ -83,8 +93,8 @@ function describe (listen: Listen): string {
  * The owner is leaving: when another cvgen process is still connected it becomes the owner
  * (its stop() will shut the server down); otherwise the server is stopped and the lock removed.
  */
-async function stopOrHandOver (l: server.Layout, me: ProcessId, running: server.Started, password: string, log: Log): Promise<void> {
-  const heir = await otherCvgenProcess(running.listen, password, me).catch(() => null)
+async function stopOrHandOver (l: server.Layout, me: ProcessId, running: server.Started, log: Log): Promise<void> {
+  const heir = anotherProcess(l.dataDir, me)
   if (heir) {
     writeLock(l.lock, { owner: heir, listen: running.listen })
     log.info(`embedded PostgreSQL: left running for cvgen process ${heir.pid}, which now owns it`)
@@ -92,19 +102,6 @@ async function stopOrHandOver (l: server.Layout, me: ProcessId, running: server.
   }
   await server.stop(running.pid)
   release(l.lock, me)
-}
-
-async function otherCvgenProcess (listen: Listen, password: string, me: ProcessId): Promise<ProcessId | null> {
-  const client = new pg.Client({ ...connectionTo(listen, password), connectionTimeoutMillis: 2000 })
-  await client.connect()
-  try {
-    const { rows } = await client.query<{ name: string }>(
-      "select distinct application_name as name from pg_stat_activity where application_name like 'cvgen:%' and application_name <> $1",
-      [applicationName(me)])
-    return rows.map((r) => parseApplicationName(r.name)).find((id): id is ProcessId => id !== null && isAlive(id)) ?? null
-  } finally {
-    await client.end().catch(() => {})
-  }
 }
 
 /** The owner writes its address into the lock once its server answers; wait for that. */

@@ -37,7 +37,7 @@ export interface ServerProcess {
   kill (): void
 }
 
-export function startServer (env: Record<string, string>, timeoutMs = 60_000, { npm = false, uid, gid }: { npm?: boolean, uid?: number, gid?: number } = {}): Promise<ServerProcess> {
+export function startServer (env: Record<string, string>, timeoutMs = 60_000, { npm = false, uid, gid, cwd = ROOT }: { npm?: boolean, uid?: number, gid?: number, cwd?: string } = {}): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
     // `npm start` itself (README's command: npm relays the signal, the script execs node), in
     // a process group of its own so a failed test can kill all of it; otherwise node with tsx
@@ -47,7 +47,7 @@ export function startServer (env: Record<string, string>, timeoutMs = 60_000, { 
     let [cmd, args] = npm ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'kernel/server.ts']]
     // tap's process tracking (NODE_OPTIONS) writes into .tap/ at exit, which another user may not.
     if (uid !== undefined) [cmd, args] = ['env', ['-u', 'NODE_OPTIONS', cmd, ...args]]
-    const child = spawn(cmd, args, { cwd: ROOT, detached: npm, uid, gid, env: { ...baseEnv(), PORT: '0', LOG_LEVEL: 'info', ...env } })
+    const child = spawn(cmd, args, { cwd, detached: npm, uid, gid, env: { ...baseEnv(), PORT: '0', LOG_LEVEL: 'info', ...env } })
     let out = ''
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
     const kill = () => {

@@ -42,12 +42,7 @@ export function pidAlive (pid: number): boolean {
   return isAlive({ pid, start: null })
 }
 
-/** "cvgen:<pid>:<start>": the application_name every connection of this process sets. */
+/** "cvgen:<pid>:<start>": the application_name of every connection, so operators see who is connected. */
 export function applicationName (id: ProcessId = selfId()): string {
   return `cvgen:${id.pid}:${id.start ?? ''}`
-}
-
-export function parseApplicationName (name: string): ProcessId | null {
-  const m = /^cvgen:(\d+):(\d*)$/.exec(name)
-  return m ? { pid: Number(m[1]), start: m[2] || null } : null
 }
