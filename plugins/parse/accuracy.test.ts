@@ -12,7 +12,7 @@ import { extractFields } from './fields.js'
 import { parseFile } from './parser.js'
 import { MAX_PAGES, pdfLines } from './pdf.js'
 import { validateResume } from './result.js'
-import { ParserPool } from './sandbox.js'
+import { ParserPool, THREAD_HEAP_MB } from './sandbox.js'
 
 const FLOOR = 0.9
 const OVERALL = 0.95
@@ -92,10 +92,10 @@ t.test('a parse that runs over its time is stopped, and the pool recovers', asyn
   const printer = await PdfPrinter.launch('/usr/bin/chromium', [])
   const pdf = await printer.print(file.toString())
   await printer.close()
-  const slow = new ParserPool(1, { timeoutMs: 1, maxHeapMb: 128 })
+  const slow = new ParserPool(1, { timeoutMs: 1, maxHeapMb: THREAD_HEAP_MB })
   t.teardown(() => slow.close())
   await t.rejects(slow.parse('pdf', pdf), { code: 'TIMEOUT' })
-  const pool = new ParserPool(1, { timeoutMs: 20_000, maxHeapMb: 128 })
+  const pool = new ParserPool(1, { timeoutMs: 20_000, maxHeapMb: THREAD_HEAP_MB })
   t.teardown(() => pool.close())
   await t.rejects(pool.parse('pdf', Buffer.from('%PDF-1.7\nnot really\n%%EOF')), { code: 'CORRUPT' })
   const ok = await pool.parse('pdf', pdf)

@@ -5,7 +5,7 @@
 import fp from 'fastify-plugin'
 import type { Evaluation } from './eval.js'
 import parseRoutes from './routes.js'
-import { ParserPool } from './sandbox.js'
+import { ParserPool, THREAD_HEAP_MB } from './sandbox.js'
 import { ParseStatus } from './schemas.js'
 import { ParseService } from './service.js'
 import { CONCURRENCY, PARSE_QUEUE, QUEUE_OPTIONS, parseHandler, type ParseJob } from './worker.js'
@@ -21,9 +21,6 @@ declare module 'fastify' {
     parse: Parsing
   }
 }
-
-/** Heap of one parser thread: a resume needs a few MB; a hostile file is stopped here. */
-const THREAD_HEAP_MB = 256
 
 export default fp(async (app) => {
   const { config } = app

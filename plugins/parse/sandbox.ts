@@ -8,6 +8,15 @@ import type { FileKind } from './parser.js'
 import type { ParseResult } from './result.js'
 
 export interface SandboxOptions { timeoutMs: number, maxHeapMb: number }
+
+/**
+ * Heap of one parser thread: a resume needs a few MB; a hostile file is stopped here. The
+ * thread itself needs more to start: on Node 24, booting it (tsx, pdfjs) peaks at ~170 MB,
+ * where Node 20 got by with less than 128 MB, and a thread that reaches its cap while
+ * starting aborts the whole process rather than itself (V8 enforces the cap best-effort:
+ * nodejs/node#47224).
+ */
+export const THREAD_HEAP_MB = 256
 type Progress = (progress: number, step: string) => void
 
 const THREAD = new URL('./thread.ts', import.meta.url).href
