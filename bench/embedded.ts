@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { createDatabase, formatTable, randomId } from './lib.js'
-import { startServer, stopEmbeddedPostgres, type ServerProcess } from '../test/process.js'
+import { http, startServer, stopEmbeddedPostgres, type ServerProcess } from '../test/process.js'
 
 const ADMIN_URL = process.env.CVGEN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const roundsArg = process.argv.indexOf('--rounds')
@@ -122,17 +122,6 @@ async function started (env: Record<string, string>, cwd?: string): Promise<{ se
 
 interface Figures { freshMs: number, existingMs: number, appMiB: number, dbMiB: number, readsMs: number, analysesMs: number, unfinished: number, pairs: number, pairsPerSec: number, errors: number, timeouts: number }
 
-async function request (base: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number, body: any }> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(15_000)
-  })
-  const text = await res.text()
-  return { status: res.status, body: text ? JSON.parse(text) : null }
-}
-
 async function runOne (scenario: Scenario): Promise<Figures> {
   const inst = await scenario.fresh()
   let server: ServerProcess | null = null
@@ -152,7 +141,7 @@ async function runOne (scenario: Scenario): Promise<Figures> {
     let timeouts = 0
     const call = async (method: string, path: string, body?: unknown, token?: string) => {
       try {
-        const res = await request(server!.url, method, path, body, token)
+        const res = await http(server!.url, method, path, body, token, 15_000)
         if (res.status >= 500) errors++
         return res
       } catch {

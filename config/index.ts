@@ -246,8 +246,11 @@ export function createDataDir (dataDir: string): boolean {
   return true
 }
 
-/** A secret generated on first start and reused after, so restarts keep sessions valid. */
-function persistentSecret (dataDir: string, name: string): string {
+/**
+ * A secret generated on first start and kept (0600) in DATA_DIR/<name>, reused after: the
+ * JWT secret (restarts keep sessions valid) and the embedded PostgreSQL's password.
+ */
+export function persistentSecret (dataDir: string, name: string): string {
   const file = join(dataDir, name)
   try {
     return readFileSync(file, 'utf8').trim()

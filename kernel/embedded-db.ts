@@ -3,17 +3,16 @@
 // The first cvgen process on a DATA_DIR owns the server; others (ROLE=api beside
 // ROLE=worker) connect to it. The owner stops it only after the app has drained, and hands
 // it over instead when another cvgen process is still connected.
-import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import pg from 'pg'
+import { persistentSecret } from '../config/index.js'
 import type { ConnectionOptions } from './db.js'
 import { anotherProcess, arrive, leave } from './embedded/presence.js'
 import { assertReachable, findBinaries, postgresUser, type RunAs } from './embedded/binaries.js'
 import { claim, readLock, release, writeLock, type Listen } from './embedded/owner-lock.js'
 import * as server from './embedded/postgres.js'
 import { isAlive, selfId, type ProcessId } from './embedded/processes.js'
-import { errnoCode, StartupError } from './startup-error.js'
+import { StartupError } from './startup-error.js'
 
 export interface EmbeddedDatabase { connection: ConnectionOptions, stop (): Promise<void> }
 interface Log { info (msg: string): void, warn (msg: string): void }
@@ -25,15 +24,15 @@ export async function startEmbeddedDatabase (dataDir: string, log: Log, user: Ru
   const bin = await findBinaries()
   if (user) assertReachable(dataDir, user)
   const me = selfId()
-  const password = persistentPassword(l.password)
+  const password = persistentSecret(dataDir, 'postgres-password')
   const claimed = claim(l.lock, me)
 
   if (claimed.kind === 'client') {
     const { owner } = claimed.lock
     const listen = await ownersAddress(l.lock, owner)
-    await waitForLogin(listen, password)
+    await server.waitForLogin(listen, password, 30_000)
     arrive(dataDir, me)
-    log.info(`embedded PostgreSQL: connected to the server of cvgen process ${owner.pid} (${describe(listen)})`)
+    log.info(`embedded PostgreSQL: connected to the server of cvgen process ${owner.pid} (${server.describe(listen)})`)
     const connection = connectionTo(listen, password)
     return {
       connection,
@@ -49,22 +48,22 @@ export async function startEmbeddedDatabase (dataDir: string, log: Log, user: Ru
 
   let running: server.Started
   try {
-    if (!allowOldEngine) refuseOldEngine(l)
     const orphan = server.runningPostmaster(l)
     if (orphan) {
       // A previous owner was killed (kill -9, OOM) and its server kept running: adopt it
       // rather than restart it. It was never harmed, other cvgen processes may still be
       // using it, and a restart would only add a shutdown and a start.
-      await waitForLogin(orphan.listen, password, 10_000)
+      await server.waitForLogin(orphan.listen, password, 10_000)
       log.warn(`embedded PostgreSQL: adopted the server (pid ${orphan.pid}) left running by a cvgen process that ended without stopping it`)
       running = orphan
     } else {
       if (server.inspect(l) === 'empty') {
+        if (!allowOldEngine) refuseOldEngine(l)
         log.info(`embedded PostgreSQL: creating a new database in ${l.pgdata}`)
         await server.initialise(bin, l, user, password)
       }
       running = await server.start(bin, l, user, password)
-      log.info(`embedded PostgreSQL 16 started (pid ${running.pid}, ${describe(running.listen)}), data in ${l.pgdata}`)
+      log.info(`embedded PostgreSQL 16 started (pid ${running.pid}, ${server.describe(running.listen)}), data in ${l.pgdata}`)
     }
     writeLock(l.lock, { owner: me, listen: running.listen })
     arrive(dataDir, me)
@@ -83,10 +82,6 @@ export async function startEmbeddedDatabase (dataDir: string, log: Log, user: Ru
 
 function connectionTo (listen: Listen, password: string): ConnectionOptions {
   return { host: listen.host, port: listen.port, user: server.SUPERUSER, password, database: 'postgres' }
-}
-
-function describe (listen: Listen): string {
-  return listen.host.startsWith('/') ? `socket in ${listen.host}` : `${listen.host}:${listen.port}`
 }
 
 /**
@@ -116,47 +111,12 @@ async function ownersAddress (lockPath: string, owner: ProcessId, timeoutMs = 90
   }
 }
 
-async function waitForLogin (listen: Listen, password: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const client = new pg.Client({ ...connectionTo(listen, password), connectionTimeoutMillis: 2000 })
-    try {
-      await client.connect()
-      await client.end()
-      return
-    } catch (err) {
-      await client.end().catch(() => {})
-      const message = (err as Error).message
-      if (/password authentication failed/.test(message)) throw new StartupError(`the embedded PostgreSQL in this DATA_DIR refused cvgen's password (${message}); was DATA_DIR/postgres-password replaced?`)
-      if (Date.now() > deadline) throw new StartupError(`the embedded PostgreSQL (${describe(listen)}) does not answer: ${message}`)
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  }
-}
-
-/** The server's password, generated on first start and kept 0600 beside the data. */
-function persistentPassword (file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim()
-  } catch (err) {
-    if (errnoCode(err) !== 'ENOENT') throw err
-  }
-  const password = randomBytes(24).toString('base64url')
-  try {
-    writeFileSync(file, password + '\n', { mode: 0o600, flag: 'wx' })
-    return password
-  } catch (err) {
-    if (errnoCode(err) === 'EEXIST') return readFileSync(file, 'utf8').trim()
-    throw err
-  }
-}
-
 /**
  * Versions before this one ran PGlite (PostgreSQL in WebAssembly) in DATA_DIR/pglite. Its
  * data must not be left behind by a silent fresh start.
  */
 function refuseOldEngine (l: server.Layout): void {
   const old = join(l.dataDir, 'pglite')
-  if (!existsSync(old) || server.inspect(l) !== 'empty') return
+  if (!existsSync(old)) return
   throw new StartupError(`${old} holds the database of cvgen's earlier embedded engine (PGlite), which this version no longer runs; carry it over with \`npm run cli -- db import-pglite\` (README: "Upgrading from the PGlite engine"), or move that folder away to start with an empty database`)
 }

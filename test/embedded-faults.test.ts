@@ -5,10 +5,8 @@ import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, statSync, w
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { embeddedDataDir } from './embedded-helper.js'
+import { CHEAP_ARGON2, embeddedDataDir } from './embedded-helper.js'
 import { http, startServer } from './process.js'
-
-const CHEAP_ARGON2 = { ARGON2_MEMORY_KIB: '4096', ARGON2_TIME_COST: '1' }
 
 /** Starts the server expecting it to stop: its exit code and what it printed. */
 async function failedStart (env: Record<string, string>, options: { uid?: number, gid?: number } = {}): Promise<{ code: number, output: string }> {

@@ -6,10 +6,8 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import t from 'tap'
-import { embeddedDataDir, sampleResume } from './embedded-helper.js'
+import { CHEAP_ARGON2, embeddedDataDir, sampleResume } from './embedded-helper.js'
 import { http, runCli, startServer } from './process.js'
-
-const CHEAP_ARGON2 = { ARGON2_MEMORY_KIB: '4096', ARGON2_TIME_COST: '1' }
 
 t.test('db import-pglite carries an old DATA_DIR/pglite into the embedded PostgreSQL', { timeout: 300_000 }, async (t) => {
   const dataDir = embeddedDataDir(t)

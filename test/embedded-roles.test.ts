@@ -3,10 +3,9 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { embeddedDataDir, sampleResume } from './embedded-helper.js'
+import { CHEAP_ARGON2, embeddedDataDir, loginAfterRestart, sampleResume } from './embedded-helper.js'
 import { embeddedPostgresPid, http, startServer } from './process.js'
 
-const CHEAP_ARGON2 = { ARGON2_MEMORY_KIB: '4096', ARGON2_TIME_COST: '1' }
 const isRoot = process.getuid?.() === 0
 
 function postgresUid (): number | null {
@@ -61,11 +60,7 @@ t.test('ROLE=api and ROLE=worker on one DATA_DIR share the embedded PostgreSQL',
   t.equal(await worker.stop('SIGTERM'), 0)
   t.equal(embeddedPostgresPid(dataDir), null, 'the last process out stops it')
 
-  const again = await startServer(env, 90_000)
-  t.teardown(() => again.kill())
-  const login = await http(again.url, 'POST', '/auth/login', { email: 'roles@example.com', password: 'roles password 1' })
-  t.equal(login.status, 200, 'the data is there on the next start')
-  t.equal(await again.stop('SIGTERM'), 0)
+  t.same(await loginAfterRestart(t, env, 'roles@example.com', 'roles password 1'), { login: 200, exit: 0 }, 'the data is there on the next start')
 })
 
 t.test('DATA_DIR and everything cvgen writes in it are private', async (t) => {

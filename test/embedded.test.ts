@@ -4,10 +4,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import t from 'tap'
-import { embeddedDataDir, sampleResume } from './embedded-helper.js'
+import { CHEAP_ARGON2, embeddedDataDir, loginAfterRestart, sampleResume } from './embedded-helper.js'
 import { embeddedPostgresPid, http, startServer, type ServerProcess } from './process.js'
-
-const CHEAP_ARGON2 = { ARGON2_MEMORY_KIB: '4096', ARGON2_TIME_COST: '1' }
 
 interface Timed { status: number, body: any, ms: number }
 /** Every request of the load test, so the end can assert no 5xx and none slower than 15 s. */
@@ -155,9 +153,5 @@ t.test('SIGTERM with a request in flight: the request completes before PostgreSQ
   t.equal(await code, 0)
   t.equal(embeddedPostgresPid(dataDir), null, 'PostgreSQL stopped afterwards')
 
-  const again = await startServer(env, 90_000)
-  t.teardown(() => again.kill())
-  const login = await http(again.url, 'POST', '/auth/login', { email: 'inflight@example.com', password: 'in flight password' })
-  t.equal(login.status, 200, 'its row was written')
-  t.equal(await again.stop('SIGTERM'), 0)
+  t.same(await loginAfterRestart(t, env, 'inflight@example.com', 'in flight password'), { login: 200, exit: 0 }, 'its row was written')
 })

@@ -108,11 +108,13 @@ export function embeddedPostgresPid (dataDir: string): number | null {
   }
 }
 
-export async function http (base: string, method: string, path: string, body?: unknown, token?: string) {
+/** timeoutMs: give up (reject) when no answer has come by then; unset: wait. */
+export async function http (base: string, method: string, path: string, body?: unknown, token?: string, timeoutMs?: number) {
   const res = await fetch(base + path, {
     method,
     headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined
+    body: body ? JSON.stringify(body) : undefined,
+    signal: timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined
   })
   const text = await res.text()
   return { status: res.status, body: text ? JSON.parse(text) : null }

@@ -20,7 +20,6 @@ export interface Layout {
   run: string
   log: string
   lock: string
-  password: string
   /** The loopback port, kept across restarts, when the socket path is too long. */
   port: string
 }
@@ -32,7 +31,6 @@ export function layout (dataDir: string): Layout {
     run: join(dataDir, 'run'),
     log: join(dataDir, 'postgres.log'),
     lock: join(dataDir, 'postgres.lock'),
-    password: join(dataDir, 'postgres-password'),
     port: join(dataDir, 'postgres.port')
   }
 }
@@ -56,7 +54,9 @@ function run (cmd: string, args: string[], options: SpawnOptions): Promise<{ cod
 
 function as (user: RunAs | null, dataDir: string): SpawnOptions {
   // cwd DATA_DIR: the postgres user may not be able to enter ours.
-  return { cwd: dataDir, ...(user ? { uid: user.uid, gid: user.gid } : {}), env: { PATH: process.env.PATH, LC_ALL: 'C', TZ: 'UTC' } }
+  // A clean environment: initdb finds postgres beside itself, and nothing of ours (secrets
+  // among the settings) reaches the server's processes.
+  return { cwd: dataDir, ...(user ? { uid: user.uid, gid: user.gid } : {}), env: { LC_ALL: 'C', TZ: 'UTC' } }
 }
 
 /** What is in DATA_DIR/postgres: nothing yet, a cluster of our major, or something to refuse. */
@@ -179,23 +179,44 @@ async function spawnServer (bin: Binaries, l: Layout, user: RunAs | null, listen
     child.once('exit', (code) => resolve(code))
     child.once('error', () => resolve(-1))
   })
+  let exitedEarly = false
+  void exited.then(() => { exitedEarly = true })
+  try {
+    await waitForLogin(listen, password, timeoutMs, () => {
+      if (exitedEarly) throw new StartupError(`the embedded PostgreSQL did not start: ${why(logSince(l.log, logOffset))} (full log: ${l.log})`)
+    })
+  } catch (err) {
+    if (!exitedEarly) { try { process.kill(child.pid!, 'SIGQUIT') } catch { /* gone */ } }
+    throw err
+  }
+  return child.pid!
+}
+
+export function describe (listen: Listen): string {
+  return listen.host.startsWith('/') ? `socket in ${listen.host}` : `${listen.host}:${listen.port}`
+}
+
+/**
+ * Resolves once the server accepts our login. `check` runs before each try and may throw
+ * (the server process has exited, say); a wrong password fails at once.
+ */
+export async function waitForLogin (listen: Listen, password: string, timeoutMs: number, check: () => void = () => {}): Promise<void> {
   const deadline = Date.now() + timeoutMs
-  let lastError = ''
-  while (Date.now() < deadline) {
-    const early = await Promise.race([exited, sleep(100).then(() => undefined)])
-    if (early !== undefined) throw new StartupError(`the embedded PostgreSQL did not start: ${why(logSince(l.log, logOffset))} (full log: ${l.log})`)
+  for (;;) {
+    check()
     const client = new pg.Client({ ...listen, user: SUPERUSER, password, database: 'postgres', connectionTimeoutMillis: 2000 })
     try {
       await client.connect()
       await client.end()
-      return child.pid!
+      return
     } catch (err) {
-      lastError = (err as Error).message
       await client.end().catch(() => {})
+      const message = (err as Error).message
+      if (/password authentication failed/.test(message)) throw new StartupError(`the embedded PostgreSQL in this DATA_DIR refused cvgen's password (${message}); was DATA_DIR/postgres-password replaced?`)
+      if (Date.now() > deadline) throw new StartupError(`the embedded PostgreSQL (${describe(listen)}) does not answer within ${timeoutMs / 1000} s: ${message}`)
+      await sleep(100)
     }
   }
-  try { process.kill(child.pid!, 'SIGQUIT') } catch { /* gone */ }
-  throw new StartupError(`the embedded PostgreSQL did not answer within ${timeoutMs / 1000} s (${lastError}); see ${l.log}`)
 }
 
 function logSince (path: string, offset: number): string {
