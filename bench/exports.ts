@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig } from '../config/index.js'
 import { buildApp } from '../kernel/app.js'
+import { QUEUE_SCHEMA } from '../kernel/queue.js'
 import { printHtml, renderPdf, renderPng, THUMBNAIL_SCALE } from '../plugins/exports/print.js'
 import { abortOnSignal, createDatabase, deleteRedisKeys, formatTable, randomId, type ScratchDatabase } from './lib.js'
 
@@ -165,7 +166,7 @@ async function main (): Promise<void> {
     for (;;) {
       abort.check()
       const [r] = await app.db.fork().execute<{ done: number, ms: number | null }[]>(
-        `select count(*)::int as done, extract(epoch from (max(completed_on) - min(started_on))) * 1000 as ms from pgboss.job
+        `select count(*)::int as done, extract(epoch from (max(completed_on) - min(started_on))) * 1000 as ms from ${QUEUE_SCHEMA}.job
           where name = 'exports.thumbnail' and state = 'completed' and created_on >= ? and singleton_key in (?)`, [t0, ids.map((id) => `resume:${id}`)])
       if (r!.done >= ids.length) { span = Number(r!.ms); break }
       if (Date.now() > until) throw new Error(`only ${r!.done} previews after 300 s`)

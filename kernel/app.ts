@@ -103,7 +103,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     throw err
   }
   app.decorate('cache', cache)
-  app.decorate('queue', new Queue(db.connection, (err) => app.log.error({ err }, 'queue error')))
+  app.decorate('queue', new Queue(db.connection, (err) => app.log.error({ err }, 'queue error'), {
+    info: (msg) => app.log.info(msg), warn: (msg) => app.log.warn(msg)
+  }))
   app.decorate('storage', createStorage(config))
   app.decorate('ai', new AiRegistry(config.ai.provider))
   const closeInfrastructure = async () => {

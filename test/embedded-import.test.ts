@@ -5,7 +5,11 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import pg from 'pg'
+import PgBoss10 from 'pg-boss-10'
 import t from 'tap'
+import { QUEUE_SCHEMA } from '../kernel/queue.js'
+import { ANALYSIS_QUEUE, QUEUE_OPTIONS } from '../plugins/analysis/worker.js'
 import { CHEAP_ARGON2, embeddedDataDir, sampleResume } from './embedded-helper.js'
 import { http, runCli, startServer } from './process.js'
 
@@ -35,6 +39,18 @@ t.test('db import-pglite carries an old DATA_DIR/pglite into the embedded Postgr
   const queued = await http(old.url, 'POST', '/ai/analyze', { target_id: first.body.data.id, type: 'resume' }, token)
   t.equal(queued.status, 202)
   t.equal(await old.stop('SIGTERM'), 0)
+  // The versions that ran on PGlite queued with pg-boss 10 in schema pgboss; this code's server
+  // queued with pg-boss 12. Queue the job again as those versions wrote it, and drop the new one.
+  const boss10 = new PgBoss10({ connectionString: oldEnv.DATABASE_URL, max: 1, supervise: false, schedule: false })
+  await boss10.start()
+  await boss10.createQueue(ANALYSIS_QUEUE, { name: ANALYSIS_QUEUE, ...QUEUE_OPTIONS })
+  const jobId = queued.body.data.job_id
+  t.equal(await boss10.send(ANALYSIS_QUEUE, { analysis_id: jobId }, { id: jobId, singletonKey: jobId }), jobId)
+  await boss10.stop({ graceful: false, wait: true })
+  const oldDb = new pg.Client({ connectionString: oldEnv.DATABASE_URL })
+  await oldDb.connect()
+  await oldDb.query(`drop schema ${QUEUE_SCHEMA} cascade`)
+  await oldDb.end()
   await closeOld()
 
   // This version refuses to start on it, naming the command.
@@ -43,7 +59,7 @@ t.test('db import-pglite carries an old DATA_DIR/pglite into the embedded Postgr
 
   const run = await runCli(['db', 'import-pglite'], { DATA_DIR: dataDir, ...CHEAP_ARGON2 }, 180_000)
   t.equal(run.code, 0, run.stderr)
-  t.match(run.stdout, /imported \d+ rows of \d+ tables/)
+  t.match(run.stdout, /imported \d+ rows of \d+ tables \(migrations up to \w+\); carried 1 waiting job\(s\) of 1 queue\(s\) and 0 schedule\(s\) from pg-boss 10/)
   t.notOk(existsSync(join(dataDir, 'pglite')), 'the old folder is renamed')
   t.ok(readdirSync(dataDir).some((n) => n.startsWith('pglite.imported-')), 'and kept')
 

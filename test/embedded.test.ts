@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import t from 'tap'
+import { QUEUE_SCHEMA } from '../kernel/queue.js'
 import { CHEAP_ARGON2, embeddedDataDir, loginAfterRestart, sampleResume } from './embedded-helper.js'
 import { embeddedPostgresPid, http, startServer, type ServerProcess } from './process.js'
 
@@ -125,7 +126,7 @@ t.test('npm start on the embedded default: a small team\'s load, then kill -9 an
   for (const job of more) {
     const s = after.get(job.id)
     if (s?.status === 'completed') continue
-    const { rows } = await db.query("select state from pgboss.job where name = 'analysis.run' and data->>'analysis_id' = $1", [job.id])
+    const { rows } = await db.query(`select state from ${QUEUE_SCHEMA}.job where name = 'analysis.run' and data->>'analysis_id' = $1`, [job.id])
     t.same(rows.map((r) => r.state), ['active'], `job ${job.id} (${s?.status}) is not lost: its attempt was under way at the kill and awaits its expiry`)
   }
   await db.end()

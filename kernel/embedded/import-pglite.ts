@@ -3,17 +3,21 @@
 // PostgreSQL 16. PGlite is no longer a dependency: the operator installs it for this step.
 //
 // The new database gets the same schema the old one had (our migrations up to the last one
-// it applied; pg-boss's schema and the same queues), then every row of every table is copied
+// it applied), then every row of every table is copied
 // as JSON (row types, not text dumps, so no PostgreSQL 17 dump syntax meets a 16 server),
 // with foreign keys and triggers off during the copy (session_replication_role = replica).
-// The old folder is kept, renamed, for the operator to delete.
+// The jobs still waiting in the old pg-boss 10 schema are carried into pg-boss 12's the way
+// start-up carries them in place (queue-legacy.ts). The old folder is kept, renamed, for the
+// operator to delete.
 import { existsSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
-import PgBoss from 'pg-boss'
+import { PgBoss } from 'pg-boss'
 import type { Config } from '../../config/index.js'
 import { secureDataDir } from '../data-dir.js'
 import { Database } from '../db.js'
+import { QUEUE_SCHEMA } from '../queue.js'
+import { readLegacy, writeLegacy } from '../queue-legacy.js'
 import { StartupError } from '../startup-error.js'
 import { postgresUser } from './binaries.js'
 import { inspect, layout } from './postgres.js'
@@ -67,30 +71,15 @@ async function copyAll (source: Source, db: Database, log: Log): Promise<string>
   const target = new pg.Client(db.connection)
   await target.connect()
   try {
-    // 2. pg-boss's schema and the old queues (each queue is a partition of pgboss.job).
-    const hasBoss = (await source.query<{ n: number }>("select count(*)::int as n from information_schema.schemata where schema_name = 'pgboss'")).rows[0]!.n > 0
-    if (hasBoss) {
-      const [{ version } = { version: 0 }] = (await source.query<{ version: number }>('select version from pgboss.version')).rows
-      const boss = new PgBoss({ ...db.connection, max: 1, supervise: false, schedule: false })
-      await boss.start()
-      await boss.stop({ graceful: false, wait: true })
-      const [{ version: ours } = { version: 0 }] = (await target.query<{ version: number }>('select version from pgboss.version')).rows
-      if (version !== ours) throw new StartupError(`the old database's job queue is pg-boss schema ${version}, this version's is ${ours}; import it with the cvgen version that matches, then upgrade`)
-      const queues = await source.query<Record<string, unknown>>('select name, policy, retry_limit, retry_delay, retry_backoff, expire_seconds, retention_minutes, dead_letter from pgboss.queue order by dead_letter nulls first, name')
-      for (const q of queues.rows) {
-        await target.query('select pgboss.create_queue($1, $2::json)', [q.name, JSON.stringify({
-          policy: q.policy, retryLimit: q.retry_limit, retryDelay: q.retry_delay, retryBackoff: q.retry_backoff,
-          expireInSeconds: q.expire_seconds, retentionMinutes: q.retention_minutes, deadLetter: q.dead_letter
-        })])
-      }
-    }
+    // 2. pg-boss 12's schema, empty, for the jobs carried over in step 3.
+    const boss = new PgBoss({ ...db.connection, schema: QUEUE_SCHEMA, max: 1, supervise: false, schedule: false })
+    await boss.start()
+    await boss.stop({ graceful: false })
 
     // 3. Every row, foreign keys and triggers off, in one transaction: all or nothing.
     const tables = await source.query<{ schema: string, name: string }>(`
       select table_schema as schema, table_name as name from information_schema.tables
-      where table_type = 'BASE TABLE' and (table_schema = 'public' ${hasBoss ? "or table_schema = 'pgboss'" : ''})
-        and table_name not in ('mikro_orm_migrations', 'version', 'queue')
-        and not (table_schema = 'pgboss' and table_name ~ '^j[0-9a-f]{56}$')
+      where table_type = 'BASE TABLE' and table_schema = 'public' and table_name <> 'mikro_orm_migrations'
       order by 1, 2`)
     await target.query('begin')
     await target.query('set local session_replication_role = replica')
@@ -105,13 +94,15 @@ async function copyAll (source: Source, db: Database, log: Log): Promise<string>
         if (batch.rows.length < BATCH) break
       }
     }
-    const sequences = await source.query<{ schema: string, name: string, value: string | null }>("select schemaname as schema, sequencename as name, last_value::text as value from pg_sequences where schemaname in ('public', 'pgboss')")
+    const sequences = await source.query<{ schema: string, name: string, value: string | null }>("select schemaname as schema, sequencename as name, last_value::text as value from pg_sequences where schemaname = 'public'")
     for (const s of sequences.rows) {
       if (s.value !== null) await target.query(`select setval('${ident(s.schema)}.${ident(s.name)}', $1)`, [s.value])
     }
+    const legacy = await readLegacy(source, log)
+    const jobs = legacy ? `; ${await writeLegacy(target, QUEUE_SCHEMA, legacy)}` : ''
     await target.query('commit')
-    log.info(`copied ${rows} rows of ${tables.rows.length} tables from PGlite`)
-    return `imported ${rows} rows of ${tables.rows.length} tables (migrations up to ${last ?? 'none'})`
+    log.info(`copied ${rows} rows of ${tables.rows.length} tables from PGlite${jobs}`)
+    return `imported ${rows} rows of ${tables.rows.length} tables (migrations up to ${last ?? 'none'})${jobs}`
   } catch (err) {
     await target.query('rollback').catch(() => {})
     throw err

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
-import PgBoss from 'pg-boss'
+import { PgBoss } from 'pg-boss'
+import { QUEUE_SCHEMA } from '../../kernel/queue.js'
 import { REDIS_URL, bearer, build, createDatabase, rand, register, tempDir, type Account } from '../../test/helper.js'
 import { startServer } from '../../test/process.js'
 
@@ -353,21 +354,21 @@ t.test('durability: a worker process SIGKILLed mid-job; the job is retried by an
   await sleep(1000)
   t.equal((await call(api, acct, 'GET', `/ai/analyze/${jobId}/status`)).body.data.status, 'processing', 'left mid-job')
 
-  // Time passes: the attempt outlives its expiry (120 s in production); pg-boss maintenance
-  // (every 2 min in production, every second here) moves it to retry.
+  // Time passes: the attempt outlives its expiry (120 s in production); pg-boss's monitor
+  // (every 15 s in production, every second here) moves it to retry.
   const admin = new pg.Client({ connectionString: db })
   await admin.connect()
   t.teardown(() => admin.end())
-  await admin.query("update pgboss.job set started_on = now() - interval '1 hour' where id = $1", [jobId])
-  const janitor = new PgBoss({ connectionString: db, maintenanceIntervalSeconds: 1, max: 2 })
+  await admin.query(`update ${QUEUE_SCHEMA}.job set started_on = now() - interval '1 hour' where id = $1`, [jobId])
+  const janitor = new PgBoss({ connectionString: db, schema: QUEUE_SCHEMA, superviseIntervalSeconds: 1, monitorIntervalSeconds: 1, max: 2 })
   await janitor.start()
-  t.teardown(() => janitor.stop({ graceful: false, wait: true }))
+  t.teardown(() => janitor.stop({ graceful: false }))
   for (let i = 0; i < 100; i++) {
-    const { rows } = await admin.query('select state from pgboss.job where id = $1', [jobId])
+    const { rows } = await admin.query(`select state from ${QUEUE_SCHEMA}.job where id = $1`, [jobId])
     if (rows[0]?.state === 'retry') break
     await sleep(100)
   }
-  t.equal((await admin.query('select state from pgboss.job where id = $1', [jobId])).rows[0]?.state, 'retry', 'expired into retry')
+  t.equal((await admin.query(`select state from ${QUEUE_SCHEMA}.job where id = $1`, [jobId])).rows[0]?.state, 'retry', 'expired into retry')
 
   const second = await startServer(workerEnv)
   t.teardown(() => killTree(second.child.pid!))
@@ -378,7 +379,7 @@ t.test('durability: a worker process SIGKILLed mid-job; the job is retried by an
   t.equal(rows[0].status, 'completed')
   t.ok(rows[0].attempts >= 2, `attempts ${rows[0].attempts}`)
   await sleep(500)
-  const job = await admin.query('select state from pgboss.job where id = $1', [jobId])
+  const job = await admin.query(`select state from ${QUEUE_SCHEMA}.job where id = $1`, [jobId])
   t.equal(job.rows[0]?.state, 'completed')
 })
 
@@ -400,7 +401,7 @@ t.test('a provider that throws: retried by pg-boss (row back to queued with the 
       if (!sawRetry) t.match(data.error, /told to fail/, 'the error is kept on the row while a retry waits')
       sawRetry = true
       // Skip pg-boss's backoff wait (2-4 s, 4-8 s, 8-16 s) so the test stays short.
-      await admin.query("update pgboss.job set start_after = now() where id = $1 and state = 'retry'", [jobId])
+      await admin.query(`update ${QUEUE_SCHEMA}.job set start_after = now() where id = $1 and state = 'retry'`, [jobId])
     }
     if (Date.now() > until) throw new Error(`never failed: ${JSON.stringify(data)}`)
     await sleep(50)
@@ -409,8 +410,8 @@ t.test('a provider that throws: retried by pg-boss (row back to queued with the 
   const report = (await call(app, acct, 'GET', `/ai/reports/${jobId}`)).body.data
   t.match(report, { status: 'failed', step: 'failed', error: /told to fail/, overall_score: null, attempts: 4, completed_at: String })
   for (let i = 0; i < 40; i++) {
-    if ((await admin.query('select state from pgboss.job where id = $1', [jobId])).rows[0]?.state === 'failed') break
+    if ((await admin.query(`select state from ${QUEUE_SCHEMA}.job where id = $1`, [jobId])).rows[0]?.state === 'failed') break
     await sleep(50)
   }
-  t.equal((await admin.query('select state from pgboss.job where id = $1', [jobId])).rows[0]?.state, 'failed')
+  t.equal((await admin.query(`select state from ${QUEUE_SCHEMA}.job where id = $1`, [jobId])).rows[0]?.state, 'failed')
 })

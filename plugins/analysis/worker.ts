@@ -1,7 +1,7 @@
 // The analysis.run job: load the target through its plugin, run the selected provider with
 // progress written to the row and pushed to live clients, write the result once.
 import type { FastifyInstance } from 'fastify'
-import type PgBoss from 'pg-boss'
+import type { JobWithMetadata } from 'pg-boss'
 import type { AnalysisInput } from '../../kernel/ai.js'
 import type { AnalysisService } from './service.js'
 
@@ -17,7 +17,7 @@ class TargetGone extends Error {}
 const isNotFound = (err: unknown) => (err as { statusCode?: number }).statusCode === 404
 
 export function analysisHandler (app: FastifyInstance, service: AnalysisService) {
-  return async (job: PgBoss.JobWithMetadata<AnalysisJob>): Promise<void> => {
+  return async (job: JobWithMetadata<AnalysisJob>): Promise<void> => {
     const id = job.data?.analysis_id
     if (typeof id !== 'string') return
     const row = await service.startAttempt(id)

@@ -2,7 +2,7 @@
 // check the due ones; or one domain when the job names it) and `domains.tls-probe` (after a
 // domain is verified or the gateway asks for it: is a valid certificate served?).
 import type { FastifyInstance } from 'fastify'
-import type PgBoss from 'pg-boss'
+import type { JobWithMetadata } from 'pg-boss'
 import { probeTls, type ProbeOptions } from './probe.js'
 import type { DomainService } from './service.js'
 
@@ -44,7 +44,7 @@ export async function sweep (service: DomainService, log: FastifyInstance['log']
 }
 
 export function verifyHandler (app: FastifyInstance, service: DomainService) {
-  return async (job: PgBoss.JobWithMetadata<VerifyJob>): Promise<void> => {
+  return async (job: JobWithMetadata<VerifyJob>): Promise<void> => {
     const id = job.data?.domain_id
     if (typeof id === 'string') {
       await service.checkById(id)
@@ -56,7 +56,7 @@ export function verifyHandler (app: FastifyInstance, service: DomainService) {
 }
 
 export function probeHandler (app: FastifyInstance, service: DomainService, opts: ProbeOptions) {
-  return async (job: PgBoss.JobWithMetadata<ProbeJob>): Promise<void> => {
+  return async (job: JobWithMetadata<ProbeJob>): Promise<void> => {
     const id = job.data?.domain_id
     if (typeof id !== 'string') return
     const [row] = await app.db.fork().execute<{ domain_name: string }[]>(

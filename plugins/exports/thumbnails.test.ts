@@ -2,6 +2,7 @@
 // one waiting and one running job per target), stored publicly, old images removed.
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
+import { QUEUE_SCHEMA } from '../../kernel/queue.js'
 import { decodePng, download } from '../../test/exports.js'
 import { bearer, build, register, type Account } from '../../test/helper.js'
 
@@ -17,7 +18,7 @@ async function waitFor (app: FastifyInstance, a: Account, url: string, until: (r
 }
 
 const jobsFor = async (app: FastifyInstance, key: string) => (await app.db.fork().execute<{ state: string }[]>(
-  "select state from pgboss.job where name = 'exports.thumbnail' and singleton_key = ?", [key])).map((r) => r.state)
+  `select state from ${QUEUE_SCHEMA}.job where name = 'exports.thumbnail' and singleton_key = ?`, [key])).map((r) => r.state)
 
 t.test('a resume gets a PNG preview after it is created and after each burst of edits', async (t) => {
   const app = await build(t, { THUMBNAILS: 'true' })

@@ -3,7 +3,7 @@
 // attempt (a crashed browser, a timeout) throws, so pg-boss retries it; the worker lives on.
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import type PgBoss from 'pg-boss'
+import type { JobWithMetadata } from 'pg-boss'
 import type { BrowserPool } from './browser.js'
 import { THUMBNAIL_SCALE, pdfPageCount, printHtml, renderPdf, renderPng, type Printable } from './print.js'
 import type { ExportService } from './service.js'
@@ -23,7 +23,7 @@ const isNotFound = (err: unknown) => (err as { statusCode?: number }).statusCode
 class TargetGone extends Error {}
 
 export function exportHandler (app: FastifyInstance, service: ExportService, pool: BrowserPool) {
-  return async (job: PgBoss.JobWithMetadata<ExportJob>): Promise<void> => {
+  return async (job: JobWithMetadata<ExportJob>): Promise<void> => {
     const id = job.data?.export_id
     if (typeof id !== 'string') return
     const row = await service.startAttempt(id)
@@ -60,7 +60,7 @@ export function exportHandler (app: FastifyInstance, service: ExportService, poo
 }
 
 export function thumbnailHandler (app: FastifyInstance, pool: BrowserPool) {
-  return async (job: PgBoss.JobWithMetadata<ThumbnailJob>): Promise<void> => {
+  return async (job: JobWithMetadata<ThumbnailJob>): Promise<void> => {
     const { type, id, user_id: userId } = job.data ?? {}
     if ((type !== 'resume' && type !== 'portfolio') || typeof id !== 'string' || typeof userId !== 'string') return
     let target: Printable

@@ -2,7 +2,7 @@
 // refine the draft with an LLM when one is selected (refine.ts), write it once, delete the upload. A file problem (ParseFailure) fails the job at
 // once: the same bytes would fail the same way on a retry.
 import type { FastifyInstance } from 'fastify'
-import type PgBoss from 'pg-boss'
+import type { JobWithMetadata } from 'pg-boss'
 import { ParseFailure } from './failure.js'
 import { completer, refine } from './refine.js'
 import { schema } from './result.js'
@@ -16,7 +16,7 @@ const REFINE_TIMEOUT_MS = 60_000
 export interface ParseJob { parse_id: string }
 
 export function parseHandler (app: FastifyInstance, service: ParseService, pool: ParserPool) {
-  return async (job: PgBoss.JobWithMetadata<ParseJob>): Promise<void> => {
+  return async (job: JobWithMetadata<ParseJob>): Promise<void> => {
     const id = job.data?.parse_id
     if (typeof id !== 'string') return
     const row = await service.startAttempt(id)
