@@ -49,17 +49,18 @@ async function time (fn: () => Promise<unknown>): Promise<number[]> {
 
 async function rawText (kind: FileKind, bytes: Buffer): Promise<number> {
   if (kind === 'docx') return (await mammoth.extractRawText({ buffer: bytes })).value.length
-  const doc = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, verbosity: 0 }).promise
+  const task = getDocument({ data: new Uint8Array(bytes), disableFontFace: true, verbosity: 0 })
+  const doc = await task.promise
   let n = 0
   for (let p = 1; p <= doc.numPages; p++) n += (await (await doc.getPage(p)).getTextContent()).items.length
-  await doc.destroy()
+  await task.destroy()
   return n
 }
 
 async function pages (bytes: Buffer): Promise<number> {
-  const doc = await getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise
-  const n = doc.numPages
-  await doc.destroy()
+  const task = getDocument({ data: new Uint8Array(bytes), verbosity: 0 })
+  const n = (await task.promise).numPages
+  await task.destroy()
   return n
 }
 

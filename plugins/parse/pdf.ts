@@ -1,6 +1,7 @@
 // PDF -> lines: text items with their positions (pdfjs-dist), split into columns, grouped
 // into lines by baseline and into segments by font and horizontal gaps. Nothing in the
-// file is executed: no eval, no fonts loaded, no scripts (pdfjs never runs PDF JavaScript).
+// file is executed: no fonts loaded, no scripts (pdfjs never runs PDF JavaScript), and since
+// pdfjs 6 no eval path at all (the isEvalSupported switch is gone with it).
 import { getDocument, OPS, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import { ParseFailure } from './failure.js'
 import { lineOf, mode, type Line, type Segment } from './lines.js'
@@ -10,13 +11,14 @@ export const MAX_PAGES = 10
 interface Item { text: string, x: number, y: number, x2: number, size: number, font: string, url?: string }
 
 export async function pdfLines (data: Uint8Array, onPage?: (page: number, pages: number) => void): Promise<Line[]> {
+  const task = getDocument({
+    data, disableFontFace: true, useSystemFonts: false, verbosity: 0, stopAtErrors: false, enableXfa: false
+  })
   let doc: PDFDocumentProxy
   try {
-    doc = await getDocument({
-      data, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0,
-      stopAtErrors: false, enableXfa: false
-    }).promise
+    doc = await task.promise
   } catch (err) {
+    await task.destroy()
     const name = (err as Error)?.name
     if (name === 'PasswordException') throw new ParseFailure('ENCRYPTED')
     throw new ParseFailure('CORRUPT', (err as Error)?.message)
@@ -37,7 +39,7 @@ export async function pdfLines (data: Uint8Array, onPage?: (page: number, pages:
     pages.forEach((items, i) => { for (const column of columns(items)) lines.push(...toLines(column, body, i + 1)) })
     return lines
   } finally {
-    await doc.destroy()
+    await task.destroy()
   }
 }
 
