@@ -116,15 +116,16 @@ export async function writeLegacy (db: Query, schema: string, legacy: Legacy): P
 }
 
 /**
- * At start-up, once per database: carry pg-boss 10's waiting work into `schema` and drop
+ * At start-up, once per database (`pool` answers the cheap first check): carry pg-boss 10's waiting work into `schema` and drop
  * the old schema, in one transaction under an advisory lock (API and worker start together).
  */
-export async function carryOverLegacyJobs (connection: ConnectionOptions, schema: string, log: Log): Promise<void> {
+export async function carryOverLegacyJobs (connection: ConnectionOptions, schema: string, log: Log, pool: Query): Promise<void> {
+  // Almost every start has nothing to carry: check on the pool pg-boss already holds, and
+  // open a connection of our own (for the transaction) only when there is work.
+  if (!await hasLegacySchema(pool)) return
   const client = new pg.Client(connection)
   await client.connect()
   try {
-    // Cheap check first: almost every start has nothing to carry.
-    if (!await hasLegacySchema(client)) return
     await client.query('begin')
     try {
       await client.query("select pg_advisory_xact_lock(hashtext('cvgen.queue.carry-over'))")

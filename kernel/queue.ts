@@ -54,7 +54,8 @@ export class Queue {
       boss.on('error', this.onError)
       await boss.start()
       try {
-        await carryOverLegacyJobs(this.connection, QUEUE_SCHEMA, this.log)
+        const db = boss.getDb()
+        await carryOverLegacyJobs(this.connection, QUEUE_SCHEMA, this.log, { query: async (sql, params) => await db.executeSql(sql, params) as never })
       } catch (err) {
         await boss.stop({ graceful: false }).catch(() => {})
         throw err
