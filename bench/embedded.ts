@@ -19,8 +19,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { createDatabase, formatTable, randomId } from './lib.js'
-import { http, startServer, stopEmbeddedPostgres, type ServerProcess } from '../test/process.js'
+import { createDatabase, formatTable, randomId } from './lib.ts'
+import { http, startServer, stopEmbeddedPostgres, type ServerProcess } from '../test/process.ts'
 
 const ADMIN_URL = process.env.CVGEN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const roundsArg = process.argv.indexOf('--rounds')

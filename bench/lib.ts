@@ -50,7 +50,10 @@ export interface LoopDelay { p50: number, p99: number, max: number }
  */
 export class LoopDelayProbe {
   private readonly histogram
-  constructor (private readonly resolutionMs = 10) {
+  private readonly resolutionMs
+
+  constructor (resolutionMs = 10) {
+    this.resolutionMs = resolutionMs
     this.histogram = monitorEventLoopDelay({ resolution: resolutionMs })
   }
 

@@ -7,14 +7,14 @@
 import os from 'node:os'
 import { readFileSync } from 'node:fs'
 import type { FastifyBaseLogger } from 'fastify'
-import { AiRegistry, type AnalysisProvider } from '../kernel/ai.js'
-import { AnthropicCompleter } from '../plugins/ai-anthropic/completer.js'
-import { HeuristicProvider } from '../plugins/ai-heuristic/provider.js'
-import { LlmAnalysisProvider } from '../plugins/ai-llm/provider.js'
-import { OpenAiCompleter } from '../plugins/ai-openai/completer.js'
-import { BUILTIN_PROMPTS, PromptStore } from '../plugins/prompts/store.js'
-import { startFakeLlm } from '../test/llm-fake.js'
-import { formatTable } from './lib.js'
+import { AiRegistry, type AnalysisProvider } from '../kernel/ai.ts'
+import { AnthropicCompleter } from '../plugins/ai-anthropic/completer.ts'
+import { HeuristicProvider } from '../plugins/ai-heuristic/provider.ts'
+import { LlmAnalysisProvider } from '../plugins/ai-llm/provider.ts'
+import { OpenAiCompleter } from '../plugins/ai-openai/completer.ts'
+import { BUILTIN_PROMPTS, PromptStore } from '../plugins/prompts/store.ts'
+import { startFakeLlm } from '../test/llm-fake.ts'
+import { formatTable } from './lib.ts'
 
 const argSamples = process.argv.indexOf('--samples')
 const SAMPLES = argSamples > 0 ? Number(process.argv[argSamples + 1]) : 60

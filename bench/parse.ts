@@ -13,14 +13,14 @@
 import { readFileSync } from 'node:fs'
 import mammoth from 'mammoth'
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
-import { PdfPrinter, themeFontPackages } from '../plugins/parse/corpus.js'
-import { buildDocx } from '../plugins/parse/corpus-docx.js'
-import { parseFile, type FileKind } from '../plugins/parse/parser.js'
-import { ParserPool } from '../plugins/parse/sandbox.js'
-import { ThemeRenderer } from '../plugins/renderer/render.js'
-import { ThemeRegistry } from '../plugins/themes/registry.js'
-import { formatTable } from './lib.js'
-import { loadConfig } from '../config/index.js'
+import { PdfPrinter, themeFontPackages } from '../plugins/parse/corpus.ts'
+import { buildDocx } from '../plugins/parse/corpus-docx.ts'
+import { parseFile, type FileKind } from '../plugins/parse/parser.ts'
+import { ParserPool } from '../plugins/parse/sandbox.ts'
+import { ThemeRenderer } from '../plugins/renderer/render.ts'
+import { ThemeRegistry } from '../plugins/themes/registry.ts'
+import { formatTable } from './lib.ts'
+import { loadConfig } from '../config/index.ts'
 
 const RUNS = 30
 const WARMUP = 3

@@ -9,8 +9,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { Queue } from '../kernel/queue.js'
-import { createDatabase, formatTable, randomId } from './lib.js'
+import { Queue } from '../kernel/queue.ts'
+import { createDatabase, formatTable, randomId } from './lib.ts'
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))

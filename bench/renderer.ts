@@ -21,12 +21,12 @@ import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { loadConfig } from '../config/index.js'
-import { buildApp } from '../kernel/app.js'
+import { loadConfig } from '../config/index.ts'
+import { buildApp } from '../kernel/app.ts'
 import {
   LoopDelayProbe, abortOnSignal, createDatabase, deleteRedisKeys, formatTable, parseDuration, randomId, runLoad,
   type LoadResult, type LoopDelay, type ScratchDatabase
-} from './lib.js'
+} from './lib.ts'
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 const REDIS_URL = 'redis://127.0.0.1:6379'

@@ -16,12 +16,12 @@ import os from 'node:os'
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import pg from 'pg'
-import { loadConfig } from '../config/index.js'
-import { buildApp } from '../kernel/app.js'
+import { loadConfig } from '../config/index.ts'
+import { buildApp } from '../kernel/app.ts'
 import {
   LoopDelayProbe, abortOnSignal, createDatabase, deleteRedisKeys, formatTable, parseDuration, randomId, runLoad,
   type LoadResult, type LoadSpec, type LoopDelay, type ScratchDatabase
-} from './lib.js'
+} from './lib.ts'
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 const REDIS_URL = 'redis://127.0.0.1:6379'

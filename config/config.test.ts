@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { ConfigError, loadConfig } from './index.js'
-import { startServer } from '../test/process.js'
+import { ConfigError, loadConfig } from './index.ts'
+import { startServer } from '../test/process.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'cvgen-config-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))

@@ -3,11 +3,11 @@
 import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import * as p from './parse.js'
-import { loadTiers, type Tier, type TierLimits } from './tiers.js'
+import * as p from './parse.ts'
+import { loadTiers, type Tier, type TierLimits } from './tiers.ts'
 
-export type { Tier, TierLimits } from './tiers.js'
-export { TIER_NAMES } from './tiers.js'
+export type { Tier, TierLimits } from './tiers.ts'
+export { TIER_NAMES } from './tiers.ts'
 
 interface Setting<T> { parse: p.Parser<T>, default?: string, doc: string }
 const s = <T>(parse: p.Parser<T>, doc: string, def?: string): Setting<T> => ({ parse, doc, default: def })
@@ -127,8 +127,11 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor (readonly problems: string[]) {
+  readonly problems: string[]
+
+  constructor (problems: string[]) {
     super(`Invalid settings:\n  ${problems.join('\n  ')}`)
+    this.problems = problems
     this.name = 'ConfigError'
   }
 }

@@ -43,7 +43,11 @@ export interface AnalysisProvider {
 
 export class AiRegistry {
   private readonly providers = new Map<string, AnalysisProvider>()
-  constructor (private readonly selected: string) {}
+  private readonly selected: string
+
+  constructor (selected: string) {
+    this.selected = selected
+  }
 
   register (provider: AnalysisProvider): void {
     this.providers.set(provider.name, provider)

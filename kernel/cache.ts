@@ -26,7 +26,13 @@ if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1])
 return {n, ttl}`
 
 class RedisCache implements Cache {
-  constructor (readonly redis: Redis, readonly prefix: string) {}
+  readonly redis: Redis
+  readonly prefix: string
+
+  constructor (redis: Redis, prefix: string) {
+    this.redis = redis
+    this.prefix = prefix
+  }
   get (key: string) { return this.redis.get(this.prefix + key) }
   async set (key: string, value: string, ttlMs?: number) {
     if (ttlMs) await this.redis.set(this.prefix + key, value, 'PX', ttlMs)
@@ -56,7 +62,12 @@ class MemoryCache implements Cache {
   private readonly entries = new Map<string, { value: string, expires: number }>()
   private readonly sweeper: NodeJS.Timeout
 
-  constructor (readonly prefix: string, private readonly maxEntries = 100_000) {
+  readonly prefix: string
+  private readonly maxEntries
+
+  constructor (prefix: string, maxEntries = 100_000) {
+    this.prefix = prefix
+    this.maxEntries = maxEntries
     this.sweeper = setInterval(() => this.sweep(), 30_000).unref()
   }
 

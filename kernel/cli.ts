@@ -1,13 +1,13 @@
 // Operator CLI: `npm run cli -- <command>`. Commands reach plugins only through their
 // decorators, like any other part. Later plugins add rows to COMMANDS.
 import type { FastifyInstance } from 'fastify'
-import { ConfigError, loadConfig, TIER_NAMES, type Config, type Tier } from '../config/index.js'
-import { buildApp } from './app.js'
-import { isPromptUsageError, promptCommands } from '../plugins/prompts/cli.js'
-import { Database } from './db.js'
-import { privateFiles } from './data-dir.js'
-import { importPglite } from './embedded/import-pglite.js'
-import { StartupError } from './startup-error.js'
+import { ConfigError, loadConfig, TIER_NAMES, type Config, type Tier } from '../config/index.ts'
+import { buildApp } from './app.ts'
+import { isPromptUsageError, promptCommands } from '../plugins/prompts/cli.ts'
+import { Database } from './db.ts'
+import { privateFiles } from './data-dir.ts'
+import { importPglite } from './embedded/import-pglite.ts'
+import { StartupError } from './startup-error.ts'
 
 /** options: names of `--name value` flags the command takes. */
 interface Command { usage: string, args: number, options?: string[], run (config: Config, args: string[], options: Record<string, string>): Promise<string> }

@@ -5,8 +5,8 @@
 import { accessSync, chmodSync, constants, lstatSync, readdirSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, parse } from 'node:path'
-import { createDataDir } from '../config/index.js'
-import { errnoCode, StartupError } from './startup-error.js'
+import { createDataDir } from '../config/index.ts'
+import { errnoCode, StartupError } from './startup-error.ts'
 
 /** Everything this process creates is private from the start (umask 077). Main thread only. */
 export function privateFiles (): void {

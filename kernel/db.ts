@@ -3,9 +3,9 @@
 import { fileURLToPath } from 'node:url'
 import { MikroORM, PostgreSqlConnection, type EntityManager, type EntitySchema } from '@mikro-orm/postgresql'
 import { Migrator } from '@mikro-orm/migrations'
-import type { Config } from '../config/index.js'
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-db.js'
-import { applicationName } from './embedded/processes.js'
+import type { Config } from '../config/index.ts'
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-db.ts'
+import { applicationName } from './embedded/processes.ts'
 
 export type ConnectionOptions = (
   | { connectionString: string }
@@ -40,13 +40,23 @@ PostgreSqlConnection.prototype.getConnectionOptions = function (this: PostgreSql
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url))
 
 export class Database {
+  readonly orm: MikroORM
+  /** How pg-boss and other raw clients reach the same database. */
+  readonly connection: ConnectionOptions
+  readonly embedded: boolean
+  private readonly embeddedDb: EmbeddedDatabase | null
+
   private constructor (
-    readonly orm: MikroORM,
-    /** How pg-boss and other raw clients reach the same database. */
-    readonly connection: ConnectionOptions,
-    readonly embedded: boolean,
-    private readonly embeddedDb: EmbeddedDatabase | null
-  ) {}
+    orm: MikroORM,
+    connection: ConnectionOptions,
+    embedded: boolean,
+    embeddedDb: EmbeddedDatabase | null
+  ) {
+    this.orm = orm
+    this.connection = connection
+    this.embedded = embedded
+    this.embeddedDb = embeddedDb
+  }
 
   /** allowOldEngine: only for `db import-pglite`, which fills the new database from the old one. */
   static async open (config: Config, log: { info (msg: string): void, warn (msg: string): void }, options: { allowOldEngine?: boolean } = {}): Promise<Database> {

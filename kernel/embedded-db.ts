@@ -5,14 +5,14 @@
 // it over instead when another cvgen process is still connected.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { persistentSecret } from '../config/index.js'
-import type { ConnectionOptions } from './db.js'
-import { anotherProcess, arrive, leave } from './embedded/presence.js'
-import { assertReachable, findBinaries, postgresUser, type RunAs } from './embedded/binaries.js'
-import { claim, readLock, release, writeLock, type Listen } from './embedded/owner-lock.js'
-import * as server from './embedded/postgres.js'
-import { isAlive, selfId, type ProcessId } from './embedded/processes.js'
-import { StartupError } from './startup-error.js'
+import { persistentSecret } from '../config/index.ts'
+import type { ConnectionOptions } from './db.ts'
+import { anotherProcess, arrive, leave } from './embedded/presence.ts'
+import { assertReachable, findBinaries, postgresUser, type RunAs } from './embedded/binaries.ts'
+import { claim, readLock, release, writeLock, type Listen } from './embedded/owner-lock.ts'
+import * as server from './embedded/postgres.ts'
+import { isAlive, selfId, type ProcessId } from './embedded/processes.ts'
+import { StartupError } from './startup-error.ts'
 
 export interface EmbeddedDatabase { connection: ConnectionOptions, stop (): Promise<void> }
 interface Log { info (msg: string): void, warn (msg: string): void }

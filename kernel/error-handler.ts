@@ -1,8 +1,8 @@
 // The one place a failure becomes an HTTP answer. Known errors keep their status, code and
 // details; anything unexpected is logged with the request id and answered as a bare 500.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { AppError, KernelErrors } from './errors.js'
-import { validationDetails } from './validation.js'
+import { AppError, KernelErrors } from './errors.ts'
+import { validationDetails } from './validation.ts'
 
 interface Shaped { status: number, code: string, message: string, details?: unknown, headers?: Record<string, string> }
 

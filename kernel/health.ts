@@ -1,7 +1,7 @@
 // Liveness and readiness for orchestrators and the gateway.
 import type { FastifyInstance } from 'fastify'
-import { KernelErrors } from './errors.js'
-import { errors, ok } from './schemas.js'
+import { KernelErrors } from './errors.ts'
+import { errors, ok } from './schemas.ts'
 
 const Checks = {
   type: 'object',

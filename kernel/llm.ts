@@ -38,8 +38,15 @@ export type LlmFailureKind = 'rate_limited' | 'timeout' | 'server' | 'connection
  * Operators' completers may throw it; SDK errors are classified by `classifyLlmError`.
  */
 export class LlmFailure extends Error {
-  constructor (readonly kind: LlmFailureKind, message: string, readonly retryAfterMs: number | null = null, readonly status: number | null = null) {
+  readonly kind: LlmFailureKind
+  readonly retryAfterMs: number | null
+  readonly status: number | null
+
+  constructor (kind: LlmFailureKind, message: string, retryAfterMs: number | null = null, status: number | null = null) {
     super(message)
+    this.kind = kind
+    this.retryAfterMs = retryAfterMs
+    this.status = status
     this.name = 'LlmFailure'
   }
 }

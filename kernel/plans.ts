@@ -1,7 +1,7 @@
 // Plan limits per subscription tier (config/tiers.ts). Exceeding one is a 403 with code
 // PLAN_LIMIT_<NAME> and details {limit, used, tier}, so the dashboard can offer an upgrade.
-import type { Tier, TierLimits } from '../config/index.js'
-import { AppError } from './errors.js'
+import type { Tier, TierLimits } from '../config/index.ts'
+import { AppError } from './errors.ts'
 
 export class PlanLimitError extends AppError {
   constructor (name: string, limit: number, used: number, tier: Tier) {

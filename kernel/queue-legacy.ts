@@ -14,7 +14,7 @@
 // schema: they were history, kept by pg-boss only for its retention period. So do pg-boss
 // 10's internal queues (`__pgboss__send-it`): pg-boss 12 fires schedules its own way.
 import pg from 'pg'
-import type { ConnectionOptions } from './db.js'
+import type { ConnectionOptions } from './db.ts'
 
 export const LEGACY_SCHEMA = 'pgboss'
 /** The schema version pg-boss 10.4.2 wrote; cvgen never shipped another. */

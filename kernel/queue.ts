@@ -10,8 +10,8 @@
 // to. Polling stays the backstop (a lost notification, a retry waiting out its delay).
 import { PgBoss } from 'pg-boss'
 import type { ConstructorOptions, JobWithMetadata, Queue as QueueOptions, SendOptions } from 'pg-boss'
-import type { ConnectionOptions } from './db.js'
-import { carryOverLegacyJobs } from './queue-legacy.js'
+import type { ConnectionOptions } from './db.ts'
+import { carryOverLegacyJobs } from './queue-legacy.ts'
 
 export const QUEUE_SCHEMA = 'cvgen_queue'
 /** How often expired jobs (a killed worker's) are moved to retry, and queue stats refreshed. */
@@ -29,13 +29,23 @@ export class Queue {
   private starting: Promise<PgBoss> | null = null
   private readonly created = new Map<string, Promise<void>>()
 
+  private readonly connection: ConnectionOptions
+  private readonly onError: (err: Error) => void
+  private readonly log: Log
+  /** pg-boss clocks, for tests that cannot wait out a cron check. */
+  private readonly tuning: Partial<ConstructorOptions>
+
   constructor (
-    private readonly connection: ConnectionOptions,
-    private readonly onError: (err: Error) => void,
-    private readonly log: Log = { info () {}, warn () {} },
-    /** pg-boss clocks, for tests that cannot wait out a cron check. */
-    private readonly tuning: Partial<ConstructorOptions> = {}
-  ) {}
+    connection: ConnectionOptions,
+    onError: (err: Error) => void,
+    log: Log = { info () {}, warn () {} },
+    tuning: Partial<ConstructorOptions> = {}
+  ) {
+    this.connection = connection
+    this.onError = onError
+    this.log = log
+    this.tuning = tuning
+  }
 
   /** The started pg-boss instance; the carry-over from pg-boss 10 has run when it resolves. */
   boss (): Promise<PgBoss> {

@@ -2,10 +2,10 @@
 // on SIGTERM/SIGINT (server stops accepting, in-flight requests finish, queue and
 // database close).
 import closeWithGrace from 'close-with-grace'
-import { ConfigError, loadConfig, type Config } from '../config/index.js'
-import { buildApp } from './app.js'
-import { privateFiles } from './data-dir.js'
-import { StartupError } from './startup-error.js'
+import { ConfigError, loadConfig, type Config } from '../config/index.ts'
+import { buildApp } from './app.ts'
+import { privateFiles } from './data-dir.ts'
+import { StartupError } from './startup-error.ts'
 
 privateFiles()
 let config: Config

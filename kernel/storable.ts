@@ -2,7 +2,7 @@
 // surrogates (refused by text and jsonb, which would surface as a 500) and numbers beyond
 // double range (JSON.parse makes 1e400 Infinity, which would be saved as null). Checked
 // once for every JSON body, before any route sees it, so each plugin need not remember.
-import type { ErrorDetail } from './errors.js'
+import type { ErrorDetail } from './errors.ts'
 
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 

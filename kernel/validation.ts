@@ -5,7 +5,7 @@
 import { Ajv, type ErrorObject, type Options } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js'
-import type { ErrorDetail } from './errors.js'
+import type { ErrorDetail } from './errors.ts'
 
 type ExternalSchemas = Record<string, unknown>
 interface RouteSchemaInfo { schema: any, httpPart?: string }

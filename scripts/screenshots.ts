@@ -6,11 +6,11 @@ import { mkdirSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
-import { loadConfig } from '../config/index.js'
-import { fontFilePath } from '../plugins/renderer/fonts.js'
-import { ThemeRenderer } from '../plugins/renderer/render.js'
-import { BUILTIN_THEMES_DIR, loadTheme } from '../plugins/themes/registry.js'
-import { CHROMIUM_ARGS } from '../kernel/chromium.js'
+import { loadConfig } from '../config/index.ts'
+import { fontFilePath } from '../plugins/renderer/fonts.ts'
+import { ThemeRenderer } from '../plugins/renderer/render.ts'
+import { BUILTIN_THEMES_DIR, loadTheme } from '../plugins/themes/registry.ts'
+import { CHROMIUM_ARGS } from '../kernel/chromium.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const OUT = join(ROOT, 'docs', 'screenshots')

@@ -2,7 +2,7 @@
 // real PostgreSQL queue, with the offline heuristic rules (no LLM, no key).
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { bearer, build, register } from './helper.js'
+import { bearer, build, register } from './helper.ts'
 
 const fixture = (path: string) => JSON.parse(readFileSync(new URL(`./fixtures/${path}`, import.meta.url), 'utf8'))
 

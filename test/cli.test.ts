@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { bearer, build, register, testEnv } from './helper.js'
-import { runCli } from './process.js'
+import { bearer, build, register, testEnv } from './helper.ts'
+import { runCli } from './process.ts'
 
 const PROBE_DIR = fileURLToPath(new URL('./fixtures/plugins', import.meta.url))
 

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { parse } from 'yaml'
-import { ConfigError, loadConfig, SETTINGS } from '../config/index.js'
+import { ConfigError, loadConfig, SETTINGS } from '../config/index.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8')
@@ -193,7 +193,7 @@ t.test('minio lets anyone read the public prefixes only: no listing, no private 
   // The prefixes against the keys the code makes: an upload and a preview are public, an export is not.
   const covers = (key: string) => resources.some((r) => new RegExp('^' + r.replace('arn:aws:s3:::cvgen/', '').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$').test(key))
   const uuid = '0b9f6a8e-1f2d-4c3b-9a7e-5d6c4b3a2f1e'
-  const { UPLOAD_KEY } = await import('../kernel/storage/keys.js')
+  const { UPLOAD_KEY } = await import('../kernel/storage/keys.ts')
   const upload = `users/${uuid}/avatar/${uuid}.png`
   t.ok(UPLOAD_KEY.test(upload), 'an upload key the code accepts')
   t.ok(covers(upload), 'uploads are readable')

@@ -7,9 +7,9 @@
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import t from 'tap'
-import { bearer, build, register, tempDir } from './helper.js'
-import { freePort, httpsGet, readCa, startCaddy } from './caddy.js'
-import { startDnsServer } from './dns-server.js'
+import { bearer, build, register, tempDir } from './helper.ts'
+import { freePort, httpsGet, readCa, startCaddy } from './caddy.ts'
+import { startDnsServer } from './dns-server.ts'
 
 const APP = 'cvgen.test'
 const DOMAIN = 'cv.ada-e2e.com'

@@ -5,8 +5,8 @@ import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, statSync, w
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { CHEAP_ARGON2, embeddedDataDir } from './embedded-helper.js'
-import { http, startServer } from './process.js'
+import { CHEAP_ARGON2, embeddedDataDir } from './embedded-helper.ts'
+import { http, startServer } from './process.ts'
 
 /** Starts the server expecting it to stop: its exit code and what it printed. */
 async function failedStart (env: Record<string, string>, options: { uid?: number, gid?: number } = {}): Promise<{ code: number, output: string }> {
@@ -143,7 +143,7 @@ t.test('a DATA_DIR this user cannot write; the embedded default as an unprivileg
 })
 
 t.test('a platform with no embedded binary stops start-up naming DATABASE_URL', async (t) => {
-  const { findBinaries } = await import('../kernel/embedded/binaries.js')
+  const { findBinaries } = await import('../kernel/embedded/binaries.ts')
   const arch = Object.getOwnPropertyDescriptor(process, 'arch')!
   t.teardown(() => { Object.defineProperty(process, 'arch', arch) })
   // No package is published for this CPU at all.

@@ -3,7 +3,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { http, startServer, stopEmbeddedPostgres } from './process.js'
+import { http, startServer, stopEmbeddedPostgres } from './process.ts'
 
 interface TestContext { teardown (fn: () => unknown): void }
 

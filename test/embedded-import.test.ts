@@ -8,10 +8,10 @@ import { join } from 'node:path'
 import pg from 'pg'
 import PgBoss10 from 'pg-boss-10'
 import t from 'tap'
-import { QUEUE_SCHEMA } from '../kernel/queue.js'
-import { ANALYSIS_QUEUE, QUEUE_OPTIONS } from '../plugins/analysis/worker.js'
-import { CHEAP_ARGON2, embeddedDataDir, sampleResume } from './embedded-helper.js'
-import { http, runCli, startServer } from './process.js'
+import { QUEUE_SCHEMA } from '../kernel/queue.ts'
+import { ANALYSIS_QUEUE, QUEUE_OPTIONS } from '../plugins/analysis/worker.ts'
+import { CHEAP_ARGON2, embeddedDataDir, sampleResume } from './embedded-helper.ts'
+import { http, runCli, startServer } from './process.ts'
 
 t.test('db import-pglite carries an old DATA_DIR/pglite into the embedded PostgreSQL', { timeout: 300_000 }, async (t) => {
   const dataDir = embeddedDataDir(t)

@@ -3,8 +3,8 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { CHEAP_ARGON2, embeddedDataDir, loginAfterRestart, sampleResume } from './embedded-helper.js'
-import { embeddedPostgresPid, http, startServer } from './process.js'
+import { CHEAP_ARGON2, embeddedDataDir, loginAfterRestart, sampleResume } from './embedded-helper.ts'
+import { embeddedPostgresPid, http, startServer } from './process.ts'
 
 const isRoot = process.getuid?.() === 0
 

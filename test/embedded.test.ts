@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import t from 'tap'
-import { QUEUE_SCHEMA } from '../kernel/queue.js'
-import { CHEAP_ARGON2, embeddedDataDir, loginAfterRestart, sampleResume } from './embedded-helper.js'
-import { embeddedPostgresPid, http, startServer, type ServerProcess } from './process.js'
+import { QUEUE_SCHEMA } from '../kernel/queue.ts'
+import { CHEAP_ARGON2, embeddedDataDir, loginAfterRestart, sampleResume } from './embedded-helper.ts'
+import { embeddedPostgresPid, http, startServer, type ServerProcess } from './process.ts'
 
 interface Timed { status: number, body: any, ms: number }
 /** Every request of the load test, so the end can assert no 5xx and none slower than 15 s. */

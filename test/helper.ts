@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
-import { loadConfig } from '../config/index.js'
-import { buildApp } from '../kernel/app.js'
+import { loadConfig } from '../config/index.ts'
+import { buildApp } from '../kernel/app.ts'
 
 interface TestContext { teardown (fn: () => unknown): void }
 

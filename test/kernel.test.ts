@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { build } from './helper.js'
+import { build } from './helper.ts'
 
 const PROBE_DIR = fileURLToPath(new URL('./fixtures/plugins', import.meta.url))
 

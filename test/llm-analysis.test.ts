@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { bearer, build, register, type Account } from './helper.js'
-import { startFakeLlm } from './llm-fake.js'
+import { bearer, build, register, type Account } from './helper.ts'
+import { startFakeLlm } from './llm-fake.ts'
 
 const weak = JSON.parse(readFileSync(new URL('./fixtures/analysis/weak.resume.json', import.meta.url), 'utf8'))
 weak.work[1].startDate = '2017-06' // the API stores only valid JSON Resume dates

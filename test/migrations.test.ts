@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs'
 import pg from 'pg'
 import t from 'tap'
-import { loadConfig } from '../config/index.js'
-import { Database } from '../kernel/db.js'
-import { createDatabase } from './helper.js'
-import { runCli } from './process.js'
+import { loadConfig } from '../config/index.ts'
+import { Database } from '../kernel/db.ts'
+import { createDatabase } from './helper.ts'
+import { runCli } from './process.ts'
 
 const quiet = { info () {}, warn () {} }
 

@@ -1,9 +1,9 @@
 // The prompt engineer's CLI: `prompts eval` runs two versions side by side over the fixtures
 // through the real provider (OpenAI SDK -> local fake), `prompts diff` shows the text diff.
 import t from 'tap'
-import { testEnv } from './helper.js'
-import { startFakeLlm } from './llm-fake.js'
-import { runCli } from './process.js'
+import { testEnv } from './helper.ts'
+import { startFakeLlm } from './llm-fake.ts'
+import { runCli } from './process.ts'
 
 t.test('prompts eval and prompts diff', async (t) => {
   const fake = await startFakeLlm()

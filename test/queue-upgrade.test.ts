@@ -5,9 +5,9 @@
 import pg from 'pg'
 import PgBoss10 from 'pg-boss-10'
 import t from 'tap'
-import { Queue } from '../kernel/queue.js'
-import { QUEUE_SCHEMA } from '../kernel/queue.js'
-import { createDatabase } from './helper.js'
+import { Queue } from '../kernel/queue.ts'
+import { QUEUE_SCHEMA } from '../kernel/queue.ts'
+import { createDatabase } from './helper.ts'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

@@ -3,7 +3,7 @@
 // that point cvgen at it; closed on teardown.
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
-import { rand, tempDir } from './helper.js'
+import { rand, tempDir } from './helper.ts'
 
 interface TestContext { teardown (fn: () => unknown): void }
 

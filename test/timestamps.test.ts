@@ -2,8 +2,8 @@
 // through the ORM or a raw query: PostgreSQL's own text form ("2026-11-25 18:04:43+00")
 // is not, and Safari's Date cannot parse it.
 import t from 'tap'
-import { rfc3339 } from '../kernel/db.js'
-import { bearer, build, register } from './helper.js'
+import { rfc3339 } from '../kernel/db.ts'
+import { bearer, build, register } from './helper.ts'
 
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/
 

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { StartupError } from '../startup-error.js'
+import { StartupError } from '../startup-error.ts'
 
 /** The PostgreSQL major the embedded binaries are, and the only one a data folder may be. */
 export const EMBEDDED_MAJOR = '16'

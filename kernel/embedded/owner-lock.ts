@@ -3,7 +3,7 @@
 // process on the same DATA_DIR (ROLE=api beside ROLE=worker) finds a live owner there and
 // connects as a client; a dead owner's lock is taken over.
 import { openSync, readFileSync, renameSync, rmSync, writeSync, closeSync } from 'node:fs'
-import { isAlive, type ProcessId } from './processes.js'
+import { isAlive, type ProcessId } from './processes.ts'
 
 export interface Listen { host: string, port: number }
 export interface Lock { owner: ProcessId, listen: Listen | null }

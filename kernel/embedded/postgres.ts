@@ -7,10 +7,10 @@ import { chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, rea
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import pg from 'pg'
-import { StartupError } from '../startup-error.js'
-import { EMBEDDED_MAJOR, oneLine, type Binaries, type RunAs } from './binaries.js'
-import type { Listen } from './owner-lock.js'
-import { pidAlive } from './processes.js'
+import { StartupError } from '../startup-error.ts'
+import { EMBEDDED_MAJOR, oneLine, type Binaries, type RunAs } from './binaries.ts'
+import type { Listen } from './owner-lock.ts'
+import { pidAlive } from './processes.ts'
 
 export interface Layout {
   dataDir: string

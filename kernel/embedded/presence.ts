@@ -3,7 +3,7 @@
 // server; open connections would not tell (pools close idle connections after seconds).
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { isAlive, type ProcessId } from './processes.js'
+import { isAlive, type ProcessId } from './processes.ts'
 
 const dir = (dataDir: string) => join(dataDir, 'clients')
 const file = (dataDir: string, id: ProcessId) => join(dir(dataDir), `${id.pid}.${id.start ?? ''}`)

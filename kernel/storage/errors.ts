@@ -1,5 +1,5 @@
 // Every code the storage layer (drivers and the local upload/download routes) answers with.
-import { defineErrors } from '../errors.js'
+import { defineErrors } from '../errors.ts'
 
 export const StorageErrors = defineErrors('STORAGE', {
   KEY_INVALID: [400, 'The storage key is not valid'],

@@ -3,17 +3,17 @@
 // what that driver needs on the app (the local upload/download routes, closing the client).
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import type { Config } from '../../config/index.js'
-import { LocalStorage } from './local.js'
-import localStorageRoutes from './local-routes.js'
-import { S3Storage } from './s3.js'
-import type { StorageDriver } from './types.js'
+import type { Config } from '../../config/index.ts'
+import { LocalStorage } from './local.ts'
+import localStorageRoutes from './local-routes.ts'
+import { S3Storage } from './s3.ts'
+import type { StorageDriver } from './types.ts'
 
-export type { PresignedPut, StorageDriver, StoredObject } from './types.js'
-export { StorageErrors } from './errors.js'
-export { UPLOAD_KEY, isSafeKey } from './keys.js'
-export { LocalStorage } from './local.js'
-export { S3Storage } from './s3.js'
+export type { PresignedPut, StorageDriver, StoredObject } from './types.ts'
+export { StorageErrors } from './errors.ts'
+export { UPLOAD_KEY, isSafeKey } from './keys.ts'
+export { LocalStorage } from './local.ts'
+export { S3Storage } from './s3.ts'
 
 export function createStorage (config: Config): StorageDriver {
   const { s3 } = config

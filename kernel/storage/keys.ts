@@ -3,7 +3,7 @@
 // caller passes: segments are plain names (no '.', '..', empty segment, leading slash,
 // backslash or percent sign) and no segment starts with a dot (the local driver keeps its
 // own bookkeeping under dot-folders).
-import { StorageErrors } from './errors.js'
+import { StorageErrors } from './errors.ts'
 
 const SEGMENT = '[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}'
 const SAFE_KEY = new RegExp(`^${SEGMENT}(?:/${SEGMENT}){0,15}$`)

@@ -4,10 +4,10 @@
 // image content-type parser below stays inside this context.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Readable } from 'node:stream'
-import { errors, ok } from '../schemas.js'
-import { StorageErrors } from './errors.js'
-import { PRIVATE_PREFIX, UPLOAD_KEY, isSafeKey } from './keys.js'
-import type { LocalStorage, UploadGrant } from './local.js'
+import { errors, ok } from '../schemas.ts'
+import { StorageErrors } from './errors.ts'
+import { PRIVATE_PREFIX, UPLOAD_KEY, isSafeKey } from './keys.ts'
+import type { LocalStorage, UploadGrant } from './local.ts'
 
 export interface LocalRoutesOptions {
   storage: LocalStorage

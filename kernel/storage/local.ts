@@ -9,10 +9,10 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { AppError } from '../errors.js'
-import { StorageErrors } from './errors.js'
-import { DOWNLOAD_NAME, assertSafeKey, keyAfterBase } from './keys.js'
-import type { PresignedPut, StorageDriver, StoredObject } from './types.js'
+import { AppError } from '../errors.ts'
+import { StorageErrors } from './errors.ts'
+import { DOWNLOAD_NAME, assertSafeKey, keyAfterBase } from './keys.ts'
+import type { PresignedPut, StorageDriver, StoredObject } from './types.ts'
 
 export interface LocalStorageOptions {
   /** Folder that holds the objects (DATA_DIR/uploads). */

@@ -4,9 +4,9 @@ import {
   DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client
 } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
-import { StorageErrors } from './errors.js'
-import { DOWNLOAD_NAME, assertSafeKey, keyAfterBase } from './keys.js'
-import type { PresignedPut, StorageDriver, StoredObject } from './types.js'
+import { StorageErrors } from './errors.ts'
+import { DOWNLOAD_NAME, assertSafeKey, keyAfterBase } from './keys.ts'
+import type { PresignedPut, StorageDriver, StoredObject } from './types.ts'
 
 export interface S3StorageOptions {
   /** null: AWS itself (https://s3.<region>.amazonaws.com). */

@@ -4,7 +4,7 @@
 // API of this SDK takes no temperature: the prompt's temperature applies to OpenAI only.
 // The SDK never retries: plugins/ai-llm owns that policy.
 import type Anthropic from '@anthropic-ai/sdk'
-import type { LlmCompleter, LlmRequest, LlmResponse } from '../../kernel/llm.js'
+import type { LlmCompleter, LlmRequest, LlmResponse } from '../../kernel/llm.ts'
 
 // Constraints Anthropic's structured output does not take; our own validation still enforces them.
 const UNSUPPORTED = new Set(['minimum', 'maximum', 'minLength', 'maxLength', 'maxItems'])
@@ -19,7 +19,13 @@ export class AnthropicCompleter implements LlmCompleter {
   readonly defaultModel = 'claude-haiku-4-5'
   private client: Promise<Anthropic> | null = null
 
-  constructor (private readonly apiKey: string | null, private readonly baseUrl: string | null) {}
+  private readonly apiKey: string | null
+  private readonly baseUrl: string | null
+
+  constructor (apiKey: string | null, baseUrl: string | null) {
+    this.apiKey = apiKey
+    this.baseUrl = baseUrl
+  }
 
   /** The SDK loads on first use: a deployment on another provider never pays for it at start-up. */
   private sdk (): Promise<Anthropic> {

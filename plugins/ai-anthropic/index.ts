@@ -1,6 +1,6 @@
 // Registers the `anthropic` analysis provider (AI_PROVIDER=anthropic) on app.ai.
 import fp from 'fastify-plugin'
-import { AnthropicCompleter } from './completer.js'
+import { AnthropicCompleter } from './completer.ts'
 
 export default fp(async (app) => {
   const { ai } = app.config

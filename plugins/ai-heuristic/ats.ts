@@ -1,6 +1,6 @@
 // Step 1, ATS parse simulation: flattens a JSON Resume into the plain text an applicant tracking
 // system extracts, under standard headers, and reports what such a parser would miss.
-import { arr, clamp, type Json, obj, str, strs } from './text.js'
+import { arr, clamp, type Json, obj, str, strs } from './text.ts'
 
 export interface DateIssue { path: string, value: string, problem: string }
 export interface AtsResult {

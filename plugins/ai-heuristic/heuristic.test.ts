@@ -2,10 +2,10 @@
 // fixtures in test/fixtures/analysis, determinism, prompt-injection immunity and progress reporting.
 import { readFileSync } from 'node:fs'
 import { test } from 'tap'
-import type { AnalysisContext, AnalysisInput, AnalysisOutput } from '../../kernel/ai.js'
-import { HeuristicProvider, RULES_VERSION } from './provider.js'
-import { checkSpelling } from './spelling.js'
-import { TECH_TERMS } from './text.js'
+import type { AnalysisContext, AnalysisInput, AnalysisOutput } from '../../kernel/ai.ts'
+import { HeuristicProvider, RULES_VERSION } from './provider.ts'
+import { checkSpelling } from './spelling.ts'
+import { TECH_TERMS } from './text.ts'
 
 const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../../test/fixtures/analysis/${name}`, import.meta.url), 'utf8'))
 const JD = readFileSync(new URL('../../test/fixtures/jsonresume/sample.job.json', import.meta.url), 'utf8')

@@ -1,8 +1,8 @@
 // Step 2, impact: weak phrases (from data/weak-phrases.json) with a power-verb suggestion, the share
 // of bullets with a quantified result, and bullets that are too long or too short.
 import weakPhrasesJson from './data/weak-phrases.json' with { type: 'json' }
-import type { Segment } from './segments.js'
-import { clamp, isQuantified, wordCount } from './text.js'
+import type { Segment } from './segments.ts'
+import { clamp, isQuantified, wordCount } from './text.ts'
 
 export const WEAK_PHRASES: ReadonlyArray<{ phrase: string, suggestion: string }> = weakPhrasesJson
 export const BULLET_MIN_WORDS = 5

@@ -1,6 +1,6 @@
 // Registers the offline `heuristic` analysis provider (the default AI_PROVIDER) on app.ai.
 import fp from 'fastify-plugin'
-import { HeuristicProvider } from './provider.js'
+import { HeuristicProvider } from './provider.ts'
 
 export default fp(async (app) => {
   app.ai.register(new HeuristicProvider())

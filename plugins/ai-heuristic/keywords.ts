@@ -1,7 +1,7 @@
 // Step 4, job-description match: extracts the terms a JD asks for (tech-term hits, capitalised
 // phrases and acronyms, and, when the JD is a JSON job like test/fixtures/jsonresume/sample.job.json,
 // its skills[].name and skills[].keywords) and checks which ones the resume's ATS text contains.
-import { arr, clamp, containsTerm, findTechTerms, obj, str, strs, uniqueCi } from './text.js'
+import { arr, clamp, containsTerm, findTechTerms, obj, str, strs, uniqueCi } from './text.ts'
 
 export interface JdTerm { term: string, source: 'skills' | 'tech' | 'phrase', keywords?: string[] }
 export interface KeywordResult { terms: JdTerm[], present: string[], missing: string[], score: number }

@@ -1,8 +1,8 @@
 // The portfolio pipeline: STAR check per project (Situation, Task, Action, Result by cue words and
 // numbers), tag relevance (is each tag supported by the project text?), and about/contact completeness.
-import type { Result, Step } from './resume.js'
-import { weightedMean } from './resume.js'
-import { arr, clamp, isQuantified, type Json, obj, quote, str, strs, wordCount } from './text.js'
+import type { Result, Step } from './resume.ts'
+import { weightedMean } from './resume.ts'
+import { arr, clamp, isQuantified, type Json, obj, quote, str, strs, wordCount } from './text.ts'
 
 /** Weights of the portfolio overall score. */
 export const PORTFOLIO_WEIGHTS = { star_score: 0.40, tag_relevance_score: 0.25, completeness_score: 0.35 } as const

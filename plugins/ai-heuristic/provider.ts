@@ -1,8 +1,8 @@
 // The offline, deterministic `heuristic` analysis provider: rule-based resume and portfolio checks,
 // no network and no model. prompt_version is the rule set's version: bump it when a rule or weight changes.
-import type { AnalysisContext, AnalysisInput, AnalysisOutput, AnalysisProvider } from '../../kernel/ai.js'
-import { analyzePortfolio } from './portfolio.js'
-import { analyzeResume } from './resume.js'
+import type { AnalysisContext, AnalysisInput, AnalysisOutput, AnalysisProvider } from '../../kernel/ai.ts'
+import { analyzePortfolio } from './portfolio.ts'
+import { analyzeResume } from './resume.ts'
 
 export const RULES_VERSION = '1.0.0'
 

@@ -1,11 +1,11 @@
 // The resume pipeline: ATS parse -> impact -> spelling -> keywords -> scoring, then strengths,
 // improvements and a Markdown report. Pure functions of the input: same input, byte-identical output.
-import { analyzeAts } from './ats.js'
-import { analyzeImpact } from './impact.js'
-import { matchKeywords } from './keywords.js'
-import { declaredNames, resumeSegments } from './segments.js'
-import { checkSpelling } from './spelling.js'
-import { clamp, type Json, obj, quote, str, wordCount } from './text.js'
+import { analyzeAts } from './ats.ts'
+import { analyzeImpact } from './impact.ts'
+import { matchKeywords } from './keywords.ts'
+import { declaredNames, resumeSegments } from './segments.ts'
+import { checkSpelling } from './spelling.ts'
+import { clamp, type Json, obj, quote, str, wordCount } from './text.ts'
 
 export type Step = (progress: number, step: string) => Promise<void>
 export interface Result { overall_score: number, metrics: Record<string, unknown>, strengths: string[], improvements: string[], detailed_report: string }

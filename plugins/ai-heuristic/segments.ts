@@ -1,6 +1,6 @@
 // The prose of a JSON Resume as addressable segments (path + text), in document order. Bullets are
 // the `highlights` entries; other prose (summaries, descriptions) is checked for spelling and weak phrases.
-import { arr, type Json, obj, str, strs } from './text.js'
+import { arr, type Json, obj, str, strs } from './text.ts'
 
 export interface Segment { path: string, text: string, bullet: boolean }
 

@@ -5,8 +5,8 @@ import dictionaryEn from 'dictionary-en'
 import { retext } from 'retext'
 import retextSpell from 'retext-spell'
 import writeGood from 'write-good'
-import type { Segment } from './segments.js'
-import { TECH_TERMS } from './text.js'
+import type { Segment } from './segments.ts'
+import { TECH_TERMS } from './text.ts'
 
 export interface Typo { path: string, word: string, suggestions: string[] }
 export interface Passive { path: string, phrase: string, text: string }

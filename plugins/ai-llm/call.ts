@@ -4,8 +4,8 @@
 // had just closed); an answer that is not valid JSON for the schema is asked for once more with the
 // validation errors; timeouts, 5xx, refused requests and a second invalid answer end in a
 // fallback reason, which the provider turns into the heuristic result.
-import { classifyLlmError, LlmFailure, type LlmCompleter, type LlmRequest, type LlmResponse } from '../../kernel/llm.js'
-import { readAnswer, type Judgement } from './schemas.js'
+import { classifyLlmError, LlmFailure, type LlmCompleter, type LlmRequest, type LlmResponse } from '../../kernel/llm.ts'
+import { readAnswer, type Judgement } from './schemas.ts'
 
 /** Kept free at the end of the budget for the heuristic fallback and the result's write. */
 export const RESERVE_MS = 3000

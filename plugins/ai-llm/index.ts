@@ -2,9 +2,9 @@
 // ai-anthropic use it; an operator's plugin can too, for any other API:
 //   app.ai.register(app.llm.provider({ name: 'mine', defaultModel: 'm', complete: async (req) => ... }))
 import fp from 'fastify-plugin'
-import type { AnalysisProvider } from '../../kernel/ai.js'
-import type { LlmCompleter } from '../../kernel/llm.js'
-import { LlmAnalysisProvider } from './provider.js'
+import type { AnalysisProvider } from '../../kernel/ai.ts'
+import type { LlmCompleter } from '../../kernel/llm.ts'
+import { LlmAnalysisProvider } from './provider.ts'
 
 export interface Llm {
   provider (completer: LlmCompleter): AnalysisProvider

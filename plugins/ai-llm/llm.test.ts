@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import type { AnalysisContext, AnalysisOutput } from '../../kernel/ai.js'
-import { build } from '../../test/helper.js'
-import { plausibleAnswer, startFakeLlm, type FakeLlm, type FakeRequest } from '../../test/llm-fake.js'
+import type { AnalysisContext, AnalysisOutput } from '../../kernel/ai.ts'
+import { build } from '../../test/helper.ts'
+import { plausibleAnswer, startFakeLlm, type FakeLlm, type FakeRequest } from '../../test/llm-fake.ts'
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), 'utf8'))
 const weak = fixture('analysis/weak.resume.json')

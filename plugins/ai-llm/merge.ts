@@ -3,9 +3,9 @@
 // (critique, tone, STAR assessment, rewrites, its own strengths and improvements). Its claimed
 // scores are compared with the rules' and, when they contradict them by more than FLAG_MARGIN
 // points, flagged and not used. metrics.sources and the report say which part came from where.
-import type { AnalysisOutput, AnalysisType } from '../../kernel/ai.js'
-import type { Attempt } from './call.js'
-import { SCORE_KEYS, type Judgement } from './schemas.js'
+import type { AnalysisOutput, AnalysisType } from '../../kernel/ai.ts'
+import type { Attempt } from './call.ts'
+import { SCORE_KEYS, type Judgement } from './schemas.ts'
 
 export const FLAG_MARGIN = 30
 /** The model's share of overall_score when its scores agree with the rules. */

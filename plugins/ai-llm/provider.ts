@@ -2,12 +2,12 @@
 // handed to the prompt as facts), then the active prompt through the model with the shared
 // call policy, then rules and judgement merged, or the heuristic result with the reason.
 import type { FastifyBaseLogger } from 'fastify'
-import type { AiRegistry, AnalysisContext, AnalysisInput, AnalysisOutput, AnalysisProvider } from '../../kernel/ai.js'
-import type { LlmCompleter } from '../../kernel/llm.js'
-import type { PromptStore } from '../prompts/store.js'
-import { askForJudgement, DEFAULT_BUDGET_MS, type CallResult } from './call.js'
-import { fallback, merge, type LlmMeta } from './merge.js'
-import { OUTPUT_SCHEMAS, SCORE_KEYS } from './schemas.js'
+import type { AiRegistry, AnalysisContext, AnalysisInput, AnalysisOutput, AnalysisProvider } from '../../kernel/ai.ts'
+import type { LlmCompleter } from '../../kernel/llm.ts'
+import type { PromptStore } from '../prompts/store.ts'
+import { askForJudgement, DEFAULT_BUDGET_MS, type CallResult } from './call.ts'
+import { fallback, merge, type LlmMeta } from './merge.ts'
+import { OUTPUT_SCHEMAS, SCORE_KEYS } from './schemas.ts'
 
 export interface LlmSettings { model: string | null, timeoutMs: number }
 interface Deps { ai: AiRegistry, prompts: PromptStore, settings: LlmSettings, log: FastifyBaseLogger }
@@ -18,7 +18,13 @@ export const asData = (text: string) => text.replace(/<\//g, '<\\/')
 export const promptIdFor = (type: AnalysisInput['type']) => `${type}-analysis`
 
 export class LlmAnalysisProvider implements AnalysisProvider {
-  constructor (private readonly completer: LlmCompleter, private readonly deps: Deps) {}
+  private readonly completer: LlmCompleter
+  private readonly deps: Deps
+
+  constructor (completer: LlmCompleter, deps: Deps) {
+    this.completer = completer
+    this.deps = deps
+  }
 
   get name (): string { return this.completer.name }
 

@@ -3,7 +3,7 @@
 // structured output that server supports: json_schema (strict), json_object, or none (the
 // schema is in the prompt either way). The SDK never retries: plugins/ai-llm owns that policy.
 import type OpenAI from 'openai'
-import type { LlmCompleter, LlmRequest, LlmResponse } from '../../kernel/llm.js'
+import type { LlmCompleter, LlmRequest, LlmResponse } from '../../kernel/llm.ts'
 
 export interface OpenAiSettings { apiKey: string | null, baseUrl: string | null, responseFormat: 'json_schema' | 'json_object' | 'none' }
 
@@ -12,7 +12,11 @@ export class OpenAiCompleter implements LlmCompleter {
   readonly defaultModel = 'gpt-4.1-mini'
   private client: Promise<OpenAI> | null = null
 
-  constructor (private readonly settings: OpenAiSettings) {}
+  private readonly settings: OpenAiSettings
+
+  constructor (settings: OpenAiSettings) {
+    this.settings = settings
+  }
 
   /** The SDK loads on first use: a deployment on another provider never pays for it at start-up. */
   private sdk (): Promise<OpenAI> {

@@ -1,6 +1,6 @@
 // Registers the `openai` analysis provider (AI_PROVIDER=openai) on app.ai.
 import fp from 'fastify-plugin'
-import { OpenAiCompleter } from './completer.js'
+import { OpenAiCompleter } from './completer.ts'
 
 export default fp(async (app) => {
   const { ai } = app.config

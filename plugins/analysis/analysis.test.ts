@@ -8,9 +8,9 @@ import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { PgBoss } from 'pg-boss'
-import { QUEUE_SCHEMA } from '../../kernel/queue.js'
-import { REDIS_URL, bearer, build, createDatabase, rand, register, tempDir, type Account } from '../../test/helper.js'
-import { startServer } from '../../test/process.js'
+import { QUEUE_SCHEMA } from '../../kernel/queue.ts'
+import { REDIS_URL, bearer, build, createDatabase, rand, register, tempDir, type Account } from '../../test/helper.ts'
+import { startServer } from '../../test/process.ts'
 
 const FIXTURE_PLUGINS = fileURLToPath(new URL('../../test/fixtures/plugins', import.meta.url))
 const AI_ENV = { CVGEN_PLUGIN_DIRS: FIXTURE_PLUGINS, AI_PROVIDER: 'slow-test' }

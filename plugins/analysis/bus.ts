@@ -36,7 +36,15 @@ export class RedisBus implements EventBus {
   private readonly local = new EventEmitter().setMaxListeners(0)
   private readonly counts = new Map<string, number>()
 
-  constructor (private readonly redis: Redis, private readonly prefix: string, private readonly onError: (err: Error) => void) {}
+  private readonly redis: Redis
+  private readonly prefix: string
+  private readonly onError: (err: Error) => void
+
+  constructor (redis: Redis, prefix: string, onError: (err: Error) => void) {
+    this.redis = redis
+    this.prefix = prefix
+    this.onError = onError
+  }
 
   private channel (jobId: string) { return `${this.prefix}analysis:${jobId}` }
 

@@ -1,5 +1,5 @@
 // Every code the analysis plugin answers with.
-import { defineErrors } from '../../kernel/errors.js'
+import { defineErrors } from '../../kernel/errors.ts'
 
 export const AnalysisErrors = defineErrors('ANALYSIS', {
   NOT_FOUND: [404, 'Analysis not found'],

@@ -2,11 +2,11 @@
 // resume or portfolio, with progress on the row and live over SSE, results written once.
 // The API only enqueues; processes with ROLE=all or ROLE=worker run the jobs.
 import fp from 'fastify-plugin'
-import { MemoryBus, RedisBus, type EventBus } from './bus.js'
-import analysisRoutes from './routes.js'
-import { AnalysisReport, AnalysisSummary, JobStatus } from './schemas.js'
-import { AnalysisService } from './service.js'
-import { ANALYSIS_QUEUE, CONCURRENCY, QUEUE_OPTIONS, analysisHandler, type AnalysisJob } from './worker.js'
+import { MemoryBus, RedisBus, type EventBus } from './bus.ts'
+import analysisRoutes from './routes.ts'
+import { AnalysisReport, AnalysisSummary, JobStatus } from './schemas.ts'
+import { AnalysisService } from './service.ts'
+import { ANALYSIS_QUEUE, CONCURRENCY, QUEUE_OPTIONS, analysisHandler, type AnalysisJob } from './worker.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

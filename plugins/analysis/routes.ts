@@ -1,13 +1,13 @@
 // /ai routes: enqueue an analysis, read its status (JSON or a live SSE stream), history, reports.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { AnalysisType } from '../../kernel/ai.js'
-import { KernelErrors } from '../../kernel/errors.js'
-import { errors, ok, okList } from '../../kernel/schemas.js'
-import type { ProgressEvent } from './bus.js'
-import { AnalysisErrors } from './errors.js'
-import { AnalyzeBody, EventsQuery, EventStream, HistoryQuery, IdParams, JobParams, Queued } from './schemas.js'
-import { toEvent, type AnalysisRow, type AnalysisService } from './service.js'
-import { ANALYSIS_QUEUE, QUEUE_OPTIONS } from './worker.js'
+import type { AnalysisType } from '../../kernel/ai.ts'
+import { KernelErrors } from '../../kernel/errors.ts'
+import { errors, ok, okList } from '../../kernel/schemas.ts'
+import type { ProgressEvent } from './bus.ts'
+import { AnalysisErrors } from './errors.ts'
+import { AnalyzeBody, EventsQuery, EventStream, HistoryQuery, IdParams, JobParams, Queued } from './schemas.ts'
+import { toEvent, type AnalysisRow, type AnalysisService } from './service.ts'
+import { ANALYSIS_QUEUE, QUEUE_OPTIONS } from './worker.ts'
 
 const tags = ['analysis']
 const security = [{ bearer: [] }]

@@ -15,7 +15,7 @@ export const AnalyzeBody = {
 } as const
 
 export const JobParams = { type: 'object', required: ['job_id'], properties: { job_id: uuid } } as const
-export { IdParams } from '../../kernel/schemas.js'
+export { IdParams } from '../../kernel/schemas.ts'
 
 export const EventsQuery = {
   type: 'object',

@@ -1,12 +1,12 @@
 // Analyses: rows in analysis_results, the daily quota, and the writes a job makes as it
 // runs (progress, the one completed write, failure). No Fastify here, so a worker or the
 // CLI can use it too.
-import type { Tier, TierLimits } from '../../config/index.js'
-import type { AnalysisOutput, AnalysisType } from '../../kernel/ai.js'
-import type { Database } from '../../kernel/db.js'
-import { KernelErrors } from '../../kernel/errors.js'
-import type { EventBus, ProgressEvent } from './bus.js'
-import { AnalysisErrors } from './errors.js'
+import type { Tier, TierLimits } from '../../config/index.ts'
+import type { AnalysisOutput, AnalysisType } from '../../kernel/ai.ts'
+import type { Database } from '../../kernel/db.ts'
+import { KernelErrors } from '../../kernel/errors.ts'
+import type { EventBus, ProgressEvent } from './bus.ts'
+import { AnalysisErrors } from './errors.ts'
 
 export type Status = 'queued' | 'processing' | 'completed' | 'failed'
 
@@ -50,11 +50,19 @@ export const toEvent = (row: Pick<AnalysisRow, 'id' | 'status' | 'progress' | 's
   ({ job_id: row.id, status: row.status, progress: row.progress, step: row.step, seq: row.event_seq })
 
 export class AnalysisService {
+  private readonly db: Database
+  readonly bus: EventBus
+  private readonly tiers: Record<Tier, TierLimits>
+
   constructor (
-    private readonly db: Database,
-    readonly bus: EventBus,
-    private readonly tiers: Record<Tier, TierLimits>
-  ) {}
+    db: Database,
+    bus: EventBus,
+    tiers: Record<Tier, TierLimits>
+  ) {
+    this.db = db
+    this.bus = bus
+    this.tiers = tiers
+  }
 
   /**
    * Inserts a queued analysis unless the user's daily quota is spent. Locking the owner's

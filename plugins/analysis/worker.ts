@@ -2,8 +2,8 @@
 // progress written to the row and pushed to live clients, write the result once.
 import type { FastifyInstance } from 'fastify'
 import type { JobWithMetadata } from 'pg-boss'
-import type { AnalysisInput } from '../../kernel/ai.js'
-import type { AnalysisService } from './service.js'
+import type { AnalysisInput } from '../../kernel/ai.ts'
+import type { AnalysisService } from './service.ts'
 
 export const ANALYSIS_QUEUE = 'analysis.run'
 export const EXPIRE_SECONDS = 120

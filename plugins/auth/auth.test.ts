@@ -1,5 +1,5 @@
 import t from 'tap'
-import { bearer, build, rand, register } from '../../test/helper.js'
+import { bearer, build, rand, register } from '../../test/helper.ts'
 
 const json = (res: { json (): any }) => res.json()
 

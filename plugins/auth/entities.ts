@@ -2,7 +2,7 @@
 // columns and the wire shapes (snake_case) so nothing is renamed on the way through.
 import { randomUUID } from 'node:crypto'
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core'
-import { TIER_NAMES } from '../../config/index.js'
+import { TIER_NAMES } from '../../config/index.ts'
 
 export const User = defineEntity({
   name: 'User',

@@ -1,5 +1,5 @@
 // Every code the auth plugin answers with.
-import { defineErrors } from '../../kernel/errors.js'
+import { defineErrors } from '../../kernel/errors.ts'
 
 export const AuthErrors = defineErrors('AUTH', {
   EMAIL_TAKEN: [409, 'An account with this email already exists'],

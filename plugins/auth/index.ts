@@ -3,12 +3,12 @@
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import jwt from '@fastify/jwt'
-import { RefreshToken, User } from './entities.js'
-import { AuthErrors } from './errors.js'
-import { Passwords } from './passwords.js'
-import authRoutes from './routes.js'
-import { UserSchema } from './schemas.js'
-import { AuthService } from './service.js'
+import { RefreshToken, User } from './entities.ts'
+import { AuthErrors } from './errors.ts'
+import { Passwords } from './passwords.ts'
+import authRoutes from './routes.ts'
+import { UserSchema } from './schemas.ts'
+import { AuthService } from './service.ts'
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {

@@ -16,7 +16,11 @@ export const PASSWORD_MAX = 256
 class Gate {
   private active = 0
   private readonly waiting: (() => void)[] = []
-  constructor (private readonly size: number) {}
+  private readonly size: number
+
+  constructor (size: number) {
+    this.size = size
+  }
 
   async run<T> (fn: () => Promise<T>): Promise<T> {
     if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve))
@@ -36,7 +40,10 @@ export class Passwords {
   private dummy: Promise<string>
   private readonly gate = new Gate(availableParallelism())
 
-  constructor (private readonly params: Argon2Params) {
+  private readonly params: Argon2Params
+
+  constructor (params: Argon2Params) {
+    this.params = params
     this.dummy = this.hash('cvgen-timing-equaliser')
   }
 

@@ -1,8 +1,8 @@
 // /auth routes: one call into app.auth each, wrapped in the envelope.
 import type { FastifyInstance } from 'fastify'
-import { NoContent, errors, ok } from '../../kernel/schemas.js'
-import { AuthErrors } from './errors.js'
-import { LoginBody, RefreshBody, RegisterBody, SessionSchema, TokenPairSchema, UpdateMeBody } from './schemas.js'
+import { NoContent, errors, ok } from '../../kernel/schemas.ts'
+import { AuthErrors } from './errors.ts'
+import { LoginBody, RefreshBody, RegisterBody, SessionSchema, TokenPairSchema, UpdateMeBody } from './schemas.ts'
 
 interface Credentials { email: string, password: string }
 

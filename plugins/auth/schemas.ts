@@ -1,6 +1,6 @@
 // Wire shapes of /auth (DESIGN.md "Wire shapes that clients rely on").
-import { TIER_NAMES } from '../../config/index.js'
-import { PASSWORD_MAX, PASSWORD_MIN } from './passwords.js'
+import { TIER_NAMES } from '../../config/index.ts'
+import { PASSWORD_MAX, PASSWORD_MIN } from './passwords.ts'
 
 export const UserSchema = {
   $id: 'User',

@@ -2,14 +2,14 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { UniqueConstraintViolationException } from '@mikro-orm/core'
 import type { EntityManager } from '@mikro-orm/postgresql'
-import type { Tier } from '../../config/index.js'
-import type { Cache } from '../../kernel/cache.js'
-import type { Database } from '../../kernel/db.js'
-import type { AppErrorConstructor } from '../../kernel/errors.js'
-import { User, type UserRow } from './entities.js'
-import { AuthErrors } from './errors.js'
-import type { Passwords } from './passwords.js'
-import { hashToken, newRefreshToken } from './tokens.js'
+import type { Tier } from '../../config/index.ts'
+import type { Cache } from '../../kernel/cache.ts'
+import type { Database } from '../../kernel/db.ts'
+import type { AppErrorConstructor } from '../../kernel/errors.ts'
+import { User, type UserRow } from './entities.ts'
+import { AuthErrors } from './errors.ts'
+import type { Passwords } from './passwords.ts'
+import { hashToken, newRefreshToken } from './tokens.ts'
 
 export interface PublicUser {
   id: string
@@ -51,12 +51,22 @@ function toPublic (u: UserRow): PublicUser {
 type TokenRow = { id: string, user_id: string, family_id: string, revoked_at: Date | null, replaced_by: string | null }
 
 export class AuthService {
+  private readonly db: Database
+  private readonly cache: Cache
+  private readonly passwords: Passwords
+  private readonly opts: AuthOptions
+
   constructor (
-    private readonly db: Database,
-    private readonly cache: Cache,
-    private readonly passwords: Passwords,
-    private readonly opts: AuthOptions
-  ) {}
+    db: Database,
+    cache: Cache,
+    passwords: Passwords,
+    opts: AuthOptions
+  ) {
+    this.db = db
+    this.cache = cache
+    this.passwords = passwords
+    this.opts = opts
+  }
 
   async register (input: { email: string, password: string, full_name: string }): Promise<Session> {
     const email = normalizeEmail(input.email)

@@ -3,10 +3,10 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { startDnsServer } from '../../test/dns-server.js'
-import { DohDnsProvider, txtValue } from './doh.js'
-import { DnsRegistry } from './registry.js'
-import { SystemDnsProvider } from './system.js'
+import { startDnsServer } from '../../test/dns-server.ts'
+import { DohDnsProvider, txtValue } from './doh.ts'
+import { DnsRegistry } from './registry.ts'
+import { SystemDnsProvider } from './system.ts'
 
 t.test('system provider: found, nxdomain, nodata, servfail, timeout', async (t) => {
   const dns = await startDnsServer()

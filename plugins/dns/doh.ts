@@ -2,7 +2,7 @@
 // (GET <DNS_DOH_URL>/resolve?name=&type= with accept: application/dns-json; Cloudflare also
 // answers on its base URL). For operators behind split-horizon DNS, whose own resolvers
 // would not see what the public sees.
-import { canonicalName, type DnsOutcome, type DnsProvider, type RecordType } from './registry.js'
+import { canonicalName, type DnsOutcome, type DnsProvider, type RecordType } from './registry.ts'
 
 export interface DohOptions { baseUrl: string, timeoutMs: number, fetch?: typeof fetch }
 
@@ -21,7 +21,10 @@ export class DohDnsProvider implements DnsProvider {
   readonly name = 'doh'
   private readonly fetch: typeof fetch
 
-  constructor (private readonly opts: DohOptions) {
+  private readonly opts: DohOptions
+
+  constructor (opts: DohOptions) {
+    this.opts = opts
     this.fetch = opts.fetch ?? fetch
   }
 

@@ -2,11 +2,11 @@
 // `system` (Node's resolver, DNS_SERVERS) and `doh` (DNS-over-HTTPS JSON, DNS_DOH_URL) are
 // built in; an operator's plugin may register another; DNS_PROVIDER picks one.
 import fp from 'fastify-plugin'
-import { DohDnsProvider } from './doh.js'
-import { DnsRegistry } from './registry.js'
-import { SystemDnsProvider } from './system.js'
+import { DohDnsProvider } from './doh.ts'
+import { DnsRegistry } from './registry.ts'
+import { SystemDnsProvider } from './system.ts'
 
-export type { DnsOutcome, DnsProvider } from './registry.js'
+export type { DnsOutcome, DnsProvider } from './registry.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -24,7 +24,11 @@ export interface DnsProvider {
 
 export class DnsRegistry {
   private readonly providers = new Map<string, DnsProvider>()
-  constructor (private readonly selected: string) {}
+  private readonly selected: string
+
+  constructor (selected: string) {
+    this.selected = selected
+  }
 
   register (provider: DnsProvider): void {
     this.providers.set(provider.name, provider)

@@ -1,7 +1,7 @@
 // The `system` DNS provider: Node's c-ares Resolver, on DNS_SERVERS when set (else the
 // machine's resolvers). It never throws: c-ares error codes become outcomes.
 import { promises as dns } from 'node:dns'
-import { canonicalName, type DnsOutcome, type DnsProvider } from './registry.js'
+import { canonicalName, type DnsOutcome, type DnsProvider } from './registry.ts'
 
 export interface SystemOptions { servers: string[], timeoutMs: number }
 

@@ -5,10 +5,10 @@
 import { timingSafeEqual, createHash } from 'node:crypto'
 import { BlockList, isIPv4 } from 'node:net'
 import type { FastifyInstance } from 'fastify'
-import { errors, ok } from '../../kernel/schemas.js'
-import { DomainsErrors } from './errors.js'
-import type { HostAnswers } from './hosts.js'
-import { AskAnswer, AskQuery } from './schemas.js'
+import { errors, ok } from '../../kernel/schemas.ts'
+import { DomainsErrors } from './errors.ts'
+import type { HostAnswers } from './hosts.ts'
+import { AskAnswer, AskQuery } from './schemas.ts'
 
 export function sourceList (cidrs: string[]): BlockList {
   const list = new BlockList()

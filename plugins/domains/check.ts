@@ -1,8 +1,8 @@
 // One live DNS check of a claim: the TXT proof, then the routing record. The result says
 // whether a failure is definitive (the records are not there or point elsewhere) or
 // transient (timeout, SERVFAIL), because a verified domain is only taken down for the former.
-import type { DnsOutcome, DnsProvider } from '../dns/index.js'
-import { routingTarget, TOKEN_PREFIX, VERIFY_PREFIX, type RecordType } from './names.js'
+import type { DnsOutcome, DnsProvider } from '../dns/index.ts'
+import { routingTarget, TOKEN_PREFIX, VERIFY_PREFIX, type RecordType } from './names.ts'
 
 export type CheckResult = { ok: true } | { ok: false, transient: boolean, error: string }
 

@@ -5,9 +5,9 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { bearer, build, register, type Account } from '../../test/helper.js'
-import { startDnsServer, type DnsServer } from '../../test/dns-server.js'
-import { sweep } from './jobs.js'
+import { bearer, build, register, type Account } from '../../test/helper.ts'
+import { startDnsServer, type DnsServer } from '../../test/dns-server.ts'
+import { sweep } from './jobs.ts'
 
 const APP = 'cvgen.test'
 

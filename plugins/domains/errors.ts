@@ -1,5 +1,5 @@
 // Every code the domains plugin answers with.
-import { defineErrors } from '../../kernel/errors.js'
+import { defineErrors } from '../../kernel/errors.ts'
 
 export const DomainsErrors = defineErrors('DOMAINS', {
   NOT_FOUND: [404, 'Domain not found'],

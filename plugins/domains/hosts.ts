@@ -1,9 +1,9 @@
 // The answers that sit on the request and handshake paths, from the lookup cache:
 // lookup(host) for the renderer (a verified custom domain -> its portfolio) and allowTls(host)
 // for Caddy's on-demand TLS ask (verified custom domains and live subdomains of APP_DOMAIN).
-import { RESERVED_NAMES, namePattern } from '../../kernel/slugs.js'
-import type { HostEntry, LookupCache } from './lookup.js'
-import type { DomainService } from './service.js'
+import { RESERVED_NAMES, namePattern } from '../../kernel/slugs.ts'
+import type { HostEntry, LookupCache } from './lookup.ts'
+import type { DomainService } from './service.ts'
 
 export interface SubdomainLookup {
   findPublishedBySubdomain (subdomain: string): Promise<{ id: string } | null>
@@ -23,15 +23,29 @@ export class HostAnswers {
   /** Domains whose "issuing" write and probe are under way in this process: one each. */
   private readonly issuing = new Set<string>()
 
+  private readonly cache: LookupCache
+  private readonly service: DomainService
+  private readonly portfolios: SubdomainLookup
+  private readonly appDomain: string
+  /** Starts the TLS probe of a domain the gateway is about to get a certificate for. */
+  private readonly onIssuing: (domainId: string) => Promise<void>
+  private readonly log: { error (obj: object, msg: string): void }
+
   constructor (
-    private readonly cache: LookupCache,
-    private readonly service: DomainService,
-    private readonly portfolios: SubdomainLookup,
-    private readonly appDomain: string,
-    /** Starts the TLS probe of a domain the gateway is about to get a certificate for. */
-    private readonly onIssuing: (domainId: string) => Promise<void>,
-    private readonly log: { error (obj: object, msg: string): void }
-  ) {}
+    cache: LookupCache,
+    service: DomainService,
+    portfolios: SubdomainLookup,
+    appDomain: string,
+    onIssuing: (domainId: string) => Promise<void>,
+    log: { error (obj: object, msg: string): void }
+  ) {
+    this.cache = cache
+    this.service = service
+    this.portfolios = portfolios
+    this.appDomain = appDomain
+    this.onIssuing = onIssuing
+    this.log = log
+  }
 
   /** The verified custom domain's entry, or null. Cached; safe on every request. */
   lookup (host: string): Promise<HostEntry | null> | HostEntry | null {

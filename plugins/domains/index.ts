@@ -3,13 +3,13 @@
 // (apex); a worker re-checks on a schedule; Caddy's on-demand TLS asks /internal/tls/ask.
 // app.domains.lookup(host) tells the renderer which custom hosts are portfolio sites.
 import fp from 'fastify-plugin'
-import askRoutes from './ask.js'
-import { HostAnswers } from './hosts.js'
-import { PROBE_OPTIONS, PROBE_QUEUE, probeHandler, VERIFY_CRON, VERIFY_OPTIONS, VERIFY_QUEUE, verifyHandler, type ProbeJob, type VerifyJob } from './jobs.js'
-import { LookupCache } from './lookup.js'
-import domainRoutes from './routes.js'
-import { DomainSchema } from './schemas.js'
-import { DomainService } from './service.js'
+import askRoutes from './ask.ts'
+import { HostAnswers } from './hosts.ts'
+import { PROBE_OPTIONS, PROBE_QUEUE, probeHandler, VERIFY_CRON, VERIFY_OPTIONS, VERIFY_QUEUE, verifyHandler, type ProbeJob, type VerifyJob } from './jobs.ts'
+import { LookupCache } from './lookup.ts'
+import domainRoutes from './routes.ts'
+import { DomainSchema } from './schemas.ts'
+import { DomainService } from './service.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

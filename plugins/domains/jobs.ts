@@ -3,8 +3,8 @@
 // domain is verified or the gateway asks for it: is a valid certificate served?).
 import type { FastifyInstance } from 'fastify'
 import type { JobWithMetadata } from 'pg-boss'
-import { probeTls, type ProbeOptions } from './probe.js'
-import type { DomainService } from './service.js'
+import { probeTls, type ProbeOptions } from './probe.ts'
+import type { DomainService } from './service.ts'
 
 export const VERIFY_QUEUE = 'domains.verify'
 export const VERIFY_CRON = '*/5 * * * *'

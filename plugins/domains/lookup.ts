@@ -26,7 +26,10 @@ export class LookupCache {
   private subscriber: Redis | null = null
   private readonly channel: string
 
-  constructor (private readonly opts: LookupCacheOptions) {
+  private readonly opts: LookupCacheOptions
+
+  constructor (opts: LookupCacheOptions) {
+    this.opts = opts
     this.lru = new LRUCache<string, Cached>({ max: 100_000, ttl: opts.ttlMs ?? 30_000 })
     this.channel = `${opts.prefix}domains:invalidate`
   }

@@ -2,7 +2,7 @@
 // listening, and a gateway that accepts the connection but never completes a handshake.
 import net from 'node:net'
 import t from 'tap'
-import { probeTls } from './probe.js'
+import { probeTls } from './probe.ts'
 
 t.test('a closed port and a silent gateway are errors, not hangs', async (t) => {
   const closed = net.createServer()

@@ -1,9 +1,9 @@
 // /domains: claim, list, verify now, release. Ownership is the service's: another user's
 // domain is DOMAINS_NOT_FOUND.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { errors, NoContent, ok, okList, PaginationQuery } from '../../kernel/schemas.js'
-import { CreateBody, IdParams } from './schemas.js'
-import type { DomainService } from './service.js'
+import { errors, NoContent, ok, okList, PaginationQuery } from '../../kernel/schemas.ts'
+import { CreateBody, IdParams } from './schemas.ts'
+import type { DomainService } from './service.ts'
 
 const tags = ['domains']
 const security = [{ bearer: [] }]

@@ -36,7 +36,7 @@ export const CreateBody = {
   }
 } as const
 
-export { IdParams } from '../../kernel/schemas.js'
+export { IdParams } from '../../kernel/schemas.ts'
 
 export const AskQuery = {
   type: 'object',

@@ -3,17 +3,17 @@
 // back-off and ssl_status. No Fastify here: the API and the worker use it alike.
 import { UniqueConstraintViolationException } from '@mikro-orm/core'
 import { randomBytes } from 'node:crypto'
-import type { Tier, TierLimits } from '../../config/index.js'
-import type { Database } from '../../kernel/db.js'
-import { KernelErrors } from '../../kernel/errors.js'
-import { assertWithinPlan } from '../../kernel/plans.js'
-import type { DnsProvider } from '../dns/index.js'
-import { checkRecords, type CheckResult } from './check.js'
-import { DomainsErrors } from './errors.js'
-import { checkDomainName } from './names.js'
-import { COLUMNS, toDomain, type Domain, type DomainRow } from './rows.js'
+import type { Tier, TierLimits } from '../../config/index.ts'
+import type { Database } from '../../kernel/db.ts'
+import { KernelErrors } from '../../kernel/errors.ts'
+import { assertWithinPlan } from '../../kernel/plans.ts'
+import type { DnsProvider } from '../dns/index.ts'
+import { checkRecords, type CheckResult } from './check.ts'
+import { DomainsErrors } from './errors.ts'
+import { checkDomainName } from './names.ts'
+import { COLUMNS, toDomain, type Domain, type DomainRow } from './rows.ts'
 
-export type { Domain, DomainRow } from './rows.js'
+export type { Domain, DomainRow } from './rows.ts'
 
 /** What this plugin needs of app.portfolios. */
 export interface PortfolioLink {
@@ -36,15 +36,29 @@ const RECHECK_VERIFIED = "interval '1 day'"
 const BACKOFF = "least(interval '6 hours', interval '5 minutes' * power(2, greatest(0, check_failures - 6)))"
 
 export class DomainService {
+  private readonly db: Database
+  private readonly dns: () => DnsProvider
+  private readonly portfolios: PortfolioLink
+  private readonly settings: DomainSettings
+  private readonly changed: DomainChanged
+  /** Starts the TLS probe, which also makes the gateway ask for and get the certificate. */
+  private readonly startProbe: (domainId: string) => Promise<void>
+
   constructor (
-    private readonly db: Database,
-    private readonly dns: () => DnsProvider,
-    private readonly portfolios: PortfolioLink,
-    private readonly settings: DomainSettings,
-    private readonly changed: DomainChanged,
-    /** Starts the TLS probe, which also makes the gateway ask for and get the certificate. */
-    private readonly startProbe: (domainId: string) => Promise<void> = async () => {}
-  ) {}
+    db: Database,
+    dns: () => DnsProvider,
+    portfolios: PortfolioLink,
+    settings: DomainSettings,
+    changed: DomainChanged,
+    startProbe: (domainId: string) => Promise<void> = async () => {}
+  ) {
+    this.db = db
+    this.dns = dns
+    this.portfolios = portfolios
+    this.settings = settings
+    this.changed = changed
+    this.startProbe = startProbe
+  }
 
   toDomain (row: DomainRow): Domain {
     return toDomain(row, this.settings.appDomain, this.settings.gatewayIps)

@@ -2,9 +2,9 @@
 // every built-in theme, then through the analysis job.
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { waitForExport } from '../../test/exports.js'
-import { bearer, build, register } from '../../test/helper.js'
-import { compare } from './ats.js'
+import { waitForExport } from '../../test/exports.ts'
+import { bearer, build, register } from '../../test/helper.ts'
+import { compare } from './ats.ts'
 
 const FULL = JSON.parse(readFileSync(new URL('../../test/fixtures/full.resume.json', import.meta.url), 'utf8'))
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -8,7 +8,7 @@ import { rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import type { Coverage, DomText } from './print.js'
+import type { Coverage, DomText } from './print.ts'
 
 const run = promisify(execFile)
 

@@ -3,7 +3,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { BrowserPool, chromiumInstalled } from './browser.js'
+import { BrowserPool, chromiumInstalled } from './browser.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 const quiet = { warn () {}, info () {} }

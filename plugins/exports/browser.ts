@@ -6,7 +6,7 @@
 import { accessSync, constants, readdirSync, readFileSync } from 'node:fs'
 import { EventEmitter } from 'node:events'
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core'
-import { CHROMIUM_ARGS } from '../../kernel/chromium.js'
+import { CHROMIUM_ARGS } from '../../kernel/chromium.ts'
 
 /** A4 at 96 dpi: the viewport a PNG or thumbnail of a resume is taken in. */
 export const VIEWPORT = { width: 794, height: 1123 }
@@ -51,7 +51,10 @@ export class BrowserPool extends EventEmitter {
   launches = 0
   renders = 0
 
-  constructor (private readonly opts: PoolOptions) { super() }
+  private readonly opts: PoolOptions
+
+  constructor (opts: PoolOptions) { super()
+    this.opts = opts }
 
   get available (): boolean { return chromiumInstalled(this.opts.executablePath) }
 

@@ -1,5 +1,5 @@
 // Every code the exports plugin answers with.
-import { defineErrors } from '../../kernel/errors.js'
+import { defineErrors } from '../../kernel/errors.ts'
 
 export const ExportsErrors = defineErrors('EXPORTS', {
   NOT_FOUND: [404, 'Export not found'],

@@ -2,9 +2,9 @@
 // PostgreSQL, local and S3 storage, poppler's pdftotext / pdfinfo / pdffonts to read the PDF.
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { decodePng, download, pdfFonts, pdfInfo, pdfToText, waitForExport } from '../../test/exports.js'
-import { bearer, build, register, type Account } from '../../test/helper.js'
-import { startS3 } from '../../test/s3.js'
+import { decodePng, download, pdfFonts, pdfInfo, pdfToText, waitForExport } from '../../test/exports.ts'
+import { bearer, build, register, type Account } from '../../test/helper.ts'
+import { startS3 } from '../../test/s3.ts'
 import type { FastifyInstance } from 'fastify'
 
 const FULL = JSON.parse(readFileSync(new URL('../../test/fixtures/full.resume.json', import.meta.url), 'utf8'))

@@ -5,19 +5,19 @@
 import { createHash } from 'node:crypto'
 import fp from 'fastify-plugin'
 import { LRUCache } from 'lru-cache'
-import type { AnalysisOutput } from '../../kernel/ai.js'
-import { compare, pdfText, type AtsReport } from './ats.js'
-import { BrowserPool } from './browser.js'
-import { fontServer, printHtml, renderPdf, type Paper } from './print.js'
-import exportRoutes from './routes.js'
-import { ExportSchema } from './schemas.js'
-import { ExportService } from './service.js'
+import type { AnalysisOutput } from '../../kernel/ai.ts'
+import { compare, pdfText, type AtsReport } from './ats.ts'
+import { BrowserPool } from './browser.ts'
+import { fontServer, printHtml, renderPdf, type Paper } from './print.ts'
+import exportRoutes from './routes.ts'
+import { ExportSchema } from './schemas.ts'
+import { ExportService } from './service.ts'
 import {
   EXPORT_QUEUE, EXPORT_QUEUE_OPTIONS, THUMBNAIL_DELAY_SECONDS, THUMBNAIL_QUEUE, THUMBNAIL_QUEUE_OPTIONS,
   exportHandler, thumbnailHandler, type ExportJob, type ThumbnailJob
-} from './worker.js'
+} from './worker.ts'
 
-export type { AtsReport } from './ats.js'
+export type { AtsReport } from './ats.ts'
 
 export interface Exports {
   service: ExportService

@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import type { Page } from 'playwright-core'
-import type { ThemeManifest } from '../themes/index.js'
-import type { BrowserPool } from './browser.js'
+import type { ThemeManifest } from '../themes/index.ts'
+import type { BrowserPool } from './browser.ts'
 
 /** Font URLs in printed pages start with it; the pool answers them, so it never resolves. */
 export const PRINT_ORIGIN = 'http://print.cvgen.invalid'

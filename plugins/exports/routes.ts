@@ -1,12 +1,12 @@
 // POST /resumes/:id/export queues a PDF or PNG; GET /exports/:id reports it and, once
 // completed, hands out a short-lived signed download URL.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { errors, ok } from '../../kernel/schemas.js'
-import { ExportsErrors } from './errors.js'
-import type { Paper } from './print.js'
-import { ExportBody, ExportQuery, IdParams, Queued, ResumeParams } from './schemas.js'
-import type { ExportFormat, ExportService } from './service.js'
-import { EXPORT_QUEUE, EXPORT_QUEUE_OPTIONS } from './worker.js'
+import { errors, ok } from '../../kernel/schemas.ts'
+import { ExportsErrors } from './errors.ts'
+import type { Paper } from './print.ts'
+import { ExportBody, ExportQuery, IdParams, Queued, ResumeParams } from './schemas.ts'
+import type { ExportFormat, ExportService } from './service.ts'
+import { EXPORT_QUEUE, EXPORT_QUEUE_OPTIONS } from './worker.ts'
 
 const tags = ['exports']
 const security = [{ bearer: [] }]

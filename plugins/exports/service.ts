@@ -1,8 +1,8 @@
 // Export rows: created queued by the API, moved along by the job, written completed once.
 // No Fastify here, so a worker or the CLI can use it too.
-import type { Database } from '../../kernel/db.js'
-import { ExportsErrors } from './errors.js'
-import type { Coverage, Paper } from './print.js'
+import type { Database } from '../../kernel/db.ts'
+import { ExportsErrors } from './errors.ts'
+import type { Coverage, Paper } from './print.ts'
 
 export type ExportFormat = 'pdf' | 'png'
 export type ExportStatus = 'queued' | 'processing' | 'completed' | 'failed'
@@ -26,7 +26,11 @@ export interface ExportRow {
 }
 
 export class ExportService {
-  constructor (private readonly db: Database) {}
+  private readonly db: Database
+
+  constructor (db: Database) {
+    this.db = db
+  }
 
   async create (userId: string, resumeId: string, format: ExportFormat, paper: Paper): Promise<ExportRow> {
     const [row] = await this.db.fork().execute<ExportRow[]>(

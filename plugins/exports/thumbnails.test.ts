@@ -2,9 +2,9 @@
 // one waiting and one running job per target), stored publicly, old images removed.
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { QUEUE_SCHEMA } from '../../kernel/queue.js'
-import { decodePng, download } from '../../test/exports.js'
-import { bearer, build, register, type Account } from '../../test/helper.js'
+import { QUEUE_SCHEMA } from '../../kernel/queue.ts'
+import { decodePng, download } from '../../test/exports.ts'
+import { bearer, build, register, type Account } from '../../test/helper.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

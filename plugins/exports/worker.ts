@@ -4,9 +4,9 @@
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { JobWithMetadata } from 'pg-boss'
-import type { BrowserPool } from './browser.js'
-import { THUMBNAIL_SCALE, pdfPageCount, printHtml, renderPdf, renderPng, type Printable } from './print.js'
-import type { ExportService } from './service.js'
+import type { BrowserPool } from './browser.ts'
+import { THUMBNAIL_SCALE, pdfPageCount, printHtml, renderPdf, renderPng, type Printable } from './print.ts'
+import type { ExportService } from './service.ts'
 
 export const EXPORT_QUEUE = 'exports.render'
 export const THUMBNAIL_QUEUE = 'exports.thumbnail'

@@ -4,15 +4,15 @@
 // normalise to the JSON Resume pattern; a file that runs too long is stopped.
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { testEnv } from '../../test/helper.js'
-import { runCli } from '../../test/process.js'
-import { PdfPrinter } from './corpus.js'
-import { normalizeDate, parseRange } from './dates.js'
-import { extractFields } from './fields.js'
-import { parseFile } from './parser.js'
-import { MAX_PAGES, pdfLines } from './pdf.js'
-import { validateResume } from './result.js'
-import { ParserPool, THREAD_HEAP_MB } from './sandbox.js'
+import { testEnv } from '../../test/helper.ts'
+import { runCli } from '../../test/process.ts'
+import { PdfPrinter } from './corpus.ts'
+import { normalizeDate, parseRange } from './dates.ts'
+import { extractFields } from './fields.ts'
+import { parseFile } from './parser.ts'
+import { MAX_PAGES, pdfLines } from './pdf.ts'
+import { validateResume } from './result.ts'
+import { ParserPool, THREAD_HEAP_MB } from './sandbox.ts'
 
 const FLOOR = 0.9
 const OVERALL = 0.95

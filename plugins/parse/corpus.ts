@@ -10,10 +10,10 @@ import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { fontFilePath } from '../renderer/fonts.js'
-import type { ThemeManifest } from '../themes/registry.js'
-import { buildDocx } from './corpus-docx.js'
-import { CHROMIUM_ARGS } from '../../kernel/chromium.js'
+import { fontFilePath } from '../renderer/fonts.ts'
+import type { ThemeManifest } from '../themes/registry.ts'
+import { buildDocx } from './corpus-docx.ts'
+import { CHROMIUM_ARGS } from '../../kernel/chromium.ts'
 
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/', import.meta.url))
@@ -35,7 +35,13 @@ const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQ
 
 export class PdfPrinter {
   private html = ''
-  private constructor (private readonly browser: Browser, private readonly page: Page) {}
+  private readonly browser: Browser
+  private readonly page: Page
+
+  private constructor (browser: Browser, page: Page) {
+    this.browser = browser
+    this.page = page
+  }
 
   static async launch (executablePath: string, fontPackages: Iterable<string>): Promise<PdfPrinter> {
     const allowed = [...fontPackages]

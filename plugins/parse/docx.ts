@@ -3,9 +3,9 @@
 // mammoth turn it into simple HTML (paragraph styles to h1..h6, bold/italic runs, lists),
 // which is read into lines here.
 import mammoth from 'mammoth'
-import { ParseFailure } from './failure.js'
-import { lineOf, type Line, type Segment } from './lines.js'
-import { checkZip } from './zip.js'
+import { ParseFailure } from './failure.ts'
+import { lineOf, type Line, type Segment } from './lines.ts'
+import { checkZip } from './zip.ts'
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' }
 const decode = (s: string) => s.replace(/&(#x?[0-9a-fA-F]+|\w+);/g, (m, e: string) => {

@@ -1,8 +1,8 @@
 // Every code the parse plugin answers with. File problems found before queueing are 422s
 // named after the ParseFailure code (PARSE_EMPTY, PARSE_ENCRYPTED, ...); the same codes
 // appear in a failed job's `error.code`.
-import { defineErrors } from '../../kernel/errors.js'
-import { FAILURE_MESSAGES } from './failure.js'
+import { defineErrors } from '../../kernel/errors.ts'
+import { FAILURE_MESSAGES } from './failure.ts'
 
 export const ParseErrors = defineErrors('PARSE', {
   NOT_FOUND: [404, 'Parse job not found'],

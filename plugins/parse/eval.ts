@@ -3,8 +3,8 @@
 // themes print count: a theme shows dates to the month, so "2021-03-15" is expected back
 // as "2021-03"; values the source itself gets wrong (a date like "Summer 2017") are left out.
 import type { FastifyInstance } from 'fastify'
-import { buildCorpus, PdfPrinter, themeFontPackages, type CorpusItem } from './corpus.js'
-import { parseFile } from './parser.js'
+import { buildCorpus, PdfPrinter, themeFontPackages, type CorpusItem } from './corpus.ts'
+import { parseFile } from './parser.ts'
 
 type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)

@@ -14,8 +14,11 @@ export const FAILURE_MESSAGES: Record<FailureCode, string> = {
 }
 
 export class ParseFailure extends Error {
-  constructor (readonly code: FailureCode, detail?: string) {
+  readonly code: FailureCode
+
+  constructor (code: FailureCode, detail?: string) {
     super(detail ? `${FAILURE_MESSAGES[code]} (${detail})` : FAILURE_MESSAGES[code])
+    this.code = code
     this.name = 'ParseFailure'
   }
 }

@@ -3,10 +3,10 @@
 // title's first font run is the position (or degree), the next run the organisation; a
 // smaller or differently set line under it is the meta line ("Lyon, France · Retail bank");
 // body lines are the summary and indented/bulleted lines the highlights.
-import { parseHeader } from './header.js'
-import type { Line } from './lines.js'
-import { Fields, type ParseResult } from './result.js'
-import { bodyFont, bulletItems, dateOf, entries, joinText, linePitch, splitSections, wrapped, type Entry, type Section } from './sections.js'
+import { parseHeader } from './header.ts'
+import type { Line } from './lines.ts'
+import { Fields, type ParseResult } from './result.ts'
+import { bodyFont, bulletItems, dateOf, entries, joinText, linePitch, splitSections, wrapped, type Entry, type Section } from './sections.ts'
 
 const DEGREE = /\b(bachelor|master|b\.?sc|m\.?sc|b\.?a|m\.?a|ph\.?d|doctor|diploma|associate|mba|licence|engineer|certificate)/i
 const PLACE = /^([\p{Lu}][\p{L}.'-]*)( [\p{Lu}][\p{L}.'-]*){0,3}(, ?[\p{Lu}][\p{L}.'-]*( [\p{Lu}][\p{L}.'-]*){0,3}){0,2}$/u
@@ -53,7 +53,10 @@ class Reader {
   private readonly body: string
   private readonly pitch: number
 
-  constructor (private readonly lines: Line[]) {
+  private readonly lines: Line[]
+
+  constructor (lines: Line[]) {
+    this.lines = lines
     this.body = bodyFont(lines)
     this.pitch = linePitch(lines)
   }

@@ -1,8 +1,8 @@
 // basics from the lines above the first section: the name (largest type, or the first
 // heading), the label, and contact tokens classified by shape (email, phone, URL,
 // "Network: username", "City, Region, CC").
-import type { Line, Segment } from './lines.js'
-import type { Fields } from './result.js'
+import type { Line, Segment } from './lines.ts'
+import type { Fields } from './result.ts'
 
 const EMAIL = /^[^\s@:/]+@[^\s@/]+\.[^\s@/]+$/
 const PHONE = /^\+?\(?\d[\d\s().-]{5,}\d$/

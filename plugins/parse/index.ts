@@ -3,12 +3,12 @@
 // the client reviews it and creates the resume with POST /resumes/import. The API only
 // stores and queues; processes with ROLE=all or ROLE=worker parse, in sandboxed threads.
 import fp from 'fastify-plugin'
-import type { Evaluation } from './eval.js'
-import parseRoutes from './routes.js'
-import { ParserPool, THREAD_HEAP_MB } from './sandbox.js'
-import { ParseStatus } from './schemas.js'
-import { ParseService } from './service.js'
-import { CONCURRENCY, PARSE_QUEUE, QUEUE_OPTIONS, parseHandler, type ParseJob } from './worker.js'
+import type { Evaluation } from './eval.ts'
+import parseRoutes from './routes.ts'
+import { ParserPool, THREAD_HEAP_MB } from './sandbox.ts'
+import { ParseStatus } from './schemas.ts'
+import { ParseService } from './service.ts'
+import { CONCURRENCY, PARSE_QUEUE, QUEUE_OPTIONS, parseHandler, type ParseJob } from './worker.ts'
 
 export interface Parsing {
   jobs: ParseService
@@ -27,7 +27,7 @@ export default fp(async (app) => {
   const service = new ParseService(app.db)
   // Loaded on demand: the harness pulls in Chromium's driver and the PDF library, which an
   // API process never needs.
-  app.decorate('parse', { jobs: service, evaluate: async () => (await import('./eval.js')).evaluate(app) })
+  app.decorate('parse', { jobs: service, evaluate: async () => (await import('./eval.ts')).evaluate(app) })
   app.addSchema(ParseStatus)
   await app.register(parseRoutes, { prefix: '/resumes/parse', service })
 

@@ -6,12 +6,12 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { loadConfig } from '../../config/index.js'
-import { buildApp } from '../../kernel/app.js'
-import { bearer, build, register, tempDir, testEnv, type Account } from '../../test/helper.js'
-import { loadFixtures, PdfPrinter, themeFontPackages } from './corpus.js'
-import { buildDocx } from './corpus-docx.js'
-import { validateResume } from './result.js'
+import { loadConfig } from '../../config/index.ts'
+import { buildApp } from '../../kernel/app.ts'
+import { bearer, build, register, tempDir, testEnv, type Account } from '../../test/helper.ts'
+import { loadFixtures, PdfPrinter, themeFontPackages } from './corpus.ts'
+import { buildDocx } from './corpus-docx.ts'
+import { validateResume } from './result.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mP8/x8AAwMCAO+ip1sAAAAASUVORK5CYII=', 'base64')

@@ -1,13 +1,13 @@
 // One entry point for both formats: bytes + kind -> draft, confidence, warnings. Pure (no
 // Fastify, no I/O besides the bytes), so the worker thread, the harness and the bench share it.
-import { docxLines } from './docx.js'
-import { ParseFailure } from './failure.js'
-import { extractFields } from './fields.js'
-import { pdfLines } from './pdf.js'
-import type { FileKind } from './kinds.js'
-import type { ParseResult } from './result.js'
+import { docxLines } from './docx.ts'
+import { ParseFailure } from './failure.ts'
+import { extractFields } from './fields.ts'
+import { pdfLines } from './pdf.ts'
+import type { FileKind } from './kinds.ts'
+import type { ParseResult } from './result.ts'
 
-export type { FileKind } from './kinds.js'
+export type { FileKind } from './kinds.ts'
 
 export async function parseFile (kind: FileKind, bytes: Buffer, onProgress?: (progress: number, step: string) => void): Promise<ParseResult> {
   if (bytes.length === 0) throw new ParseFailure('EMPTY')

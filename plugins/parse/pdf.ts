@@ -3,8 +3,8 @@
 // file is executed: no fonts loaded, no scripts (pdfjs never runs PDF JavaScript), and since
 // pdfjs 6 no eval path at all (the isEvalSupported switch is gone with it).
 import { getDocument, OPS, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs'
-import { ParseFailure } from './failure.js'
-import { lineOf, mode, type Line, type Segment } from './lines.js'
+import { ParseFailure } from './failure.ts'
+import { lineOf, mode, type Line, type Segment } from './lines.ts'
 
 export const MAX_PAGES = 10
 

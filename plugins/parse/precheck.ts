@@ -3,10 +3,10 @@
 // a PDF must end like one and must not be encrypted; a DOCX's zip directory must be
 // readable, hold word/document.xml and declare a sane expanded size. Everything that needs
 // reading the document (text layer, scanned pages) happens in the worker.
-import { ParseErrors } from './errors.js'
-import { ParseFailure } from './failure.js'
-import { sniff, type FileKind } from './kinds.js'
-import { checkZip } from './zip.js'
+import { ParseErrors } from './errors.ts'
+import { ParseFailure } from './failure.ts'
+import { sniff, type FileKind } from './kinds.ts'
+import { checkZip } from './zip.ts'
 
 const ENCRYPT = /\/Encrypt\s*(?:\d+\s+\d+\s+R|<<)/
 

@@ -5,8 +5,8 @@
 // corrected draft; it must pass the JSON Resume schema or it is ignored (the rule-based
 // draft stands, with a warning). Fields where the two disagree get a lower confidence,
 // fields where they agree a higher one.
-import type { ParseResult } from './result.js'
-import { validateResume } from './result.js'
+import type { ParseResult } from './result.ts'
+import { validateResume } from './result.ts'
 
 export interface CompletionProvider {
   readonly name: string

@@ -4,14 +4,14 @@
 import { randomUUID } from 'node:crypto'
 import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { KernelErrors } from '../../kernel/errors.js'
-import { errors, ok } from '../../kernel/schemas.js'
-import { ParseErrors } from './errors.js'
-import { MEDIA_TYPES } from './kinds.js'
-import { precheck } from './precheck.js'
-import { JobParams, Queued } from './schemas.js'
-import type { ParseJobRow, ParseService } from './service.js'
-import { PARSE_QUEUE, QUEUE_OPTIONS } from './worker.js'
+import { KernelErrors } from '../../kernel/errors.ts'
+import { errors, ok } from '../../kernel/schemas.ts'
+import { ParseErrors } from './errors.ts'
+import { MEDIA_TYPES } from './kinds.ts'
+import { precheck } from './precheck.ts'
+import { JobParams, Queued } from './schemas.ts'
+import type { ParseJobRow, ParseService } from './service.ts'
+import { PARSE_QUEUE, QUEUE_OPTIONS } from './worker.ts'
 
 const tags = ['resumes']
 const security = [{ bearer: [] }]

@@ -3,9 +3,9 @@
 // terminated (and replaced on the next parse), so a pathological file costs one job, never
 // the process. Threads are kept warm between jobs: loading pdfjs costs more than a page.
 import { Worker } from 'node:worker_threads'
-import { ParseFailure, type FailureCode } from './failure.js'
-import type { FileKind } from './parser.js'
-import type { ParseResult } from './result.js'
+import { ParseFailure, type FailureCode } from './failure.ts'
+import type { FileKind } from './parser.ts'
+import type { ParseResult } from './result.ts'
 
 export interface SandboxOptions { timeoutMs: number, maxHeapMb: number }
 
@@ -29,7 +29,11 @@ class ParserThread {
   private seq = 0
   closing = false
 
-  constructor (private readonly options: SandboxOptions) {}
+  private readonly options: SandboxOptions
+
+  constructor (options: SandboxOptions) {
+    this.options = options
+  }
 
   private start (): Promise<void> {
     this.ready ??= new Promise<void>((resolve, reject) => {

@@ -4,8 +4,8 @@
 // Inside a section, entries start at "title lines": lines set in the font that the section's
 // dated lines start with (so "Position, Company ... Mar 2021 – Jun 2024" teaches the parser
 // what a title looks like in this document).
-import { parseRange } from './dates.js'
-import { letters, mode, type Line, type Segment } from './lines.js'
+import { parseRange } from './dates.ts'
+import { letters, mode, type Line, type Segment } from './lines.ts'
 
 export type SectionKind = 'summary' | 'work' | 'volunteer' | 'education' | 'skills' | 'projects' | 'awards' | 'certificates' |
   'publications' | 'languages' | 'interests' | 'references' | 'unknown'

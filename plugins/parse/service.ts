@@ -1,9 +1,9 @@
 // Parse jobs: rows in parse_jobs and the writes the job makes as it runs. No Fastify here,
 // so the worker and the CLI can use it too.
-import type { Database } from '../../kernel/db.js'
-import { ParseErrors } from './errors.js'
-import type { FileKind } from './parser.js'
-import type { ParseResult } from './result.js'
+import type { Database } from '../../kernel/db.ts'
+import { ParseErrors } from './errors.ts'
+import type { FileKind } from './parser.ts'
+import type { ParseResult } from './result.ts'
 
 export type Status = 'queued' | 'processing' | 'completed' | 'failed'
 
@@ -27,7 +27,11 @@ export interface ParseJobRow {
 }
 
 export class ParseService {
-  constructor (private readonly db: Database) {}
+  private readonly db: Database
+
+  constructor (db: Database) {
+    this.db = db
+  }
 
   async create (userId: string, id: string, kind: FileKind, size: number, key: string): Promise<ParseJobRow> {
     const [row] = await this.db.fork().execute<ParseJobRow[]>(

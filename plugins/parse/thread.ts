@@ -2,8 +2,8 @@
 // the result or a ParseFailure's code. Anything else thrown is reported as a corrupt file:
 // the library choked on it.
 import { parentPort } from 'node:worker_threads'
-import { ParseFailure } from './failure.js'
-import { parseFile, type FileKind } from './parser.js'
+import { ParseFailure } from './failure.ts'
+import { parseFile, type FileKind } from './parser.ts'
 
 interface Request { id: number, kind: FileKind, bytes: Uint8Array }
 

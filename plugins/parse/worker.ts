@@ -3,11 +3,11 @@
 // once: the same bytes would fail the same way on a retry.
 import type { FastifyInstance } from 'fastify'
 import type { JobWithMetadata } from 'pg-boss'
-import { ParseFailure } from './failure.js'
-import { completer, refine } from './refine.js'
-import { schema } from './result.js'
-import type { ParserPool } from './sandbox.js'
-import type { ParseService } from './service.js'
+import { ParseFailure } from './failure.ts'
+import { completer, refine } from './refine.ts'
+import { schema } from './result.ts'
+import type { ParserPool } from './sandbox.ts'
+import type { ParseService } from './service.ts'
 
 export const PARSE_QUEUE = 'parse.run'
 export const QUEUE_OPTIONS = { retryLimit: 2, retryDelay: 2, retryBackoff: true, expireInSeconds: 15 * 60 }

@@ -3,7 +3,7 @@
 // stops as soon as it passes its declared size, so a zip bomb or a zip lying about its
 // sizes costs at most MAX_UNZIPPED_BYTES. The API runs it without `inflate` (directory only).
 import yauzl from 'yauzl'
-import { ParseFailure } from './failure.js'
+import { ParseFailure } from './failure.ts'
 
 export const MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
 const MAX_ENTRIES = 2000

@@ -4,8 +4,8 @@
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
 import { fullFormats } from 'ajv-formats/dist/formats.js'
-import type { ErrorDetail } from '../../kernel/errors.js'
-import { validationDetails } from '../../kernel/validation.js'
+import type { ErrorDetail } from '../../kernel/errors.ts'
+import { validationDetails } from '../../kernel/validation.ts'
 
 export const CONTENT_MAX_BYTES = 256 * 1024
 export const CONTENT_MAX_DEPTH = 12

@@ -1,5 +1,5 @@
 // Every code the portfolios plugin answers with.
-import { defineErrors } from '../../kernel/errors.js'
+import { defineErrors } from '../../kernel/errors.ts'
 
 export const PortfoliosErrors = defineErrors('PORTFOLIOS', {
   NOT_FOUND: [404, 'Portfolio not found'],

@@ -2,9 +2,9 @@
 // a verified custom domain. CRUD, soft delete, duplicate, subdomains. app.portfolios is the
 // service; the renderer and domains plugins read and attach domains through it.
 import fp from 'fastify-plugin'
-import portfolioRoutes from './routes.js'
-import { PortfolioSchema } from './schemas.js'
-import { PortfolioService } from './service.js'
+import portfolioRoutes from './routes.ts'
+import { PortfolioSchema } from './schemas.ts'
+import { PortfolioService } from './service.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { bearer, build, register, tempDir, type Account } from '../../test/helper.js'
-import type { PortfolioChange } from './service.js'
+import { bearer, build, register, tempDir, type Account } from '../../test/helper.ts'
+import type { PortfolioChange } from './service.ts'
 
 const APP_DOMAIN = 'cvgen.test'
 /** A 1x1 PNG. */

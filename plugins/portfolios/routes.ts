@@ -1,8 +1,8 @@
 // /portfolios routes: one call into app.portfolios each, wrapped in the envelope.
 import type { FastifyInstance } from 'fastify'
-import { NoContent, PaginationQuery, errors, ok, okList } from '../../kernel/schemas.js'
-import { CreateBody, IdParams, UpdateBody } from './schemas.js'
-import type { PortfolioInput } from './service.js'
+import { NoContent, PaginationQuery, errors, ok, okList } from '../../kernel/schemas.ts'
+import { CreateBody, IdParams, UpdateBody } from './schemas.ts'
+import type { PortfolioInput } from './service.ts'
 
 type Id = { Params: { id: string } }
 const ref = { $ref: 'Portfolio#' }

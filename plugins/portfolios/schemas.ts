@@ -1,7 +1,7 @@
 // Wire shapes of /portfolios (DESIGN.md). Content is declared loosely here on purpose: it is
 // checked by content.ts, which neither coerces nor drops and answers PORTFOLIOS_INVALID_CONTENT.
-import { namePattern } from '../../kernel/slugs.js'
-import { CONTENT_MAX_BYTES } from './content.js'
+import { namePattern } from '../../kernel/slugs.ts'
+import { CONTENT_MAX_BYTES } from './content.ts'
 
 const freeObject = { type: 'object', additionalProperties: true } as const
 // Not blank, and no NUL (PostgreSQL text cannot hold it); linear-time on any length.
@@ -37,7 +37,7 @@ export const PortfolioSchema = {
   }
 } as const
 
-export { IdParams } from '../../kernel/schemas.js'
+export { IdParams } from '../../kernel/schemas.ts'
 
 export const CreateBody = {
   type: 'object',

@@ -3,13 +3,13 @@
 // lookups the public renderer and the domains plugin use. No Fastify here.
 import { UniqueConstraintViolationException } from '@mikro-orm/core'
 import type { EntityManager } from '@mikro-orm/postgresql'
-import type { Tier, TierLimits } from '../../config/index.js'
-import type { Database } from '../../kernel/db.js'
-import { KernelErrors, type ErrorDetail } from '../../kernel/errors.js'
-import { assertWithinPlan } from '../../kernel/plans.js'
-import { RESERVED_NAMES, slugify } from '../../kernel/slugs.js'
-import { projectImages, validatePortfolioContent } from './content.js'
-import { PortfoliosErrors } from './errors.js'
+import type { Tier, TierLimits } from '../../config/index.ts'
+import type { Database } from '../../kernel/db.ts'
+import { KernelErrors, type ErrorDetail } from '../../kernel/errors.ts'
+import { assertWithinPlan } from '../../kernel/plans.ts'
+import { RESERVED_NAMES, slugify } from '../../kernel/slugs.ts'
+import { projectImages, validatePortfolioContent } from './content.ts'
+import { PortfoliosErrors } from './errors.ts'
 
 /** What this plugin needs of app.themes. */
 export interface ThemeLookup {
@@ -88,12 +88,22 @@ const GENERATE_ATTEMPTS = 5
 export class PortfolioService {
   private readonly listeners: ((change: PortfolioChange) => unknown)[] = []
 
+  private readonly db: Database
+  private readonly themes: ThemeLookup
+  private readonly uploads: UploadLookup
+  private readonly settings: PortfolioSettings
+
   constructor (
-    private readonly db: Database,
-    private readonly themes: ThemeLookup,
-    private readonly uploads: UploadLookup,
-    private readonly settings: PortfolioSettings
-  ) {}
+    db: Database,
+    themes: ThemeLookup,
+    uploads: UploadLookup,
+    settings: PortfolioSettings
+  ) {
+    this.db = db
+    this.themes = themes
+    this.uploads = uploads
+    this.settings = settings
+  }
 
   async list (userId: string, limit: number, offset: number): Promise<{ items: Portfolio[], total: number }> {
     const em = this.db.fork()

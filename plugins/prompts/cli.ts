@@ -4,9 +4,9 @@
 import { fileURLToPath } from 'node:url'
 import { createTwoFilesPatch } from 'diff'
 import type { FastifyInstance } from 'fastify'
-import type { Config } from '../../config/index.js'
-import { checkEval, EvalError, runEval } from './eval.js'
-import { BUILTIN_PROMPTS, PromptError, PromptStore } from './store.js'
+import type { Config } from '../../config/index.ts'
+import { checkEval, EvalError, runEval } from './eval.ts'
+import { BUILTIN_PROMPTS, PromptError, PromptStore } from './store.ts'
 
 export const DEFAULT_FIXTURES = fileURLToPath(new URL('../../test/fixtures', import.meta.url))
 

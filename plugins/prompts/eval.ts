@@ -4,8 +4,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import type { AnalysisOutput, AnalysisType } from '../../kernel/ai.js'
-import type { Prompt, PromptStore } from './store.js'
+import type { AnalysisOutput, AnalysisType } from '../../kernel/ai.ts'
+import type { Prompt, PromptStore } from './store.ts'
 
 export class EvalError extends Error {}
 

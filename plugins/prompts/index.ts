@@ -1,9 +1,9 @@
 // Versioned prompt files behind app.prompts (see store.ts for the layout), and
 // `GET /ai/prompts` for operators: every prompt, its versions and which one is active.
 import fp from 'fastify-plugin'
-import { errors, ok } from '../../kernel/schemas.js'
-import { PromptList } from './schemas.js'
-import { BUILTIN_PROMPTS, PromptStore } from './store.js'
+import { errors, ok } from '../../kernel/schemas.ts'
+import { PromptList } from './schemas.ts'
+import { BUILTIN_PROMPTS, PromptStore } from './store.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -3,9 +3,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { bearer, build, register, tempDir } from '../../test/helper.js'
-import { startFakeLlm } from '../../test/llm-fake.js'
-import { BUILTIN_PROMPTS, parsePrompt, PromptStore } from './store.js'
+import { bearer, build, register, tempDir } from '../../test/helper.ts'
+import { startFakeLlm } from '../../test/llm-fake.ts'
+import { BUILTIN_PROMPTS, parsePrompt, PromptStore } from './store.ts'
 
 const shipped = (id: string, v: number) => readFileSync(join(BUILTIN_PROMPTS, id, `v${v}.md`), 'utf8')
 const weak = JSON.parse(readFileSync(new URL('../../test/fixtures/analysis/weak.resume.json', import.meta.url), 'utf8'))

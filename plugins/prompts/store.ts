@@ -107,7 +107,10 @@ export class PromptStore {
   private readonly byId = new Map<string, Map<number, Prompt>>()
 
   /** Loads the shipped folder, then the operator's over it, and checks the pinned versions exist. */
-  constructor (builtinDir: string, operatorDir: string | null, private readonly pins: Record<string, number>) {
+  private readonly pins: Record<string, number>
+
+  constructor (builtinDir: string, operatorDir: string | null, pins: Record<string, number>) {
+    this.pins = pins
     for (const p of readFolder(builtinDir, 'builtin')) this.add(p).set(p.version, p)
     if (operatorDir) {
       if (!existsSync(operatorDir)) throw new PromptError(`CVGEN_PROMPTS_DIR ${operatorDir} does not exist`)

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import type { FastifyInstance } from 'fastify'
-import { bearer, build, register, type Account } from '../../test/helper.js'
-import { CHROMIUM_ARGS } from '../../kernel/chromium.js'
+import { bearer, build, register, type Account } from '../../test/helper.ts'
+import { CHROMIUM_ARGS } from '../../kernel/chromium.ts'
 
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), 'utf8')) as Record<string, any>

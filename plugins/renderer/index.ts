@@ -10,10 +10,10 @@
 // localhost) route exactly as before.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { PageCache } from './cache.js'
-import { fontFilePath, uncoveredText } from './fonts.js'
-import { ThemeRenderer } from './render.js'
-import rendererRoutes, { PORTFOLIO_SITE, PUBLIC_SITE, hostClassifier } from './routes.js'
+import { PageCache } from './cache.ts'
+import { fontFilePath, uncoveredText } from './fonts.ts'
+import { ThemeRenderer } from './render.ts'
+import rendererRoutes, { PORTFOLIO_SITE, PUBLIC_SITE, hostClassifier } from './routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -8,10 +8,10 @@ import { performance } from 'node:perf_hooks'
 import t, { type Test } from 'tap'
 import { parseDocument } from 'htmlparser2'
 import type { ChildNode, Element } from 'domhandler'
-import { BUILTIN_THEMES_DIR, loadTheme, type ThemeManifest } from '../themes/registry.js'
-import { fontFilePath } from './fonts.js'
-import { renderMarkdown } from './markdown.js'
-import { dateRange, formatDate, safeUrl, ThemeRenderer } from './render.js'
+import { BUILTIN_THEMES_DIR, loadTheme, type ThemeManifest } from '../themes/registry.ts'
+import { fontFilePath } from './fonts.ts'
+import { renderMarkdown } from './markdown.ts'
+import { dateRange, formatDate, safeUrl, ThemeRenderer } from './render.ts'
 
 const THEMES = ['classic', 'compact', 'modern']
 const fixture = (p: string) => JSON.parse(readFileSync(new URL(`../../test/fixtures/${p}`, import.meta.url), 'utf8'))

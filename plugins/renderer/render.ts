@@ -15,9 +15,9 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import Handlebars from 'handlebars'
-import type { ThemeFont, ThemeKind, ThemeManifest } from '../themes/registry.js'
-import { fontFaceCss, fontPackage, fontStack, uncoveredScripts } from './fonts.js'
-import { markdownText, renderMarkdown } from './markdown.js'
+import type { ThemeFont, ThemeKind, ThemeManifest } from '../themes/registry.ts'
+import { fontFaceCss, fontPackage, fontStack, uncoveredScripts } from './fonts.ts'
+import { markdownText, renderMarkdown } from './markdown.ts'
 
 export interface RenderInput { title?: string | null, content: unknown, theme_config?: Record<string, unknown> | null }
 export interface RenderOptions {

@@ -1,7 +1,7 @@
 // Unit tests of the JSON Resume content check: no database, no app.
 import { readFileSync } from 'node:fs'
 import t, { type Test } from 'tap'
-import { CONTENT_LIMITS, validateResumeContent } from './content.js'
+import { CONTENT_LIMITS, validateResumeContent } from './content.ts'
 
 type Json = any // fixtures and hand-built documents of any shape
 

@@ -1,5 +1,5 @@
 // Every code the resumes plugin answers with.
-import { defineErrors } from '../../kernel/errors.js'
+import { defineErrors } from '../../kernel/errors.ts'
 
 export const ResumesErrors = defineErrors('RESUMES', {
   NOT_FOUND: [404, 'Resume not found'],

@@ -2,9 +2,9 @@
 // import/export. app.resumes is the service; other plugins (renderer, exports, analysis)
 // read through it.
 import fp from 'fastify-plugin'
-import resumeRoutes from './routes.js'
-import { ResumeSchema } from './schemas.js'
-import { ResumeService } from './service.js'
+import resumeRoutes from './routes.ts'
+import { ResumeSchema } from './schemas.ts'
+import { ResumeService } from './service.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { bearer, build, register, tempDir, type Account } from '../../test/helper.js'
+import { bearer, build, register, tempDir, type Account } from '../../test/helper.ts'
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../test/fixtures/jsonresume/${name}`, import.meta.url), 'utf8'))
 const sample = fixture('sample.resume.json')

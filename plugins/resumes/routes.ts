@@ -1,8 +1,8 @@
 // /resumes routes: one call into app.resumes each, wrapped in the envelope.
 import type { FastifyInstance } from 'fastify'
-import { NoContent, PaginationQuery, errors, ok, okList } from '../../kernel/schemas.js'
-import { CreateBody, IdParams, ImportQuery, UpdateBody } from './schemas.js'
-import type { ResumeInput } from './service.js'
+import { NoContent, PaginationQuery, errors, ok, okList } from '../../kernel/schemas.ts'
+import { CreateBody, IdParams, ImportQuery, UpdateBody } from './schemas.ts'
+import type { ResumeInput } from './service.ts'
 
 type Id = { Params: { id: string } }
 const ref = { $ref: 'Resume#' }

@@ -1,6 +1,6 @@
 // Wire shapes of /resumes (DESIGN.md). Content is declared loosely here on purpose: it is
 // checked against the JSON Resume schema by content.ts, which neither coerces nor drops.
-import { namePattern } from '../../kernel/slugs.js'
+import { namePattern } from '../../kernel/slugs.ts'
 
 const freeObject = { type: 'object', additionalProperties: true } as const
 const title = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' } as const
@@ -25,7 +25,7 @@ export const ResumeSchema = {
   }
 } as const
 
-export { IdParams } from '../../kernel/schemas.js'
+export { IdParams } from '../../kernel/schemas.ts'
 
 export const CreateBody = {
   type: 'object',

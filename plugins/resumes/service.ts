@@ -2,13 +2,13 @@
 // limits, theme choice. No Fastify here, so a worker or the CLI can use it too.
 import { UniqueConstraintViolationException } from '@mikro-orm/core'
 import type { EntityManager } from '@mikro-orm/postgresql'
-import type { Tier, TierLimits } from '../../config/index.js'
-import type { Database } from '../../kernel/db.js'
-import { KernelErrors, type ErrorDetail } from '../../kernel/errors.js'
-import { assertWithinPlan } from '../../kernel/plans.js'
-import { RESERVED_NAMES, slugify } from '../../kernel/slugs.js'
-import { validateResumeContent } from './content.js'
-import { ResumesErrors } from './errors.js'
+import type { Tier, TierLimits } from '../../config/index.ts'
+import type { Database } from '../../kernel/db.ts'
+import { KernelErrors, type ErrorDetail } from '../../kernel/errors.ts'
+import { assertWithinPlan } from '../../kernel/plans.ts'
+import { RESERVED_NAMES, slugify } from '../../kernel/slugs.ts'
+import { validateResumeContent } from './content.ts'
+import { ResumesErrors } from './errors.ts'
 
 /** What this plugin needs of app.themes. */
 export interface ThemeLookup {
@@ -65,12 +65,22 @@ function toResume (row: Row): Resume {
 export class ResumeService {
   private readonly listeners: ((change: ResumeChange) => unknown)[] = []
 
+  private readonly db: Database
+  private readonly themes: ThemeLookup
+  private readonly tiers: Record<Tier, TierLimits>
+  private readonly log?: { error (obj: object, msg: string): void }
+
   constructor (
-    private readonly db: Database,
-    private readonly themes: ThemeLookup,
-    private readonly tiers: Record<Tier, TierLimits>,
-    private readonly log?: { error (obj: object, msg: string): void }
-  ) {}
+    db: Database,
+    themes: ThemeLookup,
+    tiers: Record<Tier, TierLimits>,
+    log?: { error (obj: object, msg: string): void }
+  ) {
+    this.db = db
+    this.themes = themes
+    this.tiers = tiers
+    this.log = log
+  }
 
   /** The live public resume at /r/<slug>, or null. */
   async findPublicBySlug (slug: string): Promise<PublicResume | null> {

@@ -1,5 +1,5 @@
 // Every code the themes plugin answers (or fails start-up) with.
-import { defineErrors } from '../../kernel/errors.js'
+import { defineErrors } from '../../kernel/errors.ts'
 
 export const ThemesErrors = defineErrors('THEMES', {
   NOT_FOUND: [404, 'No theme "%s" is installed'],

@@ -2,12 +2,12 @@
 // loaded and validated once at start-up. Resumes, portfolios and the renderer ask it which
 // themes exist, validate theme_config with it and take starter content from it.
 import fp from 'fastify-plugin'
-import { ThemeRegistry } from './registry.js'
-import themeRoutes from './routes.js'
-import { ThemeDetailSchema, ThemeSummarySchema } from './schemas.js'
+import { ThemeRegistry } from './registry.ts'
+import themeRoutes from './routes.ts'
+import { ThemeDetailSchema, ThemeSummarySchema } from './schemas.ts'
 
-export type { ThemeKind, ThemeManifest, ThemeFont, ConfigProblem } from './registry.js'
-export { ThemeRegistry } from './registry.js'
+export type { ThemeKind, ThemeManifest, ThemeFont, ConfigProblem } from './registry.ts'
+export { ThemeRegistry } from './registry.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -7,8 +7,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
-import { ThemesErrors } from './errors.js'
-import { PATTERN_MESSAGES, THEME_KINDS, ThemeManifestSchema } from './schemas.js'
+import { ThemesErrors } from './errors.ts'
+import { PATTERN_MESSAGES, THEME_KINDS, ThemeManifestSchema } from './schemas.ts'
 
 export type ThemeKind = typeof THEME_KINDS[number]
 

@@ -1,10 +1,10 @@
 // /themes: public (the dashboard's theme picker needs it before sign-in). Themes change
 // only with a restart, so clients may cache the answers for a few minutes.
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { errors, ok } from '../../kernel/schemas.js'
-import { ThemesErrors } from './errors.js'
-import type { ThemeKind, ThemeManifest } from './registry.js'
-import { ThemeParams, ThemesQuery } from './schemas.js'
+import { errors, ok } from '../../kernel/schemas.ts'
+import { ThemesErrors } from './errors.ts'
+import type { ThemeKind, ThemeManifest } from './registry.ts'
+import { ThemeParams, ThemesQuery } from './schemas.ts'
 
 const CACHE_CONTROL = 'public, max-age=300'
 

@@ -5,8 +5,8 @@ import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
-import { build, tempDir } from '../../test/helper.js'
-import { ThemeRegistry } from './registry.js'
+import { build, tempDir } from '../../test/helper.ts'
+import { ThemeRegistry } from './registry.ts'
 
 const SHIPPED = ['classic', 'compact', 'modern']
 const SUMMARY_KEYS = ['defaults', 'description', 'fonts', 'id', 'name', 'options', 'supports', 'version']

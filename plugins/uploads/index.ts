@@ -2,9 +2,9 @@
 // app.storage, and app.uploads.resolveOwned, which auth and portfolios use to accept only
 // URLs of a user's own uploads.
 import fp from 'fastify-plugin'
-import uploadRoutes from './routes.js'
-import { PresignedUploadSchema } from './schemas.js'
-import { UploadService } from './service.js'
+import uploadRoutes from './routes.ts'
+import { PresignedUploadSchema } from './schemas.ts'
+import { UploadService } from './service.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

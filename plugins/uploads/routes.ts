@@ -1,8 +1,8 @@
 // /uploads routes: one call into app.uploads each, wrapped in the envelope.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { errors, ok } from '../../kernel/schemas.js'
-import { PresignBody } from './schemas.js'
-import type { PresignInput } from './service.js'
+import { errors, ok } from '../../kernel/schemas.ts'
+import { PresignBody } from './schemas.ts'
+import type { PresignInput } from './service.ts'
 
 export default async function uploadRoutes (app: FastifyInstance): Promise<void> {
   app.post<{ Body: PresignInput }>('/presigned-url', {

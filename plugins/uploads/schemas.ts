@@ -1,5 +1,5 @@
 // Wire shapes of /uploads (DESIGN.md "Wire shapes that clients rely on").
-import { IMAGE_TYPES, UPLOAD_PURPOSES, UPLOAD_URL_TTL } from './service.js'
+import { IMAGE_TYPES, UPLOAD_PURPOSES, UPLOAD_URL_TTL } from './service.ts'
 
 export const PresignBody = {
   type: 'object',

@@ -1,10 +1,10 @@
 // Presigned uploads and the ownership check other plugins rely on. No Fastify here: it gets
 // the storage driver, the plan limits and a tier lookup through its constructor.
 import { randomUUID } from 'node:crypto'
-import type { Tier, TierLimits } from '../../config/index.js'
-import { PlanLimitError } from '../../kernel/plans.js'
-import { UPLOAD_KEY, type StorageDriver } from '../../kernel/storage/index.js'
-import { UploadsErrors } from './errors.js'
+import type { Tier, TierLimits } from '../../config/index.ts'
+import { PlanLimitError } from '../../kernel/plans.ts'
+import { UPLOAD_KEY, type StorageDriver } from '../../kernel/storage/index.ts'
+import { UploadsErrors } from './errors.ts'
 
 export const UPLOAD_PURPOSES = ['avatar', 'project_screenshot'] as const
 export type UploadPurpose = typeof UPLOAD_PURPOSES[number]
@@ -34,11 +34,19 @@ export interface PresignedUpload {
 const MB = 1024 * 1024
 
 export class UploadService {
+  private readonly storage: StorageDriver
+  private readonly tiers: Record<Tier, TierLimits>
+  private readonly tierOf: (userId: string) => Promise<Tier>
+
   constructor (
-    private readonly storage: StorageDriver,
-    private readonly tiers: Record<Tier, TierLimits>,
-    private readonly tierOf: (userId: string) => Promise<Tier>
-  ) {}
+    storage: StorageDriver,
+    tiers: Record<Tier, TierLimits>,
+    tierOf: (userId: string) => Promise<Tier>
+  ) {
+    this.storage = storage
+    this.tiers = tiers
+    this.tierOf = tierOf
+  }
 
   async presign (userId: string, input: PresignInput): Promise<PresignedUpload> {
     const contentType = input.content_type.trim().toLowerCase()

@@ -6,8 +6,8 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
-import { bearer, build, register, type Account } from '../../test/helper.js'
-import { startS3 } from '../../test/s3.js'
+import { bearer, build, register, type Account } from '../../test/helper.ts'
+import { startS3 } from '../../test/s3.ts'
 
 type Driver = 'local' | 's3'
 interface Signed { url: string, method: 'PUT', headers: Record<string, string>, key: string, expires_in: number, public_url: string }
