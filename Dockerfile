@@ -1,5 +1,5 @@
-# cvgen API image. tsx runs the TypeScript sources directly (there is no build step), and
-# tsx and typescript are regular dependencies, so `npm ci --omit=dev` installs all that runs.
+# cvgen API image. Node runs the TypeScript sources itself (it strips the types; there is no
+# build step and no loader), so `npm ci --omit=dev` installs all that runs.
 
 FROM node:24-bookworm-slim
 # Exports: Debian's Chromium, driven by playwright-core (which never downloads a browser), and
@@ -33,7 +33,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-# Exec form, and node itself rather than npm or the tsx CLI (each adds a parent process), so
-# SIGTERM reaches the process whose close-with-grace handler drains requests and closes the
-# queue and database. The app sets FASTIFY_AUTOLOAD_TYPESCRIPT itself for this loader.
-CMD ["node", "--import", "tsx", "kernel/server.ts"]
+# Exec form, and node itself rather than npm (a parent process), so SIGTERM reaches the
+# process whose close-with-grace handler drains requests and closes the queue and database.
+CMD ["node", "kernel/server.ts"]

@@ -1,4 +1,4 @@
-// `npm run bench` (third, after bench/auth.ts and bench/resumes.ts), or `tsx bench/analysis.ts`:
+// `npm run bench` (third, after bench/auth.ts and bench/resumes.ts), or `node bench/analysis.ts`:
 // what an analysis costs with the offline heuristic provider.
 // 1. HeuristicProvider.analyze() called directly on a ~1,000-word resume, warm (goal p50 < 150 ms).
 // 2. POST /ai/analyze -> completed on the real app (ROLE=all, in this process, PostgreSQL queue,
@@ -193,13 +193,13 @@ function freePort (): Promise<number> {
 /**
  * Like test/process.ts startServer (same command, same minimal environment), but ready when
  * GET /healthz answers: with LOG_LEVEL=warn the server never logs "Server listening at",
- * which is what startServer waits for. Its own process group, so stop() reaches tsx's child too.
+ * which is what startServer waits for. Its own process group, so stop() reaches all of it.
  */
 async function startWorker (env: Record<string, string>, workers: WorkerProcess[], timeoutMs = 60_000): Promise<WorkerProcess> {
   const port = await freePort()
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG']
   const base = Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]))
-  const child = spawn(process.execPath, ['--import', 'tsx', 'kernel/server.ts'], { cwd: ROOT, detached: true, env: { ...base, ...env, PORT: String(port), HOST: '127.0.0.1' } })
+  const child = spawn(process.execPath, ['kernel/server.ts'], { cwd: ROOT, detached: true, env: { ...base, ...env, PORT: String(port), HOST: '127.0.0.1' } })
   let out = ''
   child.stdout!.on('data', (d) => { out += d })
   child.stderr!.on('data', (d) => { out += d })
@@ -225,7 +225,7 @@ async function stopWorker (w: WorkerProcess): Promise<void> {
   const pid = w.child.pid!
   try { process.kill(-pid, 'SIGTERM') } catch {}
   const timedOut = await Promise.race([w.exited.then(() => false), sleep(10_000).then(() => true)])
-  // The group (tsx and the node it started) by our child's pid, if SIGTERM was not enough.
+  // The group by our child's pid, if SIGTERM was not enough.
   try { process.kill(-pid, 'SIGKILL') } catch {}
   if (timedOut) await w.exited
 }

@@ -1,4 +1,4 @@
-// `npm run bench` (fourth), or `tsx bench/domains.ts [--duration N]`: custom domains.
+// `npm run bench` (fourth), or `node bench/domains.ts [--duration N]`: custom domains.
 // 1. GET /internal/tls/ask (Caddy's on-demand TLS ask, on the TLS handshake path) for a
 //    verified custom domain and for a live portfolio subdomain, against GET /healthz in the
 //    same run, alternating over 3 rounds (goal > 5,000 req/s, p99 < 5 ms).

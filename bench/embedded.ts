@@ -10,7 +10,7 @@
 // sequential import + delete pairs. Rounds alternate the order; ratios are per round,
 // quoted as medians.
 //
-//   node --import tsx bench/embedded.ts [--rounds N] [--previous DIR]
+//   node bench/embedded.ts [--rounds N] [--previous DIR]
 // CVGEN_BENCH_PG_URL: the admin URL. --previous: a checkout of an earlier cvgen (with its
 // node_modules) measured the same way, e.g. the PGlite engine:
 //   git worktree add /tmp/cvgen-pglite 5cc9da6 && (cd /tmp/cvgen-pglite && npm ci)

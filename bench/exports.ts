@@ -1,4 +1,4 @@
-// `npm run bench` (after bench/analysis.ts), or `tsx bench/exports.ts [--exports N]`: what a
+// `npm run bench` (after bench/analysis.ts), or `node bench/exports.ts [--exports N]`: what a
 // PDF export costs on the real app (ROLE=all in this process: API, pg-boss workers and the
 // Chromium pool; PostgreSQL and Redis on this machine), with test/fixtures/full.resume.json
 // (two A4 pages, theme "classic").

@@ -117,11 +117,9 @@ type Message = { type: 'started' } | { type: 'done', result: LoadResult } | { ty
 export function runLoad (options: LoadOptions, onStarted: () => void, signal?: AbortSignal): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) { reject(new Error('aborted')); return }
-    // On Node 20 the loader hooks tsx installs with --import do not reach worker threads, so
-    // the worker starts from a few lines of plain JavaScript that register tsx and then import
-    // this .ts module (whose bottom block sees workerData and runs the load).
-    const bootstrap = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}) })`
-    const worker = new Worker(bootstrap, { eval: true, execArgv: [], workerData: { [WORKER_MARK]: options } })
+    // This .ts module itself (Node strips its types), whose bottom block sees workerData and
+    // runs the load.
+    const worker = new Worker(new URL(import.meta.url), { execArgv: [], workerData: { [WORKER_MARK]: options } })
     let settled = false
     const finish = (fn: () => void) => {
       if (settled) return
@@ -143,7 +141,6 @@ export function runLoad (options: LoadOptions, onStarted: () => void, signal?: A
 }
 
 const WORKER_MARK = 'cvgen-bench-load'
-const TSX_API = import.meta.resolve('tsx/esm/api')
 
 // autocannon ships no type declarations (and @types/autocannon is not a dependency), so the
 // part used here is typed by hand and the module loaded through require.

@@ -1,4 +1,4 @@
-// `npm run bench` (fourth), or `tsx bench/llm.ts [--samples N]`: what the LLM pipeline adds on
+// `npm run bench` (fourth), or `node bench/llm.ts [--samples N]`: what the LLM pipeline adds on
 // top of the rules, apart from the model's own thinking time. Each LLM provider runs through its
 // real SDK against the local fake server (test/llm-fake.ts, answering at once), so the figures
 // are: the heuristic rules + prompt rendering + HTTP + SDK + JSON parse + Ajv validation +

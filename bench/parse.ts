@@ -1,4 +1,4 @@
-// `npm run bench` (after bench/analysis.ts), or `tsx bench/parse.ts`: what parsing one
+// `npm run bench` (after bench/analysis.ts), or `node bench/parse.ts`: what parsing one
 // uploaded resume costs on the worker side (goal: p50 < 300 ms for a 1-page PDF).
 // Files: a 1-page PDF (weak.resume.json, classic theme), a 3-page PDF (full.resume.json with
 // its work history repeated, classic theme), a DOCX (full.resume.json), made in this run by

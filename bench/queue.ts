@@ -1,4 +1,4 @@
-// `npm run bench` (with the others), or `node --import tsx bench/queue.ts [--rounds N]`:
+// `npm run bench` (with the others), or `node bench/queue.ts [--rounds N]`:
 // how long a job waits before a worker in ANOTHER process starts it, when that worker is idle
 // (the usual case: an API process sends, a ROLE=worker process runs). Two worker processes on
 // one scratch database, each running app.queue (kernel/queue.ts) as the product does:
@@ -42,7 +42,7 @@ if (process.argv[2] === 'worker') {
     await sender.createQueue(queueOf('polling'), { notify: false })
     const started = new Map<string, (at: number) => void>()
     for (const mode of ['notify', 'polling'] as Mode[]) {
-      const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'worker', db.url, mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+      const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'worker', db.url, mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
       children.push(child)
       await new Promise<void>((resolve, reject) => {
         child.once('exit', (code) => reject(new Error(`${mode} worker exited with ${code}`)))

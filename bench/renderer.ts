@@ -1,4 +1,4 @@
-// `npm run bench` (after the others), or `tsx bench/renderer.ts [--duration N]`: what a public
+// `npm run bench` (after the others), or `node bench/renderer.ts [--duration N]`: what a public
 // page costs. The same rendered portfolio (the strong fixture, ~10 KB of HTML) is served by
 //   - nginx, one worker, from a file (the static floor; bench/nginx.conf; Debian's nginx-light),
 //   - a bare node:http server in this thread answering the same bytes from memory,

@@ -1,4 +1,4 @@
-// `npm run bench [-- --duration N]` (after bench/auth.ts), or `tsx bench/resumes.ts [--duration N]`:
+// `npm run bench [-- --duration N]` (after bench/auth.ts), or `node bench/resumes.ts [--duration N]`:
 // what the framework costs on a read-heavy route. Authenticated GET /resumes (20 rows of a
 // realistic ~5 KB JSON Resume document each, ~110 KB per response) against the floor: a bare
 // Fastify route in the same process that runs the same SQL through `pg` directly and answers

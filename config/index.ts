@@ -270,12 +270,3 @@ export function persistentSecret (dataDir: string, name: string): string {
     return secret
   }
 }
-
-/**
- * @fastify/autoload only imports .ts plugins when it recognises a TypeScript loader; under
- * `node --import tsx` (tap, our scripts) it does not, so it is told here, the one place
- * that touches the environment.
- */
-export function enableTypeScriptPluginLoading (): void {
-  process.env.FASTIFY_AUTOLOAD_TYPESCRIPT ??= '1'
-}

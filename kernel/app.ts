@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import autoload from '@fastify/autoload'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
-import { enableTypeScriptPluginLoading, type Config } from '../config/index.ts'
+import type { Config } from '../config/index.ts'
 import { AiRegistry } from './ai.ts'
 import { createCache, type Cache } from './cache.ts'
 import { secureDataDir } from './data-dir.ts'
@@ -42,7 +42,6 @@ export interface BuildOptions {
 }
 
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
-  enableTypeScriptPluginLoading()
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     // A number (hop count) is valid at run time; Fastify's types omit it.

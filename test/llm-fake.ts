@@ -140,7 +140,7 @@ export async function startFakeLlm (): Promise<FakeLlm> {
   }
 }
 
-/** `npx tsx test/llm-fake.ts`: run it by hand, e.g. for `npm run cli -- prompts eval`. */
+/** `node test/llm-fake.ts`: run it by hand, e.g. for `npm run cli -- prompts eval`. */
 if (import.meta.url === `file://${process.argv[1]}`) {
   const fake = await startFakeLlm()
   console.log(`fake LLM at ${fake.url} (OPENAI_BASE_URL=${fake.url}/v1, ANTHROPIC_BASE_URL=${fake.url})`)

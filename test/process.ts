@@ -5,7 +5,6 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url))
 
 /** Only what a process needs from ours, so no stray DATABASE_URL etc. leaks into a test. */
 function baseEnv (): Record<string, string> {
@@ -17,7 +16,7 @@ export interface RunResult { code: number | null, stdout: string, stderr: string
 
 export function runCli (args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['kernel/cli.ts', ...args], { cwd: ROOT, env: { ...baseEnv(), ...env } })
+    const child = spawn(process.execPath, ['kernel/cli.ts', ...args], { cwd: ROOT, env: { ...baseEnv(), ...env } })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => { stdout += d })
@@ -40,11 +39,9 @@ export interface ServerProcess {
 export function startServer (env: Record<string, string>, timeoutMs = 60_000, { npm = false, uid, gid, cwd = ROOT }: { npm?: boolean, uid?: number, gid?: number, cwd?: string } = {}): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
     // `npm start` itself (README's command: npm relays the signal, the script execs node), in
-    // a process group of its own so a failed test can kill all of it; otherwise node with tsx
-    // as a loader, as the Dockerfile runs it. Never the tsx CLI: it is a parent process that
-    // relays SIGTERM and SIGKILLs the server when its event loop does not acknowledge within
-    // 30 ms, so a busy server would not shut down gracefully.
-    let [cmd, args] = npm ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'kernel/server.ts']]
+    // a process group of its own so a failed test can kill all of it; otherwise node itself on
+    // the TypeScript entry point, as the Dockerfile runs it.
+    let [cmd, args] = npm ? ['npm', ['start']] : [process.execPath, ['kernel/server.ts']]
     // tap's process tracking (NODE_OPTIONS) writes into .tap/ at exit, which another user may not.
     if (uid !== undefined) [cmd, args] = ['env', ['-u', 'NODE_OPTIONS', cmd, ...args]]
     const child = spawn(cmd, args, { cwd, detached: npm, uid, gid, env: { ...baseEnv(), PORT: '0', LOG_LEVEL: 'info', ...env } })

@@ -23,3 +23,12 @@ t.test('sourcing scripts/node.sh puts Node 24 first on PATH, from any shell PATH
   const path = execFileSync('sh', ['-c', '. scripts/node.sh && . scripts/node.sh && echo "$PATH"'], { cwd: ROOT, env: { PATH: '/usr/bin:/bin' }, encoding: 'utf8' }).trim()
   t.ok(path.split(':').filter((p) => p.endsWith('/bin') && p.includes('.node')).length <= 1, path)
 })
+
+t.test('Node runs the TypeScript itself: no loader in the start command, the CLI or the tests', async (t) => {
+  const scripts = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts
+  t.equal(scripts.start, 'exec node kernel/server.ts')
+  t.equal(scripts.cli, 'node kernel/cli.ts')
+  // This file was loaded by type stripping, as the server is, not through a loader's hooks.
+  t.equal((process.features as { typescript?: string | false }).typescript, 'strip')
+  t.notOk([...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => /tsx|ts-node|esbuild|swc/.test(a)), 'no TypeScript loader preloaded')
+})

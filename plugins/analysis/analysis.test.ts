@@ -349,7 +349,7 @@ t.test('durability: a worker process SIGKILLed mid-job; the job is retried by an
     if ((await call(api, acct, 'GET', `/ai/analyze/${jobId}/status`)).body.data.progress > 0) break
     await sleep(20)
   }
-  // tsx runs the server in a child node process: SIGKILL that one (a real crash), then tsx.
+  // SIGKILL: a real crash, no shutdown handler runs.
   killTree(first.child.pid!)
   await sleep(1000)
   t.equal((await call(api, acct, 'GET', `/ai/analyze/${jobId}/status`)).body.data.status, 'processing', 'left mid-job')

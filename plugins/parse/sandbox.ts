@@ -11,7 +11,7 @@ export interface SandboxOptions { timeoutMs: number, maxHeapMb: number }
 
 /**
  * Heap of one parser thread: a resume needs a few MB; a hostile file is stopped here. The
- * thread itself needs more to start: on Node 24, booting it (tsx, pdfjs) peaks at ~170 MB,
+ * thread itself needs more to start: on Node 24, booting it (pdfjs) peaks at ~170 MB,
  * where Node 20 got by with less than 128 MB, and a thread that reaches its cap while
  * starting aborts the whole process rather than itself (V8 enforces the cap best-effort:
  * nodejs/node#47224).
@@ -19,9 +19,8 @@ export interface SandboxOptions { timeoutMs: number, maxHeapMb: number }
 export const THREAD_HEAP_MB = 256
 type Progress = (progress: number, step: string) => void
 
-const THREAD = new URL('./thread.ts', import.meta.url).href
-// The thread loads our TypeScript through tsx, whatever loader the parent was started with.
-const BOOT = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(THREAD)}) })`
+// Node strips the thread's types itself, as it does the parent's: no loader to register.
+const THREAD = new URL('./thread.ts', import.meta.url)
 
 class ParserThread {
   private worker: Worker | null = null
@@ -37,7 +36,7 @@ class ParserThread {
 
   private start (): Promise<void> {
     this.ready ??= new Promise<void>((resolve, reject) => {
-      const worker = new Worker(BOOT, { eval: true, resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } })
+      const worker = new Worker(THREAD, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } })
       worker.unref()
       this.worker = worker
       const onBoot = (m: { ready?: boolean }) => { if (m.ready) { worker.off('message', onBoot); resolve() } }
