@@ -109,12 +109,12 @@ export class Database {
 
   /** Applies pending migrations; returns the names applied (empty when up to date). */
   async migrate (): Promise<string[]> {
-    const applied = await this.orm.getMigrator().up()
+    const applied = await this.orm.migrator.up()
     return applied.map((m) => m.name)
   }
 
   async pendingMigrations (): Promise<string[]> {
-    return (await this.orm.getMigrator().getPendingMigrations()).map((m) => m.name)
+    return (await this.orm.migrator.getPending()).map((m) => m.name)
   }
 
   async ping (): Promise<boolean> {

@@ -10,7 +10,7 @@ export const User = defineEntity({
   properties: {
     id: p.uuid().primary().onCreate(() => randomUUID()),
     email: p.string(),
-    password_hash: p.text().hidden().lazy(true, false),
+    password_hash: p.text().hidden().lazy(),
     full_name: p.string(),
     avatar_url: p.text().nullable(),
     subscription_tier: p.enum([...TIER_NAMES]).default('free'),
