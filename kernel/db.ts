@@ -28,12 +28,15 @@ export function rfc3339 (text: string): string {
 
 // MikroORM keeps timestamptz as PostgreSQL's text (no precision lost to Date), and raw
 // queries hand that text straight to clients, where Safari's Date cannot parse it. Its
-// connection builds the pg type overrides per pool; this one addition makes the text RFC
-// 3339 for the ORM (which parses either) and every raw query alike.
-const connectionOptions = PostgreSqlConnection.prototype.getConnectionOptions
-PostgreSqlConnection.prototype.getConnectionOptions = function (this: PostgreSqlConnection) {
-  const options = connectionOptions.call(this) as ReturnType<typeof connectionOptions> & { types?: { setTypeParser (oid: number, parse: (text: string) => unknown): void } }
-  options.types?.setTypeParser(1184, rfc3339)
+// connection builds the pg type overrides per pool (mapOptions, which turns the connection
+// settings into pg.Pool's options); this one addition makes the text RFC 3339 for the ORM
+// (which parses either) and every raw query alike.
+const mapOptions = PostgreSqlConnection.prototype.mapOptions
+PostgreSqlConnection.prototype.mapOptions = function (this: PostgreSqlConnection, overrides) {
+  const options = mapOptions.call(this, overrides)
+  const types = options.types as { setTypeParser?: (oid: number, parse: (text: string) => unknown) => void } | undefined
+  if (typeof types?.setTypeParser !== 'function') throw new Error('MikroORM no longer hands pg.Pool its type overrides: the timestamptz patch in kernel/db.ts needs a new home')
+  types.setTypeParser(1184, rfc3339)
   return options
 }
 
@@ -74,7 +77,7 @@ export class Database {
         ...('connectionString' in connection
           ? { clientUrl: connection.connectionString }
           : { host: connection.host, port: connection.port, user: connection.user, password: connection.password, dbName: connection.database }),
-        driverOptions: { connection: { application_name: connection.application_name } },
+        driverOptions: { application_name: connection.application_name },
         entities: [],
         discovery: { warnWhenNoEntities: false },
         extensions: [Migrator],
