@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
+import { applicationName } from '../kernel/embedded/processes.ts'
 import { build } from './helper.ts'
 
 const PROBE_DIR = fileURLToPath(new URL('./fixtures/plugins', import.meta.url))
@@ -101,6 +102,12 @@ t.test('kernel', async (t) => {
   t.test('health and readiness', async (t) => {
     t.same((await app.inject('/healthz')).json(), { data: { status: 'ok' } })
     t.same((await app.inject('/readyz')).json(), { data: { status: 'ok', checks: { database: 'ok', redis: 'ok' } } })
+  })
+
+  t.test('database connections name the process in pg_stat_activity', async (t) => {
+    const [row] = await app.db.fork().getConnection().execute<{ application_name: string }[]>(
+      'select application_name from pg_stat_activity where pid = pg_backend_pid()')
+    t.equal(row?.application_name, applicationName())
   })
 
   t.test('OpenAPI document and UI', async (t) => {
