@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import pg from 'pg'
 import t from 'tap'
 import { applicationName } from '../kernel/embedded/processes.ts'
 import { build } from './helper.ts'
@@ -156,10 +157,30 @@ t.test('CORS for the dashboard origins, and the real client IP behind a trusted 
   t.equal((await login('203.0.113.2')).statusCode, 401, 'another client behind the gateway is not')
 })
 
-t.test('readiness fails with 503 when the database is gone', async (t) => {
+t.test('readiness fails with 503 while the database is unreachable, and recovers', async (t) => {
   const app = await build(t)
-  await app.db.orm.close(true)
-  const res = await app.inject('/readyz')
-  t.equal(res.statusCode, 503)
-  t.equal(res.json().error.code, 'SERVICE_UNAVAILABLE')
+  t.equal((await app.inject('/readyz')).statusCode, 200, 'ready before the outage')
+  // A real outage, not a closed ORM (which reconnects on the next query): the database
+  // drops every session of the app and refuses new ones until restored.
+  const url = new URL((app.db.connection as { connectionString: string }).connectionString)
+  const name = url.pathname.slice(1)
+  url.pathname = '/postgres'
+  const admin = new pg.Client({ connectionString: url.toString() })
+  await admin.connect()
+  t.teardown(() => admin.end())
+  const outage = async (down: boolean) => {
+    await admin.query(`alter database ${name} allow_connections ${down ? 'false' : 'true'}`)
+    if (down) await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name])
+  }
+  try {
+    await outage(true)
+    const res = await app.inject('/readyz')
+    t.equal(res.statusCode, 503)
+    t.equal(res.json().error.code, 'SERVICE_UNAVAILABLE')
+    t.same(res.json().error.details, [{ path: 'database', message: 'not reachable' }])
+    t.notMatch(res.body, /select|accepting connections|terminat/i, 'nothing of the database error leaks')
+  } finally {
+    await outage(false)
+  }
+  t.equal((await app.inject('/readyz')).statusCode, 200, 'ready again once the database is back')
 })
