@@ -40,6 +40,14 @@ PostgreSqlConnection.prototype.mapOptions = function (this: PostgreSqlConnection
   return options
 }
 
+/**
+ * Parameters of a raw query (em.execute). MikroORM 7 inlines them into the SQL text and
+ * writes JavaScript undefined as the bare word `undefined` (PostgreSQL: column "undefined"
+ * does not exist), where v6 wrote NULL: pass null. The type keeps undefined out; em.execute
+ * itself takes any[], so call sites with optional values spell `?? null` themselves.
+ */
+export type SqlParams = Array<{} | null>
+
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url))
 
 export class Database {

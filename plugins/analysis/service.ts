@@ -3,7 +3,7 @@
 // CLI can use it too.
 import type { Tier, TierLimits } from '../../config/index.ts'
 import type { AnalysisOutput, AnalysisType } from '../../kernel/ai.ts'
-import type { Database } from '../../kernel/db.ts'
+import type { Database, SqlParams } from '../../kernel/db.ts'
 import { KernelErrors } from '../../kernel/errors.ts'
 import type { EventBus, ProgressEvent } from './bus.ts'
 import { AnalysisErrors } from './errors.ts'
@@ -108,7 +108,7 @@ export class AnalysisService {
 
   async history (userId: string, f: HistoryFilter): Promise<{ items: Partial<AnalysisRow>[], total: number }> {
     const where = ['user_id = ?']
-    const params: unknown[] = [userId]
+    const params: SqlParams = [userId]
     if (f.target_id) { where.push('target_id = ?'); params.push(f.target_id) }
     if (f.type) { where.push('target_type = ?'); params.push(f.type) }
     const em = this.db.fork()
@@ -122,7 +122,7 @@ export class AnalysisService {
 
   // --- writes made by the job -------------------------------------------------------------
 
-  private async update (sql: string, params: unknown[]): Promise<AnalysisRow | null> {
+  private async update (sql: string, params: SqlParams): Promise<AnalysisRow | null> {
     const [row] = await this.db.fork().execute<AnalysisRow[]>(sql, params)
     if (!row) return null
     await this.bus.publish(toEvent(row)).catch(() => {}) // live clients only; the row is the truth

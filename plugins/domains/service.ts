@@ -4,7 +4,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core'
 import { randomBytes } from 'node:crypto'
 import type { Tier, TierLimits } from '../../config/index.ts'
-import type { Database } from '../../kernel/db.ts'
+import type { Database, SqlParams } from '../../kernel/db.ts'
 import { KernelErrors } from '../../kernel/errors.ts'
 import { assertWithinPlan } from '../../kernel/plans.ts'
 import type { DnsProvider } from '../dns/index.ts'
@@ -141,7 +141,7 @@ export class DomainService {
       next_check_at = now() + ${next} where id = ? and deleted_at is null returning ${COLUMNS}`, [result.error.slice(0, 1000), row.id], row)
   }
 
-  private async write (sql: string, params: unknown[], fallback: DomainRow): Promise<DomainRow> {
+  private async write (sql: string, params: SqlParams, fallback: DomainRow): Promise<DomainRow> {
     const [row] = await this.db.fork().execute<DomainRow[]>(sql, params)
     return row ?? fallback // released meanwhile: report what we had
   }

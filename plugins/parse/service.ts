@@ -1,6 +1,6 @@
 // Parse jobs: rows in parse_jobs and the writes the job makes as it runs. No Fastify here,
 // so the worker and the CLI can use it too.
-import type { Database } from '../../kernel/db.ts'
+import type { Database, SqlParams } from '../../kernel/db.ts'
 import { ParseErrors } from './errors.ts'
 import type { FileKind } from './parser.ts'
 import type { ParseResult } from './result.ts'
@@ -47,7 +47,7 @@ export class ParseService {
     return row
   }
 
-  private async update (sql: string, params: unknown[]): Promise<ParseJobRow | null> {
+  private async update (sql: string, params: SqlParams): Promise<ParseJobRow | null> {
     const [row] = await this.db.fork().execute<ParseJobRow[]>(sql, params)
     return row ?? null
   }
