@@ -1,4 +1,6 @@
+import { wrap } from '@mikro-orm/core'
 import t from 'tap'
+import { User } from './entities.ts'
 import { bearer, build, rand, register } from '../../test/helper.ts'
 
 const json = (res: { json (): any }) => res.json()
@@ -21,6 +23,13 @@ t.test('auth', async (t) => {
     t.match(row.password_hash, /^\$argon2id\$v=19\$/, 'stored as argon2id')
     const params = Object.fromEntries(row.password_hash.split('$')[3].split(',').map((kv: string) => kv.split('=')))
     t.same(params, { m: '1024', t: '1', p: '1' }, 'with the configured cost')
+    // The entity: password_hash is lazy (left out of selects unless populated) and hidden.
+    const plain = await app.db.fork().findOneOrFail(User, { id: data.user.id })
+    t.equal(plain.password_hash, undefined, 'not loaded unless asked for')
+    const full = await app.db.fork().findOneOrFail(User, { id: data.user.id }, { populate: ['password_hash'] })
+    t.match(full.password_hash, /^\$argon2id\$/, 'loaded when populated')
+    t.notOk('password_hash' in wrap(full).toObject(), 'hidden from serialization')
+    t.notMatch(JSON.stringify(full), /argon2/)
 
     const dup = await post('/auth/register', { email: 'MIXED.case@example.com', password: 'another good password', full_name: 'B' })
     t.equal(dup.statusCode, 409)
