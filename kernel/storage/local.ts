@@ -4,8 +4,8 @@
 // (HMAC-SHA256) and honoured by the routes in local-routes.ts, which the kernel registers
 // only when this driver is active.
 import { createHmac, hkdfSync, randomUUID, timingSafeEqual } from 'node:crypto'
-import { createReadStream, createWriteStream, type ReadStream } from 'node:fs'
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { createWriteStream, type ReadStream } from 'node:fs'
+import { mkdir, open as openFile, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -163,9 +163,24 @@ export class LocalStorage implements StorageDriver {
 
   /** A stream of the object for serving it, or null when missing. */
   async open (key: string): Promise<(StoredObject & { stream: ReadStream }) | null> {
-    const head = await this.head(key)
-    if (!head) return null
-    return { ...head, stream: createReadStream(this.pathOf(key)) }
+    // The descriptor first: a delete racing this read unlinks the name, but an open file
+    // stays readable, so the answer is the whole old file or a 404, never a stream that
+    // fails after its headers went out (a 500).
+    let handle: FileHandle
+    try {
+      handle = await openFile(this.pathOf(key), 'r')
+    } catch (err) {
+      if (isMissing(err)) return null
+      throw err
+    }
+    try {
+      const info = await handle.stat()
+      if (!info.isFile()) { await handle.close(); return null }
+      return { size: info.size, contentType: await this.readType(key), stream: handle.createReadStream() }
+    } catch (err) {
+      await handle.close()
+      throw err
+    }
   }
 
   async head (key: string): Promise<StoredObject | null> {

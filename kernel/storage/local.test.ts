@@ -1,0 +1,49 @@
+// The local-disk driver on a real folder: what a reader gets when a delete races it.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { LocalStorage } from './local.ts'
+
+t.test('a file opened for serving stays whole when it is deleted before the body is read', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'cvgen-local-'))
+  t.teardown(() => rmSync(root, { recursive: true, force: true }))
+  const storage = new LocalStorage({ root, publicUrl: 'http://127.0.0.1', secret: 'x'.repeat(32) })
+  const bytes = Buffer.alloc(256 * 1024, 7)
+  await storage.put('thumbnails/u/a.png', bytes, 'image/png')
+
+  const file = await storage.open('thumbnails/u/a.png')
+  t.ok(file)
+  t.equal(file!.contentType, 'image/png')
+  t.equal(file!.size, bytes.length)
+  // A new preview replaced this one between the lookup and the first read of the body.
+  await storage.delete('thumbnails/u/a.png')
+  const chunks: Buffer[] = []
+  for await (const chunk of file!.stream) chunks.push(chunk as Buffer)
+  t.ok(Buffer.concat(chunks).equals(bytes), 'the whole old file, not a read error')
+
+  t.equal(await storage.open('thumbnails/u/a.png'), null, 'afterwards: missing')
+  t.equal(await storage.open('thumbnails/u'), null, 'a "folder" is no object')
+})
+
+t.test('reads racing deletes get the whole file or nothing, never a failed stream', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'cvgen-local-'))
+  t.teardown(() => rmSync(root, { recursive: true, force: true }))
+  const storage = new LocalStorage({ root, publicUrl: 'http://127.0.0.1', secret: 'x'.repeat(32) })
+  const bytes = Buffer.alloc(4096, 1)
+  const outcomes = { whole: 0, missing: 0, failed: 0 }
+  for (let i = 0; i < 300; i++) {
+    const key = `thumbnails/u/${i}.png`
+    await storage.put(key, bytes, 'image/png')
+    const [file] = await Promise.all([storage.open(key), storage.delete(key)])
+    if (!file) { outcomes.missing++; continue }
+    try {
+      const chunks: Buffer[] = []
+      for await (const chunk of file.stream) chunks.push(chunk as Buffer)
+      if (Buffer.concat(chunks).equals(bytes)) outcomes.whole++
+      else outcomes.failed++
+    } catch { outcomes.failed++ }
+  }
+  t.comment(JSON.stringify(outcomes))
+  t.equal(outcomes.failed, 0, JSON.stringify(outcomes))
+})
