@@ -14,6 +14,13 @@ const security = [{ bearer: [] }]
 const HEARTBEAT_MS = 15_000
 /** Streams also re-read the row this often, in case a published event was lost. */
 const RECHECK_MS = 5_000
+/**
+ * Each open stream holds a subscription, two timers and a database read every RECHECK_MS, so
+ * a client opening streams in a loop would exhaust the process. Counted per process, which is
+ * what pays for them; a dashboard needs one per job it shows.
+ */
+export const STREAM_LIMITS = { perUser: 10, perJob: 3 }
+const STREAM_RETRY_AFTER_S = 5
 
 const isFinal = (status: string) => status === 'completed' || status === 'failed'
 const wire = (e: ProgressEvent) => ({ job_id: e.job_id, status: e.status, progress: e.progress, step: e.step })
@@ -23,6 +30,29 @@ export interface RouteOptions { service: AnalysisService }
 
 export default async function analysisRoutes (app: FastifyInstance, { service }: RouteOptions): Promise<void> {
   const streams = new Set<() => void>()
+  const openByUser = new Map<string, number>()
+  const openByJob = new Map<string, number>()
+  const bump = (map: Map<string, number>, key: string, by: number) => {
+    const n = (map.get(key) ?? 0) + by
+    if (n > 0) map.set(key, n)
+    else map.delete(key)
+  }
+  /** A stream slot for this user and job, or the 429; release() exactly once when it ends. */
+  const takeSlot = (userId: string, jobId: string) => {
+    const [over, per] = (openByUser.get(userId) ?? 0) >= STREAM_LIMITS.perUser
+      ? [STREAM_LIMITS.perUser, 'user']
+      : (openByJob.get(jobId) ?? 0) >= STREAM_LIMITS.perJob ? [STREAM_LIMITS.perJob, 'analysis'] : [0, '']
+    if (over) throw new AnalysisErrors.TOO_MANY_STREAMS(over, per).withDetails({ limit: over, per }).withHeaders({ 'retry-after': String(STREAM_RETRY_AFTER_S) })
+    bump(openByUser, userId, 1)
+    bump(openByJob, jobId, 1)
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      bump(openByUser, userId, -1)
+      bump(openByJob, jobId, -1)
+    }
+  }
   // Open streams would hold the server open: end them when the app closes.
   app.addHook('preClose', async () => { for (const end of [...streams]) end() })
 
@@ -80,16 +110,18 @@ export default async function analysisRoutes (app: FastifyInstance, { service }:
     schema: {
       tags, security,
       summary: 'Live progress as Server-Sent Events',
-      description: 'The current state first, then every change, each with `id: <seq>` (Last-Event-ID resumes after it); the stream ends after completed or failed. Accepts `?access_token=` because EventSource cannot send headers.',
+      description: 'The current state first, then every change, each with `id: <seq>` (Last-Event-ID resumes after it); the stream ends after completed or failed. Accepts `?access_token=` because EventSource cannot send headers. ' +
+        `At most ${STREAM_LIMITS.perUser} open streams per user and ${STREAM_LIMITS.perJob} per analysis (per API process): beyond, 429 ANALYSIS_TOO_MANY_STREAMS with Retry-After.`,
       params: JobParams,
       querystring: EventsQuery,
       headers: { type: 'object', properties: { 'last-event-id': { type: 'string', maxLength: 32 } } },
-      response: { 200: { description: 'an event stream', content: { 'text/event-stream': { schema: EventStream } } }, ...errors(400, 401, 404) }
+      response: { 200: { description: 'an event stream', content: { 'text/event-stream': { schema: EventStream } } }, ...errors(400, 401, 404, 429) }
     }
   }, async (request, reply) => {
     const userId = request.user.id
     const id = request.params.job_id
     await service.get(userId, id) // 404 before any stream starts
+    const release = takeSlot(userId, id)
     const header = request.headers['last-event-id']
     const lastId = typeof header === 'string' && /^\d{1,10}$/.test(header.trim()) ? Number(header.trim()) : -1
 
@@ -104,6 +136,7 @@ export default async function analysisRoutes (app: FastifyInstance, { service }:
     const end = () => {
       if (ended) return
       ended = true
+      release()
       streams.delete(end)
       for (const t of timers) clearInterval(t)
       void unsubscribe?.().catch(() => {})
@@ -116,13 +149,14 @@ export default async function analysisRoutes (app: FastifyInstance, { service }:
       if (isFinal(e.status)) end()
     }
 
-    // Subscribe before reading the state, so nothing published in between is lost.
-    unsubscribe = await service.bus.subscribe(id, (e) => { if (live) send(e); else buffered.push(e) })
     let row: AnalysisRow
     try {
+      // Subscribe before reading the state, so nothing published in between is lost.
+      unsubscribe = await service.bus.subscribe(id, (e) => { if (live) send(e); else buffered.push(e) })
       row = await service.get(userId, id)
     } catch (err) {
-      await unsubscribe()
+      release()
+      await unsubscribe?.()
       throw err
     }
 
@@ -138,6 +172,7 @@ export default async function analysisRoutes (app: FastifyInstance, { service }:
     raw.write('retry: 2000\n\n')
     streams.add(end)
     raw.on('close', end)
+    if (raw.destroyed) { end(); return } // the client left before the stream began: no 'close' to come
 
     const current = toEvent(row)
     if (isFinal(current.status) && current.seq <= lastId) { end(); return } // the client saw the end already
