@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { KernelErrors } from '../../kernel/errors.ts'
+import { AppError, KernelErrors } from '../../kernel/errors.ts'
 import { errors, ok } from '../../kernel/schemas.ts'
 import { ParseErrors } from './errors.ts'
 import { MEDIA_TYPES } from './kinds.ts'
@@ -16,12 +16,15 @@ import { PARSE_QUEUE, QUEUE_OPTIONS } from './worker.ts'
 const tags = ['resumes']
 const security = [{ bearer: [] }]
 
+/** Failures of the server, not of the file: every other PARSE_* code is about the file (422). */
+const SERVER_SIDE = new Set(['PARSE_FAILED', 'PARSE_ENQUEUE_FAILED', 'PARSE_FILE_GONE'])
+
 export function statusOf (row: ParseJobRow) {
   const out: Record<string, unknown> = { job_id: row.id, status: row.status, progress: row.progress, step: row.step }
   if (row.status === 'completed') Object.assign(out, { draft: row.draft, confidence: row.confidence, warnings: row.warnings ?? [] })
   if (row.status === 'failed') {
-    const file = row.error_code?.startsWith('PARSE_') ?? false
-    out.error = { code: row.error_code ?? 'PARSE_FAILED', status: file ? 422 : 500, message: row.error ?? 'The file could not be parsed' }
+    const code = row.error_code ?? 'PARSE_FAILED'
+    out.error = { code, status: SERVER_SIDE.has(code) ? 500 : 422, message: row.error ?? 'The file could not be parsed' }
   }
   return out
 }
@@ -72,8 +75,12 @@ export default async function parseRoutes (app: FastifyInstance, { service }: Ro
       const code = (err as { code?: string }).code
       if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge()
       if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') throw new ParseErrors.NO_FILE()
-      if (typeof code === 'string' && code.startsWith('FST_')) throw new KernelErrors.BAD_REQUEST((err as Error).message)
-      throw err
+      if (err instanceof AppError) throw err
+      // Anything else here came from reading the body (busboy: a truncated part, a missing or
+      // unused boundary, a malformed header): the client's bytes, not the server, so a 400 that
+      // names no library internals.
+      request.log.info({ err }, 'malformed multipart body')
+      throw new KernelErrors.BAD_REQUEST('The multipart/form-data body is malformed or incomplete')
     }
     if (bytes.length > limit) throw tooLarge()
     const kind = await precheck(bytes)
