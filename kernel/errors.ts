@@ -22,6 +22,15 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * What a stored job error may tell its owner. An AppError's message is written for them;
+ * anything else (a database, driver or browser error) can carry SQL, file paths or internal
+ * names, so it goes to the log only and the owner reads `fallback`.
+ */
+export function publicReason (err: unknown, fallback: string): string {
+  return err instanceof AppError ? err.message : fallback
+}
+
 type ErrorTable = Record<string, readonly [status: number, message: string]>
 export type AppErrorConstructor = new (...args: unknown[]) => AppError
 

@@ -5,7 +5,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core'
 import { randomBytes } from 'node:crypto'
 import type { Tier, TierLimits } from '../../config/index.ts'
 import type { Database, SqlParams } from '../../kernel/db.ts'
-import { KernelErrors } from '../../kernel/errors.ts'
+import { KernelErrors, publicReason } from '../../kernel/errors.ts'
 import { assertWithinPlan } from '../../kernel/plans.ts'
 import type { DnsProvider } from '../dns/index.ts'
 import { checkRecords, type CheckResult } from './check.ts'
@@ -170,7 +170,7 @@ export class DomainService {
       }
     } catch (err) {
       await this.db.fork().execute("update custom_domains set verification_status = 'pending', ssl_status = null, last_error = ? where id = ?",
-        [`Could not attach the domain to the portfolio: ${(err as Error).message}`, row.id])
+        [publicReason(err, 'Could not attach the domain to the portfolio; the next check tries again'), row.id])
       throw err
     }
     await this.changed(updated.domain_name)

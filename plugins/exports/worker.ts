@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { JobWithMetadata } from 'pg-boss'
+import { publicReason } from '../../kernel/errors.ts'
 import type { BrowserPool } from './browser.ts'
 import { THUMBNAIL_SCALE, pdfPageCount, printHtml, renderPdf, renderPng, type Printable } from './print.ts'
 import type { ExportService } from './service.ts'
@@ -45,13 +46,12 @@ export function exportHandler (app: FastifyInstance, service: ExportService, poo
       await service.complete(id, { storage_key: key, bytes: body.length, pages: pdf ? pdfPageCount(pdf) : null, font_coverage: coverage })
       log.info({ bytes: body.length, format: row.format }, 'export completed')
     } catch (err) {
-      const reason = (err as Error)?.message || String(err)
-      if (err instanceof TargetGone) { await service.fail(id, reason); return }
+      if (err instanceof TargetGone) { await service.fail(id, err.message); return }
       if (job.retryCount >= job.retryLimit) {
-        await service.fail(id, reason)
+        await service.fail(id, publicReason(err, `The export failed on the server (${job.retryCount + 1} attempts)`))
         log.warn({ err }, 'export failed for good')
       } else {
-        await service.willRetry(id, reason)
+        await service.willRetry(id, publicReason(err, 'The export failed on the server; trying again'))
         log.warn({ err, retryCount: job.retryCount }, 'export attempt failed; pg-boss retries it')
       }
       throw err

@@ -3,6 +3,7 @@
 // once: the same bytes would fail the same way on a retry.
 import type { FastifyInstance } from 'fastify'
 import type { JobWithMetadata } from 'pg-boss'
+import { publicReason } from '../../kernel/errors.ts'
 import { ParseFailure } from './failure.ts'
 import { completer, refine } from './refine.ts'
 import { schema } from './result.ts'
@@ -53,12 +54,11 @@ export function parseHandler (app: FastifyInstance, service: ParseService, pool:
         log.info({ code: err.code }, 'resume file refused')
         return
       }
-      const reason = (err as Error)?.message || String(err)
       if (job.retryCount >= job.retryLimit) {
-        await service.fail(id, 'PARSE_FAILED', reason)
+        await service.fail(id, 'PARSE_FAILED', publicReason(err, `The file could not be parsed: the server failed while working on it (${job.retryCount + 1} attempts)`))
         log.warn({ err }, 'parse failed for good')
       } else {
-        await service.willRetry(id, reason)
+        await service.willRetry(id, publicReason(err, 'The server failed while working on the file; trying again'))
         log.warn({ err, retryCount: job.retryCount }, 'parse attempt failed; pg-boss retries it')
       }
       throw err
