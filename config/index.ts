@@ -73,6 +73,7 @@ export const SETTINGS = {
   CHROMIUM_PATH: s(p.str, 'Chromium for PDF and thumbnails', '/usr/bin/chromium'),
   PARSE_MAX_BYTES: s(p.int(1024, 100 * 1024 * 1024), "largest resume file POST /resumes/parse accepts (the plan's upload size applies too)", String(5 * 1024 * 1024)),
   PARSE_TIMEOUT: s(p.duration(1000, 10 * MIN), 'time one file may take to parse before the job fails', '30s'),
+  PARSE_MEMORY_MB: s(p.int(256, 16384), 'resident memory (MB) one parser process may reach before it is killed and its job fails', '512'),
   THUMBNAILS: s(p.bool, 'render a PNG preview of a resume or portfolio after each change (needs Chromium)', 'true')
 } as const
 
@@ -122,7 +123,7 @@ export interface Config {
     pendingDays: number
   }
   chromiumPath: string
-  parse: { maxBytes: number, timeoutMs: number }
+  parse: { maxBytes: number, timeoutMs: number, memoryMb: number }
   thumbnails: boolean
 }
 
@@ -232,7 +233,7 @@ export function loadConfig (env: Env = process.env): Config {
       pendingDays: v.DOMAIN_PENDING_DAYS!
     },
     chromiumPath: v.CHROMIUM_PATH!,
-    parse: { maxBytes: v.PARSE_MAX_BYTES!, timeoutMs: v.PARSE_TIMEOUT! },
+    parse: { maxBytes: v.PARSE_MAX_BYTES!, timeoutMs: v.PARSE_TIMEOUT!, memoryMb: v.PARSE_MEMORY_MB! },
     thumbnails: v.THUMBNAILS!
   }
 }

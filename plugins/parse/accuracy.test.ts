@@ -12,7 +12,7 @@ import { extractFields } from './fields.ts'
 import { parseFile } from './parser.ts'
 import { MAX_PAGES, pdfLines } from './pdf.ts'
 import { validateResume } from './result.ts'
-import { ParserPool, THREAD_HEAP_MB } from './sandbox.ts'
+import { ParserPool } from './sandbox.ts'
 
 const FLOOR = 0.9
 const OVERALL = 0.95
@@ -92,14 +92,14 @@ t.test('a parse that runs over its time is stopped, and the pool recovers', asyn
   const printer = await PdfPrinter.launch('/usr/bin/chromium', [])
   const pdf = await printer.print(file.toString())
   await printer.close()
-  const slow = new ParserPool(1, { timeoutMs: 1, maxHeapMb: THREAD_HEAP_MB })
+  const slow = new ParserPool(1, { timeoutMs: 1, memoryMb: 512 })
   t.teardown(() => slow.close())
   await t.rejects(slow.parse('pdf', pdf), { code: 'TIMEOUT' })
-  const pool = new ParserPool(1, { timeoutMs: 20_000, maxHeapMb: THREAD_HEAP_MB })
+  const pool = new ParserPool(1, { timeoutMs: 20_000, memoryMb: 512 })
   t.teardown(() => pool.close())
   await t.rejects(pool.parse('pdf', Buffer.from('%PDF-1.7\nnot really\n%%EOF')), { code: 'CORRUPT' })
   const ok = await pool.parse('pdf', pdf)
-  t.equal((ok.draft as any).basics.name, 'Noor Haddad', 'the same thread parses the next file')
+  t.equal((ok.draft as any).basics.name, 'Noor Haddad', 'the same process parses the next file')
 })
 
 t.test('more pages than a resume has is refused', async (t) => {

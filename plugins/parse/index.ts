@@ -1,11 +1,11 @@
 // Resume parsing: POST /resumes/parse takes a PDF or DOCX, a parse.run job turns it into a
 // JSON Resume draft with a confidence per field, GET /resumes/parse/:job_id hands it out;
 // the client reviews it and creates the resume with POST /resumes/import. The API only
-// stores and queues; processes with ROLE=all or ROLE=worker parse, in sandboxed threads.
+// stores and queues; processes with ROLE=all or ROLE=worker parse, in watched child processes (sandbox.ts).
 import fp from 'fastify-plugin'
 import type { Evaluation } from './eval.ts'
 import parseRoutes from './routes.ts'
-import { ParserPool, THREAD_HEAP_MB } from './sandbox.ts'
+import { ParserPool } from './sandbox.ts'
 import { ParseStatus } from './schemas.ts'
 import { ParseService } from './service.ts'
 import { CONCURRENCY, PARSE_QUEUE, QUEUE_OPTIONS, parseHandler, type ParseJob } from './worker.ts'
@@ -32,7 +32,7 @@ export default fp(async (app) => {
   await app.register(parseRoutes, { prefix: '/resumes/parse', service })
 
   if (config.role === 'all' || config.role === 'worker') {
-    const pool = new ParserPool(CONCURRENCY, { timeoutMs: config.parse.timeoutMs, maxHeapMb: THREAD_HEAP_MB })
+    const pool = new ParserPool(CONCURRENCY, { timeoutMs: config.parse.timeoutMs, memoryMb: config.parse.memoryMb })
     app.addHook('onReady', async () => {
       await app.queue.createQueue(PARSE_QUEUE, QUEUE_OPTIONS)
       await app.queue.work<ParseJob>(PARSE_QUEUE, { concurrency: CONCURRENCY, pollingIntervalSeconds: 2 }, parseHandler(app, service, pool))

@@ -1,4 +1,4 @@
-// The parse.run job: read the stored upload, parse it in a sandboxed thread (sandbox.ts),
+// The parse.run job: read the stored upload, parse it in a watched child process (sandbox.ts),
 // refine the draft with an LLM when one is selected (refine.ts), write it once, delete the upload. A file problem (ParseFailure) fails the job at
 // once: the same bytes would fail the same way on a retry.
 import type { FastifyInstance } from 'fastify'
