@@ -1,5 +1,5 @@
 // One entry point for both formats: bytes + kind -> draft, confidence, warnings. Pure (no
-// Fastify, no I/O besides the bytes), so the worker thread, the harness and the bench share it.
+// Fastify, no I/O besides the bytes), so the parser process, the harness and the bench share it.
 import { docxLines } from './docx.ts'
 import { ParseFailure } from './failure.ts'
 import { extractFields } from './fields.ts'
@@ -12,8 +12,7 @@ export type { FileKind } from './kinds.ts'
 export async function parseFile (kind: FileKind, bytes: Buffer, onProgress?: (progress: number, step: string) => void): Promise<ParseResult> {
   if (bytes.length === 0) throw new ParseFailure('EMPTY')
   const lines = kind === 'pdf'
-    // A copy: pdfjs takes over (detaches) the array it is given, which would empty `bytes`.
-    ? await pdfLines(new Uint8Array(bytes), (n, total) => onProgress?.(10 + Math.round(60 * n / total), `reading page ${n} of ${total}`))
+    ? await pdfLines(bytes, (n, total) => onProgress?.(10 + Math.round(60 * n / total), `reading page ${n} of ${total}`))
     : await docxLines(bytes)
   onProgress?.(75, 'finding fields')
   return extractFields(lines)

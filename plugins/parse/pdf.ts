@@ -1,18 +1,32 @@
 // PDF -> lines: text items with their positions (pdfjs-dist), split into columns, grouped
 // into lines by baseline and into segments by font and horizontal gaps. Nothing in the
 // file is executed: no fonts loaded, no scripts (pdfjs never runs PDF JavaScript), and since
-// pdfjs 6 no eval path at all (the isEvalSupported switch is gone with it).
-import { getDocument, OPS, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs'
+// pdfjs 6 no eval path at all (the isEvalSupported switch is gone with it). No image is
+// decoded: nothing here renders, and whether the file has images is read from its
+// dictionaries (pdf-images.ts), never from an operator list.
+import { getDocument, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import { ParseFailure } from './failure.ts'
 import { lineOf, mode, type Line, type Segment } from './lines.ts'
+import { pdfImages } from './pdf-images.ts'
 
 export const MAX_PAGES = 10
+/** Text items read per page: a dense resume page has ~1,500; a content stream drawing millions is not a resume. */
+export const MAX_TEXT_ITEMS = 20_000
+/** Link annotations per page; each text item is matched against every one. */
+export const MAX_LINKS = 500
+/**
+ * Images pdfjs would still decode (a Type3 font's glyphs) are dropped above this many
+ * pixels: a 4 MP image is 16 MB as RGBA.
+ */
+export const MAX_IMAGE_PIXELS = 4_000_000
 
 interface Item { text: string, x: number, y: number, x2: number, size: number, font: string, url?: string }
 
 export async function pdfLines (data: Uint8Array, onPage?: (page: number, pages: number) => void): Promise<Line[]> {
   const task = getDocument({
-    data, disableFontFace: true, useSystemFonts: false, verbosity: 0, stopAtErrors: false, enableXfa: false
+    // A copy: pdfjs takes over (detaches) the array it is given, and the image scan may need it after.
+    data: new Uint8Array(data),
+    disableFontFace: true, useSystemFonts: false, verbosity: 0, stopAtErrors: false, enableXfa: false, maxImageSize: MAX_IMAGE_PIXELS
   })
   let doc: PDFDocumentProxy
   try {
@@ -32,7 +46,7 @@ export async function pdfLines (data: Uint8Array, onPage?: (page: number, pages:
     }
     const all = pages.flat()
     if (all.reduce((sum, it) => sum + it.text.trim().length, 0) < 20) {
-      throw new ParseFailure(await hasImages(doc) ? 'IMAGE_ONLY' : 'EMPTY')
+      throw new ParseFailure(pdfImages(data, 1).length > 0 ? 'IMAGE_ONLY' : 'EMPTY')
     }
     const body = Number(mode(all, (it) => it.size.toFixed(1), (it) => it.text.length) ?? 10)
     const lines: Line[] = []
@@ -45,10 +59,11 @@ export async function pdfLines (data: Uint8Array, onPage?: (page: number, pages:
 
 async function pageItems (doc: PDFDocumentProxy, n: number): Promise<Item[]> {
   const page = await doc.getPage(n)
-  const content = await page.getTextContent()
+  const content = await textItems(page, n)
   const links = (await page.getAnnotations()).filter((a) => a.subtype === 'Link' && typeof a.url === 'string')
+  if (links.length > MAX_LINKS) throw new ParseFailure('TOO_COMPLEX', `page ${n} has ${links.length} links, at most ${MAX_LINKS}`)
   const items: Item[] = []
-  for (const raw of content.items) {
+  for (const raw of content) {
     if (!('str' in raw) || raw.str.trim() === '') continue
     const [a, b, , d, x, y] = raw.transform as number[]
     const size = Math.hypot(a!, b!) || Math.abs(d!) || 1
@@ -94,10 +109,25 @@ function splitByLinks (item: Item, links: { x1: number, x2: number, url: string 
   return out
 }
 
-async function hasImages (doc: PDFDocumentProxy): Promise<boolean> {
-  const page = await doc.getPage(1)
-  const ops = await page.getOperatorList()
-  return ops.fnArray.some((f) => f === OPS.paintImageXObject || f === OPS.paintInlineImageXObject || f === OPS.paintImageMaskXObject)
+type TextItem = Awaited<ReturnType<PDFPageProxy['getTextContent']>>['items'][number]
+
+/** getTextContent() with a cap: read as a stream, so a page past the cap stops there instead of being read whole. */
+async function textItems (page: PDFPageProxy, n: number): Promise<TextItem[]> {
+  const reader = page.streamTextContent().getReader() as ReadableStreamDefaultReader<{ items: TextItem[] }>
+  const items: TextItem[] = []
+  for (;;) {
+    const { value, done } = await reader.read()
+    if (done) return items
+    items.push(...value.items)
+    if (items.length > MAX_TEXT_ITEMS) {
+      const failure = new ParseFailure('TOO_COMPLEX', `page ${n} draws more than ${MAX_TEXT_ITEMS} pieces of text`)
+      // Cancelling stops pdfjs's side of the stream, or destroying the document would wait
+      // for it forever. pdfjs needs an Error as the reason: without one its cancel throws
+      // and the chunks already under way land in a closed stream.
+      await reader.cancel(failure)
+      throw failure
+    }
+  }
 }
 
 /**
