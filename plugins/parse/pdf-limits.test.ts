@@ -32,6 +32,12 @@ t.test('a huge image is found without being decoded', async (t) => {
   const { pdfImages } = await import('./pdf-images.ts')
   t.same(pdfImages(scanned), [{ width: SIDE, height: SIDE }], 'the image and its size, read from its dictionary')
   t.same(pdfImages(page(text(RESUME))), [], 'a text page has none')
+  // The scan is linear: a run of 200,000 digits (which a backtracking `\d+\s+\d+ obj` pattern
+  // takes over a minute on) is read at the speed of the bytes.
+  const digits = Buffer.concat([Buffer.from('1'.repeat(200_000)), scanned])
+  const started = performance.now()
+  t.same(pdfImages(digits), [{ width: SIDE, height: SIDE }])
+  t.ok(performance.now() - started < 2000, `${(performance.now() - started).toFixed(0)} ms for 200,000 digits`)
 
   const pool = new ParserPool(1, { timeoutMs: 20_000, memoryMb: 512 })
   t.teardown(() => pool.close())
