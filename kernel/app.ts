@@ -12,6 +12,7 @@ import { AiRegistry } from './ai.ts'
 import { createCache, type Cache } from './cache.ts'
 import { secureDataDir } from './data-dir.ts'
 import { Database } from './db.ts'
+import { loggerOptions } from './log.ts'
 import { postgresUser } from './embedded-db.ts'
 import { sendError, registerErrorHandling } from './error-handler.ts'
 import { KernelErrors } from './errors.ts'
@@ -43,7 +44,8 @@ export interface BuildOptions {
 
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    // Credentials in URLs and headers never reach a log line, whoever configured the logger.
+    logger: options.logger === false ? false : loggerOptions(typeof options.logger === 'object' ? options.logger : { level: config.logLevel }),
     // A number (hop count) is valid at run time; Fastify's types omit it.
     trustProxy: config.trustProxy as boolean | string[],
     bodyLimit: config.bodyLimit,
