@@ -18,6 +18,14 @@ export const PRIVATE_PREFIX = 'private/'
 /** A file name for Content-Disposition: letters, digits, dot, dash, underscore, space. */
 export const DOWNLOAD_NAME = /^[A-Za-z0-9._ -]{1,100}$/
 
+/**
+ * Whether public URLs must refuse the key. Case-blind: on a case-insensitive file system (or
+ * a bucket proxy that folds case) `PRIVATE/x` is the same object as `private/x`.
+ */
+export function isPrivateKey (key: string): boolean {
+  return key.slice(0, PRIVATE_PREFIX.length).toLowerCase() === PRIVATE_PREFIX
+}
+
 export function isSafeKey (key: unknown): key is string {
   return typeof key === 'string' && key.length <= MAX_KEY_LENGTH && SAFE_KEY.test(key) && !key.includes('..')
 }

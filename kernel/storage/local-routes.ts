@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Readable } from 'node:stream'
 import { errors, ok } from '../schemas.ts'
 import { StorageErrors } from './errors.ts'
-import { PRIVATE_PREFIX, UPLOAD_KEY, isSafeKey } from './keys.ts'
+import { UPLOAD_KEY, isPrivateKey, isSafeKey } from './keys.ts'
 import type { LocalStorage, UploadGrant } from './local.ts'
 
 export interface LocalRoutesOptions {
@@ -113,7 +113,7 @@ export default async function localStorageRoutes (app: FastifyInstance, opts: Lo
   }, async (request, reply) => {
     const key = request.params['*']
     // An unsafe or private key is answered like a missing one: nothing about the disk leaks.
-    const file = isSafeKey(key) && !key.startsWith(PRIVATE_PREFIX) ? await storage.open(key) : null
+    const file = isSafeKey(key) && !isPrivateKey(key) ? await storage.open(key) : null
     if (!file) throw new StorageErrors.NOT_FOUND()
     return reply
       .type(file.contentType)

@@ -47,3 +47,9 @@ t.test('reads racing deletes get the whole file or nothing, never a failed strea
   t.comment(JSON.stringify(outcomes))
   t.equal(outcomes.failed, 0, JSON.stringify(outcomes))
 })
+
+t.test('any case of private/ is private', async (t) => {
+  const { isPrivateKey } = await import('./keys.ts')
+  for (const key of ['private/exports/u/a.pdf', 'PRIVATE/exports/u/a.pdf', 'Private/x', 'pRiVaTe/x']) t.ok(isPrivateKey(key), key)
+  for (const key of ['privatex/a', 'users/u/private/a.png', 'thumbnails/a.png']) t.notOk(isPrivateKey(key), key)
+})
