@@ -253,6 +253,15 @@ t.test('the ask endpoint: verified domains and live subdomains only, gateway sou
   t.equal((await ask('unknown.example.com')).statusCode, 404)
   t.equal((await ask('cv.asker.com', 'wrong')).statusCode, 403, 'bad token')
   t.equal((await ask('cv.asker.com', 'gateway-secret', '198.51.100.9')).statusCode, 403, 'public source')
+  // The app protects itself, whatever the gateway forwards: an encoded path reaches the same
+  // route (so a gateway rule on the literal "/internal/" would miss it) and is refused the
+  // same way, and a forwarded-for header naming the gateway does not make a client one.
+  const sneak = (remoteAddress: string, headers: Record<string, string> = {}) =>
+    app.inject({ url: '/%69nternal/tls/ask?domain=cv.asker.com&token=gateway-secret', remoteAddress, headers })
+  t.equal((await sneak('127.0.0.1')).statusCode, 200, '/%69nternal/ is the same route')
+  t.equal((await sneak('198.51.100.9')).statusCode, 403, 'and refuses a public source')
+  t.equal((await sneak('198.51.100.9', { 'x-forwarded-for': '127.0.0.1' })).statusCode, 403, 'X-Forwarded-For is not the source')
+  t.equal((await ask('cv.asker.com', 'gateway-secret', '198.51.100.9')).statusCode, 403)
   t.equal((await ask('cv.asker.com', 'gateway-secret', '::ffff:10.1.2.3')).statusCode, 200, 'private source (v4-mapped)')
   t.equal((await ask('cv.asker.com', 'gateway-secret', '::1')).statusCode, 200)
   // A deleted portfolio releases its domain.
