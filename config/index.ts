@@ -68,6 +68,7 @@ export const SETTINGS = {
   TLS_ASK_TOKEN: s(p.str, "shared token Caddy's on-demand TLS ask must present"),
   TLS_ASK_SOURCES: s(p.cidrList, 'addresses/CIDRs allowed to call GET /internal/tls/ask (the gateway)', '127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7'),
   TLS_PROBE_ADDRESS: s(p.hostPort, "where the TLS probe reaches the gateway's HTTPS port (host:port); unset: the domain itself on 443"),
+  TLS_PROBE_PRIVATE: s(p.bool, 'let the TLS probe connect to a domain that resolves to a loopback, private or link-local address (tests; a gateway on a private network sets TLS_PROBE_ADDRESS instead)', 'false'),
   TLS_PROBE_CA_FILE: s(p.str, "PEM file of a CA the TLS probe trusts besides the system's (a gateway with an internal CA)"),
   DOMAIN_PENDING_DAYS: s(p.int(1, 365), 'days a pending custom domain may wait for DNS', '30'),
   CHROMIUM_PATH: s(p.str, 'Chromium for PDF and thumbnails', '/usr/bin/chromium'),
@@ -120,6 +121,7 @@ export interface Config {
     tlsAskSources: string[]
     tlsProbeAddress: { host: string, port: number } | null
     tlsProbeCaFile: string | null
+    tlsProbePrivate: boolean
     pendingDays: number
   }
   chromiumPath: string
@@ -229,6 +231,7 @@ export function loadConfig (env: Env = process.env): Config {
       tlsAskToken: v.TLS_ASK_TOKEN,
       tlsAskSources: v.TLS_ASK_SOURCES ?? [],
       tlsProbeAddress: v.TLS_PROBE_ADDRESS,
+      tlsProbePrivate: v.TLS_PROBE_PRIVATE!,
       tlsProbeCaFile: v.TLS_PROBE_CA_FILE ? resolve(v.TLS_PROBE_CA_FILE) : null,
       pendingDays: v.DOMAIN_PENDING_DAYS!
     },

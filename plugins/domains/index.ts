@@ -74,7 +74,7 @@ export default fp(async (app) => {
       await (await app.queue.boss()).schedule(VERIFY_QUEUE, VERIFY_CRON, {}, { tz: 'UTC', singletonKey: 'sweep' })
       await app.queue.work<VerifyJob>(VERIFY_QUEUE, { concurrency: 1, pollingIntervalSeconds: 5 }, verifyHandler(app, service))
       await app.queue.work<ProbeJob>(PROBE_QUEUE, { concurrency: 2, pollingIntervalSeconds: 2 }, probeHandler(app, service, {
-        address: config.dns.tlsProbeAddress, caFile: config.dns.tlsProbeCaFile, timeoutMs: 15_000
+        address: config.dns.tlsProbeAddress, allowPrivate: config.dns.tlsProbePrivate, caFile: config.dns.tlsProbeCaFile, timeoutMs: 15_000
       }))
       app.log.info({ queues: [VERIFY_QUEUE, PROBE_QUEUE], cron: VERIFY_CRON }, 'domains worker started')
     })

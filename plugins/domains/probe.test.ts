@@ -21,3 +21,16 @@ t.test('a closed port and a silent gateway are errors, not hangs', async (t) => 
   t.ok(Date.now() - started < 2000)
   await t.rejects(probeTls('cv.example.com', { address: { host: '127.0.0.1', port }, caFile: '/nonexistent/ca.pem', timeoutMs: 300 }), /ENOENT/, 'a missing CA file is an error too')
 })
+
+t.test('a domain that resolves to a loopback or private address is not connected to', async (t) => {
+  // localhost resolves to 127.0.0.1 and ::1 from /etc/hosts, like a domain pointed at the server itself.
+  await t.rejects(probeTls('localhost', { address: null, caFile: null, timeoutMs: 2000 }), /resolves to .*127\.0\.0\.1.*not a public address/)
+  // Allowed by the setting, the probe does connect (and, with nothing on 443 here, fails there).
+  const listening = net.createServer()
+  const on443 = await new Promise<boolean>((r) => { listening.once('error', () => r(false)); listening.listen(443, '127.0.0.1', () => r(true)) })
+  if (on443) listening.close()
+  const allowed = await probeTls('localhost', { address: null, allowPrivate: true, caFile: null, timeoutMs: 2000 }).then(() => null, (err: Error) => err)
+  t.ok(allowed, 'nothing serves TLS on 443 here')
+  t.notMatch(allowed?.message, /not a public address/, `it connected: ${allowed?.message}`)
+  await t.rejects(probeTls('no-such-name.invalid', { address: null, caFile: null, timeoutMs: 2000 }), /ENOTFOUND|EAI_AGAIN/)
+})
