@@ -44,7 +44,14 @@ t.test('a resume gets a PNG preview after it is created and after each burst of 
   t.ok(states.filter((s) => s === 'created' || s === 'retry').length <= 1, `at most one waiting job (${states.join(', ')})`)
   const second = await waitFor(app, a, `/resumes/${id}`, (r) => r.thumbnail_url !== first.thumbnail_url)
   t.not(second.thumbnail_url, first.thumbnail_url, 'a new image under a new URL')
-  t.equal((await download(app, first.thumbnail_url)).status, 404, 'the old image is deleted')
+  // The job points the row at the new image first, then deletes the old one (a client never
+  // sees a URL to nothing): the old one is gone moments after the new URL appears.
+  let old = 200
+  for (let i = 0; i < 100 && old === 200; i++) {
+    old = (await download(app, first.thumbnail_url)).status
+    if (old === 200) await sleep(50)
+  }
+  t.equal(old, 404, 'the old image is deleted')
   t.equal((await download(app, second.thumbnail_url)).status, 200)
   const all = await jobsFor(app, `resume:${id}`)
   t.ok(all.length <= 3, `${all.length} jobs for 1 create + 5 edits`)
