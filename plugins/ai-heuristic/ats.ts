@@ -1,6 +1,6 @@
 // Step 1, ATS parse simulation: flattens a JSON Resume into the plain text an applicant tracking
 // system extracts, under standard headers, and reports what such a parser would miss.
-import { arr, clamp, type Json, obj, str, strs } from './text.ts'
+import { arr, clamp, type Json, looksLikeEmail, obj, str, strs } from './text.ts'
 
 export interface DateIssue { path: string, value: string, problem: string }
 export interface AtsResult {
@@ -58,7 +58,7 @@ export function analyzeAts (resume: Json): AtsResult {
   const loc = obj(basics.location)
   const locText = [str(loc.city), str(loc.region), str(loc.countryCode)].filter(Boolean).join(', ')
   const profiles = arr(basics.profiles).map(obj)
-  const contact = { name: str(basics.name) !== '', email: /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(str(basics.email)), phone: /\d{3}/.test(str(basics.phone)), location: locText !== '', profiles: profiles.filter((p) => str(p.url)).length }
+  const contact = { name: str(basics.name) !== '', email: looksLikeEmail(str(basics.email)), phone: /\d{3}/.test(str(basics.phone)), location: locText !== '', profiles: profiles.filter((p) => str(p.url)).length }
   lines.push(str(basics.name), str(basics.label), [str(basics.email), str(basics.phone), locText].filter(Boolean).join(' | '))
   for (const p of profiles) lines.push(`${str(p.network)}: ${str(p.url) || str(p.username)}`)
   if (str(basics.url)) lines.push(str(basics.url))

@@ -2,7 +2,7 @@
 // numbers), tag relevance (is each tag supported by the project text?), and about/contact completeness.
 import type { Result, Step } from './resume.ts'
 import { weightedMean } from './resume.ts'
-import { arr, clamp, isQuantified, type Json, obj, quote, str, strs, wordCount } from './text.ts'
+import { arr, clamp, isQuantified, type Json, looksLikeEmail, obj, quote, str, strs, wordCount } from './text.ts'
 
 /** Weights of the portfolio overall score. */
 export const PORTFOLIO_WEIGHTS = { star_score: 0.40, tag_relevance_score: 0.25, completeness_score: 0.35 } as const
@@ -26,10 +26,13 @@ export function starOf (path: string, title: string, description: string): Proje
 }
 
 /** A tag is supported when it, or each word of it (ignoring a plural s), occurs in the title or description. */
+/** Longer "tags" are prose: not matched word by word against the text (each word is a search of the whole text). */
+export const MAX_TAG_LENGTH = 60
+
 export function tagSupported (tag: string, text: string): boolean {
   const lower = text.toLowerCase()
   const norm = tag.toLowerCase().trim()
-  if (!norm) return false
+  if (!norm || norm.length > MAX_TAG_LENGTH) return false
   if (lower.includes(norm)) return true
   const parts = norm.split(/[\s/_-]+/).filter((p) => p.length > 1)
   return parts.length > 0 && parts.every((p) => lower.includes(p.replace(/s$/, '')))
@@ -49,7 +52,7 @@ export async function analyzePortfolio (content: Json, step: Step): Promise<Resu
   const about = str(content.about)
   const aboutWords = wordCount(about)
   const contact = obj(content.contact)
-  const email = /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(str(contact.email))
+  const email = looksLikeEmail(str(contact.email))
   const links = arr(contact.links).map(obj).filter((l) => str(l.url)).length
   const otherChannel = links > 0 || str(contact.phone) !== ''
   const share = (f: (p: Json) => boolean): number => projects.length ? projects.filter(f).length / projects.length : 0

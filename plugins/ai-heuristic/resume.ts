@@ -15,7 +15,7 @@ export const RESUME_WEIGHTS = {
   withoutJd: { ats_score: 0.30, impact_score: 0.30, brevity_score: 0.15, grammar_score: 0.25 },
   withJd: { ats_score: 0.25, impact_score: 0.25, brevity_score: 0.10, grammar_score: 0.15, keyword_match: 0.25 }
 } as const
-/** grammar_score = 100 - 10 per distinct misspelled word - 3 per passive construction (at most 15). */
+/** grammar_score = 100 - 10 per distinct misspelled word or suspicious token - 3 per passive construction (at most 15). */
 export const TYPO_PENALTY = 10
 export const PASSIVE_PENALTY = 3
 export const PASSIVE_PENALTY_MAX = 15
@@ -37,8 +37,9 @@ export async function analyzeResume (resume: Json, jobDescription: string | null
   const impact = analyzeImpact(segments, totalWords, wordCount(str(obj(resume.basics).summary)))
 
   await step(45, 'spelling')
-  const { typos, passive } = await checkSpelling(segments, declaredNames(resume))
-  const distinctTypos = [...new Set(typos.map((t) => t.word.toLowerCase()))]
+  const { typos, suspicious, passive } = await checkSpelling(segments, declaredNames(resume))
+  // A suspicious token costs what a misspelling does (it was one, before it got a kind of its own).
+  const distinctTypos = [...new Set([...typos.map((t) => t.word.toLowerCase()), ...suspicious.map((t) => `${t.token.toLowerCase()}:${t.length}`)])]
   const grammarScore = clamp(100 - TYPO_PENALTY * distinctTypos.length - Math.min(PASSIVE_PENALTY_MAX, PASSIVE_PENALTY * passive.length))
 
   await step(70, 'keywords')
@@ -73,6 +74,7 @@ export async function analyzeResume (resume: Json, jobDescription: string | null
   for (const b of impact.tooLong) improvements.push(`Shorten ${b.path} (${b.words} words, aim for 12-25): ${quote(b.text, 60)}`)
   for (const b of impact.tooShort) improvements.push(`Expand ${b.path} (${b.words} words) with what you did and the result: ${quote(b.text, 60)}`)
   for (const t of typos) improvements.push(`Spelling: "${t.word}" in ${t.path}${t.suggestions.length ? ` (did you mean "${t.suggestions[0]}"?)` : ''}`)
+  for (const t of suspicious) improvements.push(`Suspicious token in ${t.path}: "${t.token}" (${t.length} characters) is no word; check for pasted or garbled text`)
   for (const p of passive) improvements.push(`Passive voice "${p.phrase}" in ${p.path}: say who did it`)
   if (keywords && keywords.missing.length) improvements.push(`Job-description terms missing from the resume: ${keywords.missing.join(', ')}`)
 
@@ -88,7 +90,7 @@ export async function analyzeResume (resume: Json, jobDescription: string | null
       too_long: impact.tooLong.map((b) => ({ path: b.path, words: b.words })),
       too_short: impact.tooShort.map((b) => ({ path: b.path, words: b.words }))
     },
-    spelling: { typos, passive: passive.map((p) => ({ path: p.path, phrase: p.phrase })) },
+    spelling: { typos, suspicious, passive: passive.map((p) => ({ path: p.path, phrase: p.phrase })) },
     ...(keywords ? { keywords: { terms: keywords.terms.map((t) => t.term), present: keywords.present, missing: keywords.missing } } : {})
   }
   return { overall_score: overall, metrics, strengths, improvements, detailed_report: report(overall, scores, weights, ats.text, strengths, improvements) }

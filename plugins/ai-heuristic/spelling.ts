@@ -1,30 +1,41 @@
 // Step 3, spelling and style offline: retext-spell with the Hunspell en-US dictionary (loaded once,
-// lazily) and write-good's passive-voice check. Tech terms (data/tech-terms.json) and the names the
-// document declares are allowed case-insensitively.
+// lazily) finds unknown words, suggest.ts proposes corrections within a fixed budget, and write-good
+// checks passive voice. Tech terms (data/tech-terms.json) and the names the document declares are
+// allowed case-insensitively. A "word" over MAX_WORD_LENGTH characters is no misspelling anyone
+// made: it is reported as a suspicious token, without suggestions.
 import dictionaryEn from 'dictionary-en'
 import { retext } from 'retext'
 import retextSpell from 'retext-spell'
 import writeGood from 'write-good'
 import type { Segment } from './segments.ts'
+import { dictionary, MAX_WORD_LENGTH, suggest, tooLong } from './suggest.ts'
 import { TECH_TERMS } from './text.ts'
 
 export interface Typo { path: string, word: string, suggestions: string[] }
+/** `token`: its first MAX_WORD_LENGTH characters and an ellipsis; `length`: in characters. */
+export interface Suspicious { path: string, token: string, length: number }
 export interface Passive { path: string, phrase: string, text: string }
 
 type Processor = { process (text: string): Promise<{ messages: Array<{ actual?: string, source?: string | null, expected?: string[], place?: unknown }> }> }
 
 const TECH_LOWER = new Set(TECH_TERMS.map((t) => t.toLowerCase()))
-/** The spell checker caches every suggestion it computes; rebuild it now and then so that cache stays bounded. */
+/** Distinct unknown words per analysis that get suggestions (each costs up to ~10 ms); later ones get none. */
+export const MAX_SUGGESTED_WORDS = 20
+/** The spell checker remembers every unknown word it met; rebuild it now and then so that memory stays bounded. */
 const REBUILD_AFTER = 500
+const REBUILD_AFTER_WORDS = 50_000
 let processor: Promise<Processor> | undefined
 let uses = 0
+let unknownSeen = 0
 
 function getProcessor (): Promise<Processor> {
-  if (!processor || uses >= REBUILD_AFTER) {
+  if (!processor || uses >= REBUILD_AFTER || unknownSeen >= REBUILD_AFTER_WORDS) {
     uses = 0
+    unknownSeen = 0
     const ignore = TECH_TERMS.flatMap((t) => [t, t.toLowerCase(), t.toUpperCase(), t[0]!.toUpperCase() + t.slice(1)])
-    // max: suggestions for every unknown word, so results never depend on earlier analyses.
-    const p = retext().use(retextSpell, { dictionary: dictionaryEn, ignore, max: Number.POSITIVE_INFINITY }) as unknown as Processor
+    // max -1: retext-spell suggests while its count < max, so never (0 would mean its default, 30);
+    // nspell's unbounded suggest() is what exploded. suggest.ts does it within a budget instead.
+    const p = retext().use(retextSpell, { dictionary: dictionaryEn, ignore, max: -1 }) as unknown as Processor
     processor = p.process('warm up').then(() => p)
   }
   uses++
@@ -62,8 +73,10 @@ function properNoun (word: string, text: string, place: unknown): boolean {
   if (!/^\p{Lu}/u.test(word)) return false
   const offset = (place as { start?: { offset?: number } } | undefined)?.start?.offset
   if (typeof offset !== 'number') return false
-  const before = text.slice(0, offset).trimEnd()
-  return before !== '' && !/[.!?:;•·\-–—(“"]$/.test(before)
+  // Walk back over the spaces only: slicing and trimming the text before every unknown word was quadratic.
+  let i = offset - 1
+  while (i >= 0 && /\s/.test(text[i]!)) i--
+  return i >= 0 && !/[.!?:;•·\-–—(“"]/.test(text[i]!)
 }
 
 /** The US form of a British spelling (optimisation -> optimization, analyser -> analyzer, colour -> color), or ''. */
@@ -76,23 +89,52 @@ function americanize (word: string): string {
   return us === word.toLowerCase() ? '' : us
 }
 
-export async function checkSpelling (segments: Segment[], names: string[]): Promise<{ typos: Typo[], passive: Passive[] }> {
+/**
+ * Runs of letters, marks and digits too long to be a word. They are blanked out (same length, so
+ * offsets hold) before the checker sees them: its dictionary's compound rules (ordinals: 21st) are
+ * regexes that take quadratic time on a long run of digits (1.1 s for one 20,000-character token).
+ */
+const LONG_RUN = new RegExp(`[\\p{L}\\p{M}\\p{N}_]{${MAX_WORD_LENGTH + 1},}`, 'gu')
+
+/** Shown in reports: the token cut to MAX_WORD_LENGTH characters. */
+function shorten (token: string): string {
+  return [...token.slice(0, 2 * MAX_WORD_LENGTH)].slice(0, MAX_WORD_LENGTH).join('') + '…'
+}
+
+export async function checkSpelling (segments: Segment[], names: string[]): Promise<{ typos: Typo[], suspicious: Suspicious[], passive: Passive[] }> {
   const p = await getProcessor()
+  const dict = dictionary()
   const allow = allowSet(names)
   const typos: Typo[] = []
+  const suspicious: Suspicious[] = []
   const passive: Passive[] = []
+  const suggestions = new Map<string, string[]>()
   for (const s of segments) {
-    const file = await p.process(s.text)
+    const masked = s.text.replace(LONG_RUN, (run) => {
+      if (!TECH_LOWER.has(run.toLowerCase()) && !allow.has(run.toLowerCase())) suspicious.push({ path: s.path, token: shorten(run), length: [...run].length })
+      return ' '.repeat(run.length)
+    })
+    const file = await p.process(masked)
+    unknownSeen += file.messages.length
     for (const m of file.messages) {
       if (m.source !== 'retext-spell' || !m.actual || allowed(m.actual, allow) || properNoun(m.actual, s.text, m.place)) continue
-      // British spellings are not mistakes: accept a word whose US form is the checker's own suggestion.
+      if (tooLong(m.actual)) {
+        suspicious.push({ path: s.path, token: shorten(m.actual), length: [...m.actual].length })
+        continue
+      }
+      // British spellings are not mistakes: accept a word whose US form the dictionary knows.
       const us = americanize(m.actual)
-      if (us && (m.expected ?? []).some((e) => e.toLowerCase() === us)) continue
-      typos.push({ path: s.path, word: m.actual, suggestions: (m.expected ?? []).slice(0, 3) })
+      if (us && dict.correct(us)) continue
+      let list = suggestions.get(m.actual)
+      if (!list) {
+        list = suggestions.size < MAX_SUGGESTED_WORDS ? suggest(m.actual) : []
+        suggestions.set(m.actual, list)
+      }
+      typos.push({ path: s.path, word: m.actual, suggestions: list })
     }
     for (const g of writeGood(s.text, { passive: true, illusion: false, so: false, thereIs: false, weasel: false, adverb: false, tooWordy: false, cliches: false, eprime: false })) {
       passive.push({ path: s.path, phrase: s.text.slice(g.index, g.index + g.offset), text: s.text })
     }
   }
-  return { typos, passive }
+  return { typos, suspicious, passive }
 }

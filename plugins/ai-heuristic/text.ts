@@ -31,22 +31,69 @@ export function quote (text: string, max = 90): string {
 }
 
 const NUMBER_WORDS = /\b(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|dozens?|hundreds|thousands|millions|billions|double[ds]?|tripled?|halved?|tenfold)\b/i
-const FIGURE = /(\d[\d,.]*\s*%|[$€£¥]\s?\d|\b\d[\d,.]*\s*(k|m|bn|x|×|ms|s|h|hrs?|hours?|days?|weeks?|months?|years?|users|customers|requests|rps|qps)\b|\b\d[\d,.]*\b)/i
 const YEAR = /\b(19|20)\d{2}\b/g
+const CURRENCY = /[$€£¥]\s?\d/
+/** A run of digits, commas and dots; `g` resumes after each run, so the text is read once. */
+const NUMBER_RUN = /\d[\d,.]*/g
+const SPACES = /\s*/y
+const UNIT = /(k|m|bn|x|×|ms|s|h|hrs?|hours?|days?|weeks?|months?|years?|users|customers|requests|rps|qps)\b/iy
+const isWordChar = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9_]/.test(c)
+
+/**
+ * What /(\d[\d,.]*\s*%|\b\d[\d,.]*\s*(units)\b|\b\d[\d,.]*\b)/i matched, read in one pass. That
+ * regex retried its backtracking `[\d,.]*` from every digit of a run, quadratic in the run's
+ * length (540 ms for one 20,000-digit token): here each run is looked at once, and the same
+ * texts are quantified.
+ */
+function hasFigure (text: string): boolean {
+  NUMBER_RUN.lastIndex = 0
+  for (let m = NUMBER_RUN.exec(text); m; m = NUMBER_RUN.exec(text)) {
+    const run = m[0]
+    const end = m.index + run.length
+    SPACES.lastIndex = end
+    SPACES.test(text)
+    const next = SPACES.lastIndex
+    if (text[next] === '%') return true
+    // \b\d can start at the run's first digit, or at a digit right after one of its , or .
+    const inner = run.search(/[,.]\d/)
+    const from = !isWordChar(text[m.index - 1]) ? 0 : inner >= 0 ? inner + 1 : -1
+    if (from < 0) continue
+    UNIT.lastIndex = next
+    if (UNIT.test(text)) return true
+    // \b after the number: at a , or . inside it, or after its last digit.
+    if (/[,.]/.test(run.slice(from)) || !isWordChar(text[end])) return true
+  }
+  return false
+}
 
 /** True when the text states a measurable result: a number (not just a year), %, currency or a time span. */
 export function isQuantified (text: string): boolean {
   const withoutYears = text.replace(YEAR, ' ')
-  return FIGURE.test(withoutYears) || NUMBER_WORDS.test(withoutYears)
+  return CURRENCY.test(withoutYears) || hasFigure(withoutYears) || NUMBER_WORDS.test(withoutYears)
+}
+
+/**
+ * /^[^@\s]+@[^@\s]+\.[^@\s]+$/ without its backtracking, which tried every dot of the domain
+ * against the rest of the string (quadratic on "a@a.a.a.a... ").
+ */
+export function looksLikeEmail (value: string): boolean {
+  if (/\s/.test(value)) return false
+  const at = value.indexOf('@')
+  if (at < 1 || value.indexOf('@', at + 1) >= 0) return false
+  const dot = value.indexOf('.', at + 2)
+  return dot >= 0 && dot < value.length - 1
 }
 
 function escapeRe (s: string): string { return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') }
 
 const reCache = new Map<string, RegExp>()
+/** Job descriptions bring terms of their own: the cache must not grow with every analysis a warm thread runs. */
+const RE_CACHE_MAX = 2000
 /** A global regex finding `term` as a whole token (not inside a longer word). */
 export function termRegex (term: string): RegExp {
   let re = reCache.get(term)
   if (!re) {
+    if (reCache.size >= RE_CACHE_MAX) reCache.clear()
     const flags = CASE_SENSITIVE.has(term) || term.length <= 2 ? 'gu' : 'giu'
     re = new RegExp(`(?<![\\p{L}\\p{N}_.+#/-])${escapeRe(term)}(?![\\p{L}\\p{N}_+#/]|[.-][\\p{L}\\p{N}])`, flags)
     reCache.set(term, re)
@@ -65,8 +112,14 @@ export function findTechTerms (text: string): string[] {
     for (let m = re.exec(text); m; m = re.exec(text)) hits.push({ term, start: m.index, end: m.index + m[0].length })
   }
   hits.sort((a, b) => (b.end - b.start) - (a.end - a.start) || a.start - b.start || (a.term < b.term ? -1 : 1))
+  // Marking taken characters keeps this linear; comparing each hit with every taken one was quadratic ("C C C ...").
+  const covered = new Uint8Array(text.length)
   const taken: typeof hits = []
-  for (const h of hits) if (!taken.some((t) => h.start < t.end && t.start < h.end)) taken.push(h)
+  for (const h of hits) {
+    if (covered.subarray(h.start, h.end).includes(1)) continue
+    covered.fill(1, h.start, h.end)
+    taken.push(h)
+  }
   taken.sort((a, b) => a.start - b.start)
   return uniqueCi(taken.map((t) => t.term))
 }
