@@ -54,6 +54,7 @@ export const SETTINGS = {
   AI_PROVIDER: s(p.str, 'heuristic, openai, anthropic or an operator plugin', 'heuristic'),
   AI_MODEL: s(p.str, 'model for the LLM provider; unset: gpt-4.1-mini (openai), claude-haiku-4-5 (anthropic)'),
   AI_TIMEOUT: s(p.duration(100, 10 * MIN), 'longest wait for one LLM answer before the heuristic result is used', '60s'),
+  ANALYSIS_TIMEOUT: s(p.duration(100, 10 * MIN), 'time the rules of one analysis may take in their worker thread (256 MB heap) before that attempt fails', '30s'),
   AI_PROMPT_VERSIONS: s(p.versionPins, 'pinned prompt versions, e.g. resume-analysis=1,portfolio-analysis=2; unpinned: the highest', ''),
   OPENAI_RESPONSE_FORMAT: s(p.oneOf(['json_schema', 'json_object', 'none']), 'structured output the OpenAI-compatible server supports (none: schema in the prompt only)', 'json_schema'),
   OPENAI_API_KEY: s(p.str, 'OpenAI key'),
@@ -110,7 +111,7 @@ export interface Config {
   promptsDir: string | null
   tiers: Record<Tier, TierLimits>
   s3: { endpoint: string | null, bucket: string | null, region: string, accessKeyId: string | null, secretAccessKey: string | null, forcePathStyle: boolean }
-  ai: { provider: string, model: string | null, timeoutMs: number, promptVersions: Record<string, number>, openaiResponseFormat: Parsed<'OPENAI_RESPONSE_FORMAT'>, openaiApiKey: string | null, openaiBaseUrl: string | null, anthropicApiKey: string | null, anthropicBaseUrl: string | null }
+  ai: { provider: string, model: string | null, timeoutMs: number, analysisTimeoutMs: number, promptVersions: Record<string, number>, openaiResponseFormat: Parsed<'OPENAI_RESPONSE_FORMAT'>, openaiApiKey: string | null, openaiBaseUrl: string | null, anthropicApiKey: string | null, anthropicBaseUrl: string | null }
   dns: {
     provider: string
     servers: string[]
@@ -215,6 +216,7 @@ export function loadConfig (env: Env = process.env): Config {
       provider: v.AI_PROVIDER!,
       model: v.AI_MODEL,
       timeoutMs: v.AI_TIMEOUT!,
+      analysisTimeoutMs: v.ANALYSIS_TIMEOUT!,
       promptVersions: v.AI_PROMPT_VERSIONS ?? {},
       openaiResponseFormat: v.OPENAI_RESPONSE_FORMAT!,
       openaiApiKey: v.OPENAI_API_KEY,

@@ -3,5 +3,7 @@ import fp from 'fastify-plugin'
 import { HeuristicProvider } from './provider.ts'
 
 export default fp(async (app) => {
-  app.ai.register(new HeuristicProvider())
+  const provider = new HeuristicProvider({ timeoutMs: app.config.ai.analysisTimeoutMs })
+  app.ai.register(provider)
+  app.addHook('onClose', () => provider.close())
 }, { name: 'ai-heuristic', fastify: '5.x' })
