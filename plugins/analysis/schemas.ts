@@ -82,7 +82,7 @@ export const AnalysisReport = {
   properties: {
     ...common,
     attempts: { type: 'integer' },
-    metrics: { type: ['object', 'null'], additionalProperties: true, description: 'resume: ats_score, impact_score, brevity_score, grammar_score, ...; portfolio: star_score, tag_relevance_score, completeness_score' },
+    metrics: { type: ['object', 'null'], additionalProperties: true, description: 'resume: ats_score, impact_score, brevity_score, grammar_score, ..., spelling: {typos: [{path, word, suggestions (at most 3)}], suspicious: [{path, token (first 30 characters and …), length}], passive}; portfolio: star_score, tag_relevance_score, completeness_score' },
     strengths: { type: ['array', 'null'], items: { type: 'string' } },
     improvements: { type: ['array', 'null'], items: { type: 'string' } },
     detailed_report: { type: ['string', 'null'], description: 'Markdown' },
