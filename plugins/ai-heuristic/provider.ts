@@ -9,7 +9,7 @@ import type { Result } from './resume.ts'
 import type { AnalysisRequest, ProgressEvent } from './thread.ts'
 
 export const RULES_VERSION = '1.0.0'
-/** The rules need ~100 MB warm (two copies of the dictionary); the cap leaves room for the thread's own start. */
+/** The rules need ~35 MB of heap warm (both dictionaries) plus the document's own work; the cap leaves room for the thread's own start. */
 export const THREAD_HEAP_MB = 256
 export const DEFAULT_TIMEOUT_MS = 30_000
 
