@@ -3,6 +3,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { JobWithMetadata } from 'pg-boss'
 import type { AnalysisInput } from '../../kernel/ai.ts'
+import { publicReason } from '../../kernel/errors.ts'
+import { ThreadFailure } from '../../kernel/thread.ts'
 import type { AnalysisService } from './service.ts'
 
 export const ANALYSIS_QUEUE = 'analysis.run'
@@ -54,7 +56,11 @@ export function analysisHandler (app: FastifyInstance, service: AnalysisService)
       const written = await service.complete(id, provider.name, output)
       log.info({ written: written !== null }, written ? 'analysis completed' : 'analysis was already completed')
     } catch (err) {
-      const reason = (err as Error)?.message || String(err)
+      // Ours to say (a deleted target, the thread's or the deadline's limit); anything else, a
+      // database or provider error, may carry SQL or internals and stays in the log.
+      const reason = err instanceof TargetGone || err instanceof ThreadFailure || (err !== undefined && err === controller.signal.reason)
+        ? (err as Error).message
+        : publicReason(err, `The analysis failed on the server (attempt ${job.retryCount + 1} of ${job.retryLimit + 1})`)
       if (err instanceof TargetGone) {
         await service.fail(id, reason)
         log.info({ reason }, 'analysis failed: target gone')
