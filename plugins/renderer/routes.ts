@@ -33,7 +33,11 @@ const LABEL = new RegExp(namePattern(63))
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/
 
-const PAGE_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600'
+// Every shared cache and browser asks again before reusing a page (a 304 through the ETag
+// when nothing changed: a cache hit here, no body sent), so an unpublished or deleted page
+// stops being shown at once, not ~11 minutes later as max-age=60 with
+// stale-while-revalidate=600 allowed. What offload a CDN loses, our own cache absorbs.
+const PAGE_CACHE_CONTROL = 'public, no-cache'
 const FONT_CACHE_CONTROL = 'public, max-age=31536000, immutable'
 
 // --- hosts -------------------------------------------------------------------------------
