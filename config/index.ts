@@ -76,6 +76,7 @@ export const SETTINGS = {
   PARSE_MAX_BYTES: s(p.int(1024, 100 * 1024 * 1024), "largest resume file POST /resumes/parse accepts (the plan's upload size applies too)", String(5 * 1024 * 1024)),
   PARSE_TIMEOUT: s(p.duration(1000, 10 * MIN), 'time one file may take to parse before the job fails', '30s'),
   PARSE_MEMORY_MB: s(p.int(256, 16384), 'resident memory (MB) one parser process may reach before it is killed and its job fails', '512'),
+  REMOTE_IMAGES: s(p.oneOf(['off', 'https']), 'images on public pages and exports from other hosts: off (only files stored by cvgen: uploads) or https (any https URL, which lets a page owner see who views it)', 'off'),
   THUMBNAILS: s(p.bool, 'render a PNG preview of a resume or portfolio after each change (needs Chromium)', 'true')
 } as const
 
@@ -127,6 +128,8 @@ export interface Config {
   }
   chromiumPath: string
   parse: { maxBytes: number, timeoutMs: number, memoryMb: number }
+  /** Images from other hosts on rendered pages: off (stored by cvgen only) or https. */
+  remoteImages: 'off' | 'https'
   thumbnails: boolean
 }
 
@@ -239,6 +242,7 @@ export function loadConfig (env: Env = process.env): Config {
     },
     chromiumPath: v.CHROMIUM_PATH!,
     parse: { maxBytes: v.PARSE_MAX_BYTES!, timeoutMs: v.PARSE_TIMEOUT!, memoryMb: v.PARSE_MEMORY_MB! },
+    remoteImages: v.REMOTE_IMAGES!,
     thumbnails: v.THUMBNAILS!
   }
 }

@@ -63,8 +63,22 @@ function publicSiteStrategy (app: FastifyInstance) {
   }
 }
 
+/**
+ * REMOTE_IMAGES as an image policy and the CSP img-src that matches it. off: only files
+ * cvgen stores (the storage's public URLs), so a page owner cannot embed a tracking pixel
+ * or someone else's image, and a visitor's browser loads nothing from elsewhere.
+ */
+function imagePolicy (app: FastifyInstance): { allow: (url: string) => boolean, sources: string[] } {
+  const ours = (url: string) => app.storage.keyFromUrl(url) !== null
+  let storageOrigin: string[] = []
+  try { storageOrigin = [new URL(app.storage.publicUrl('probe')).origin] } catch { /* 'self' only */ }
+  if (app.config.remoteImages === 'https') return { allow: (url) => url.startsWith('https://') || ours(url), sources: ['https:', 'data:', "'self'", ...storageOrigin] }
+  return { allow: ours, sources: ['data:', "'self'", ...storageOrigin] }
+}
+
 export default fp(async (app) => {
-  const themes = new ThemeRenderer()
+  const images = imagePolicy(app)
+  const themes = new ThemeRenderer({ images: images.allow })
   const cache = new PageCache({ redis: app.cache.redis, prefix: app.cache.prefix, log: app.log })
   await cache.start()
   app.addHook('onClose', async () => { await cache.close() })
@@ -86,5 +100,5 @@ export default fp(async (app) => {
   } catch { /* 'self' only */ }
   // Page views log at warn: two info lines per view would cost more than serving a cached
   // page, and the gateway (Caddy) keeps the access log. Errors are still logged.
-  await app.register(rendererRoutes, { cache, renderer: themes, appDomain: app.config.appDomain.toLowerCase(), fontOrigins, logLevel: 'warn' })
+  await app.register(rendererRoutes, { cache, renderer: themes, appDomain: app.config.appDomain.toLowerCase(), fontOrigins, imageSources: images.sources, logLevel: 'warn' })
 }, { name: 'renderer', fastify: '5.x', dependencies: ['themes', 'resumes', 'portfolios'] })

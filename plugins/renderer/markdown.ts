@@ -31,10 +31,11 @@ const SANITIZE: sanitizeHtml.IOptions = {
  * section's h2 would break the page outline; "###" straight after the section title would
  * skip a level). `top` is 3 under an h2 section heading, 4 under an h3 project title.
  */
-export function renderMarkdown (src: unknown, top = 3): string {
+export function renderMarkdown (src: unknown, top = 3, allowImage: (url: string) => boolean = () => true): string {
   if (typeof src !== 'string' || src.trim() === '') return ''
   const tokens = md.parse(src, {})
   const levels = [...new Set(tokens.filter((t) => t.type === 'heading_open').map((t) => Number(t.tag.slice(1))))].sort()
+  refuseImages(tokens, allowImage)
   let prev = top - 1
   const open: number[] = []
   for (const t of tokens) {
@@ -49,6 +50,19 @@ export function renderMarkdown (src: unknown, top = 3): string {
     }
   }
   return sanitizeHtml(md.renderer.render(tokens, md.options, {}), SANITIZE)
+}
+
+/** A refused image leaves its description in its place, as a browser does for a broken one. */
+function refuseImages (tokens: ReturnType<typeof md.parse>, allowImage: (url: string) => boolean): void {
+  for (const t of tokens) {
+    for (const child of t.children ?? []) {
+      if (child.type !== 'image' || allowImage(String(child.attrGet('src') ?? ''))) continue
+      child.type = 'text'
+      child.tag = ''
+      child.attrs = null
+      child.children = null
+    }
+  }
 }
 
 /** Plain text of some Markdown (for <meta name="description"> and script detection). */

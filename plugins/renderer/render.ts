@@ -19,6 +19,12 @@ import type { ThemeFont, ThemeKind, ThemeManifest } from '../themes/registry.ts'
 import { fontFaceCss, fontPackage, fontStack, uncoveredScripts } from './fonts.ts'
 import { markdownText, renderMarkdown } from './markdown.ts'
 
+/**
+ * Whether an image URL found in the content may be shown. The renderer plugin builds it
+ * from REMOTE_IMAGES; a renderer made without one shows any http(s) image.
+ */
+export type ImagePolicy = (url: string) => boolean
+
 export interface RenderInput { title?: string | null, content: unknown, theme_config?: Record<string, unknown> | null }
 export interface RenderOptions {
   /** BCP 47 language of the content; detected from its script when absent ("en" by default). */
@@ -170,7 +176,7 @@ function allText (value: unknown, out: string[] = []): string[] {
 
 const RESUME_SECTIONS = ['work', 'volunteer', 'education', 'awards', 'certificates', 'publications', 'skills', 'languages', 'interests', 'references', 'projects'] as const
 
-function resumeView (content: Obj, config: Obj): Obj {
+function resumeView (content: Obj, config: Obj, image: (v: unknown) => string): Obj {
   const basics = isObj(content.basics) ? content.basics : {}
   const location = isObj(basics.location) ? basics.location : {}
   const place = [str(location.city), str(location.region), str(location.countryCode)].filter(Boolean).join(', ')
@@ -181,7 +187,7 @@ function resumeView (content: Obj, config: Obj): Obj {
   const view: Obj = {
     basics: { ...basics, location },
     name: str(basics.name),
-    photo: config.show_photo ? safeUrl(basics.image, IMAGE_SCHEMES) : '',
+    photo: config.show_photo ? image(basics.image) : '',
     contact: {
       email,
       emailUrl: email && !/[\s<>"]/.test(email) ? safeUrl(`mailto:${email}`) : '',
@@ -199,19 +205,19 @@ function resumeView (content: Obj, config: Obj): Obj {
   return view
 }
 
-function portfolioView (content: Obj): Obj {
+function portfolioView (content: Obj, image: (v: unknown) => string, allowImage: ImagePolicy): Obj {
   const contact = isObj(content.contact) ? content.contact : {}
   const email = str(contact.email)
   const links = arr(contact.links).filter(isObj).map((l) => ({ label: str(l.label) || str(l.url), url: l.url }))
   const projects = arr(content.projects).filter(isObj).map((p) => ({
     title: str(p.title),
     url: p.url,
-    image: safeUrl(p.image, IMAGE_SCHEMES),
-    description: renderMarkdown(p.description, 4),
+    image: image(p.image),
+    description: renderMarkdown(p.description, 4, allowImage),
     tags: arr(p.tags).map(str).filter(Boolean)
   }))
   return {
-    about: renderMarkdown(content.about, 3),
+    about: renderMarkdown(content.about, 3, allowImage),
     projects: projects.length ? projects : null,
     contact: {
       email,
@@ -229,9 +235,17 @@ function portfolioView (content: Obj): Obj {
 export class ThemeRenderer {
   private readonly cache = new Map<string, CompiledTheme>()
   private readonly reload: boolean
+  private readonly allowImage: ImagePolicy
 
-  constructor (opts: { reload?: boolean } = {}) {
+  constructor (opts: { reload?: boolean, images?: ImagePolicy } = {}) {
     this.reload = opts.reload ?? false
+    this.allowImage = opts.images ?? (() => true)
+  }
+
+  /** The photo's or a project image's URL when it may be shown, else '' (the theme shows none). */
+  private readonly image = (value: unknown): string => {
+    const url = safeUrl(value, IMAGE_SCHEMES)
+    return url && this.allowImage(url) ? url : ''
   }
 
   renderResume (manifest: ThemeManifest, resume: RenderInput, opts: RenderOptions = {}): string {
@@ -244,7 +258,7 @@ export class ThemeRenderer {
       all: allText(content).join(' ') + ' ' + str(resume.title),
       title: name,
       description: str(basics.label),
-      build: (config) => ({ ...resumeView(content, config), name })
+      build: (config) => ({ ...resumeView(content, config, this.image), name })
     })
   }
 
@@ -257,7 +271,7 @@ export class ThemeRenderer {
       all: allText(content).join(' ') + ' ' + title,
       title,
       description: about.slice(0, 160),
-      build: () => ({ ...portfolioView(content), name: title })
+      build: () => ({ ...portfolioView(content, this.image, this.allowImage), name: title })
     })
   }
 

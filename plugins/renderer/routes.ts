@@ -26,6 +26,8 @@ export interface RendererRouteOptions {
   appDomain: string
   /** Origins (besides 'self') fonts may come from: the app's public origin. */
   fontOrigins: string[]
+  /** The CSP's img-src, as REMOTE_IMAGES allows. */
+  imageSources: string[]
 }
 
 const SLUG = new RegExp(namePattern(64))
@@ -89,13 +91,13 @@ export function hostClassifier (appDomain: string, max = 1024): (raw: unknown) =
 const sha256 = (text: string, encoding: 'base64' | 'base64url') => createHash('sha256').update(text, 'utf8').digest(encoding)
 
 /** ETag and Content-Security-Policy for a rendered document. */
-export function makePage (html: string, fontOrigins: string[]): Page {
+export function makePage (html: string, fontOrigins: string[], imageSources: string[] = ["'self'", 'data:']): Page {
   const styles = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].map((m) => `'sha256-${sha256(m[1]!, 'base64')}'`)
   const csp = [
     "default-src 'none'",
     `style-src ${styles.length ? [...new Set(styles)].join(' ') : "'none'"}`,
     `font-src ${["'self'", ...fontOrigins].join(' ')}`,
-    "img-src https: data: 'self'",
+    `img-src ${[...new Set(imageSources)].join(' ')}`,
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'"
@@ -179,7 +181,7 @@ function fallbackTheme (themes: FastifyInstance['themes'], id: unknown, kind: Th
 }
 
 export default async function rendererRoutes (app: FastifyInstance, opts: RendererRouteOptions): Promise<void> {
-  const { cache, renderer, appDomain, fontOrigins } = opts
+  const { cache, renderer, appDomain, fontOrigins, imageSources } = opts
   const classify = hostClassifier(appDomain)
   const template = readFileSync(new URL('./not-found.html', import.meta.url), 'utf8')
   const notFound = makePage(template, [])
@@ -215,7 +217,7 @@ export default async function rendererRoutes (app: FastifyInstance, opts: Render
     const resume = await app.resumes.findPublicBySlug(slug)
     if (!resume) return null
     const manifest = fallbackTheme(app.themes, resume.theme_config.template_id, 'resume')
-    return makePage(renderer.renderResume(manifest, resume as RenderInput), fontOrigins)
+    return makePage(renderer.renderResume(manifest, resume as RenderInput), fontOrigins, imageSources)
   }
 
   const renderPortfolio = async (host: string): Promise<Page | null> => {
@@ -226,7 +228,7 @@ export default async function rendererRoutes (app: FastifyInstance, opts: Render
       : await app.portfolios.findPublishedByCustomDomain(kind.domain)
     if (!portfolio) return null
     const manifest = fallbackTheme(app.themes, portfolio.theme_config.template_id, 'portfolio')
-    return makePage(renderer.renderPortfolio(manifest, portfolio), fontOrigins)
+    return makePage(renderer.renderPortfolio(manifest, portfolio), fontOrigins, imageSources)
   }
 
   /** A fresh LRU entry is sent at once; anything else goes through the cache's async path. */
