@@ -15,6 +15,8 @@ t.test('defaults', async (t) => {
   t.same(c.argon2, { memoryCost: 19456, timeCost: 2, parallelism: 1 }, "OWASP's minimum in production")
   t.same(c.authRateLimit, { max: 20, windowMs: 60_000 })
   t.same(c.loginFailures, { max: 10, windowMs: 900_000 })
+  t.same(c.loginDelay, { after: 3, maxMs: 30_000 }, 'the per-email wait is seconds, never minutes')
+  t.equal(c.deviceTokenTtlMs, 90 * 86_400_000)
   t.match(c.tiers, { free: { resumes: 10, portfolios: 3, analysesPerDay: 20, customDomains: 1 }, enterprise: { resumes: null } })
 })
 

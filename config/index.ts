@@ -35,8 +35,11 @@ export const SETTINGS = {
   ARGON2_PARALLELISM: s(p.int(1, 16), 'argon2id lanes', '1'),
   AUTH_RATE_LIMIT_MAX: s(p.int(1, 1_000_000), 'requests per window per client IP on each auth route', '20'),
   AUTH_RATE_LIMIT_WINDOW: s(p.duration(1000, DAY), 'window of AUTH_RATE_LIMIT_MAX', '1m'),
-  LOGIN_FAILURES_MAX: s(p.int(1, 1_000_000), 'failed logins per email before 429', '10'),
-  LOGIN_FAILURES_WINDOW: s(p.duration(1000, DAY), 'window of LOGIN_FAILURES_MAX', '15m'),
+  LOGIN_FAILURES_MAX: s(p.int(1, 1_000_000), 'failed logins per (email, client address) before 429 for that pair', '10'),
+  LOGIN_FAILURES_WINDOW: s(p.duration(1000, DAY), 'window of LOGIN_FAILURES_MAX, and of the per-email attempts LOGIN_DELAY_AFTER counts', '15m'),
+  LOGIN_DELAY_AFTER: s(p.int(0, 1_000_000), 'login attempts per email (from any address, without a device token) before each further one waits 1 s, 2 s, 4 s, ...', '3'),
+  LOGIN_DELAY_MAX: s(p.duration(1000, 10 * MIN), 'longest such wait (Retry-After)', '30s'),
+  DEVICE_TOKEN_TTL: s(p.duration(MIN, 365 * DAY), 'lifetime of the known-device token a login hands out (it waives the per-email wait)', '90d'),
   BODY_LIMIT: s(p.int(1024, 100 * 1024 * 1024), 'largest JSON body in bytes', String(1024 * 1024)),
   CORS_ORIGINS: s(p.origins, "the dashboard's origins, comma separated", ''),
   TRUST_PROXY: s(p.trustProxy, "the gateway's addresses/CIDRs (or a hop count) so logs and limits see the client", ''),
@@ -103,6 +106,8 @@ export interface Config {
   argon2: { memoryCost: number, timeCost: number, parallelism: number }
   authRateLimit: { max: number, windowMs: number }
   loginFailures: { max: number, windowMs: number }
+  loginDelay: { after: number, maxMs: number }
+  deviceTokenTtlMs: number
   bodyLimit: number
   corsOrigins: string[]
   trustProxy: boolean | number | string[]
@@ -199,6 +204,8 @@ export function loadConfig (env: Env = process.env): Config {
     argon2: { memoryCost: v.ARGON2_MEMORY_KIB!, timeCost: v.ARGON2_TIME_COST!, parallelism: v.ARGON2_PARALLELISM! },
     authRateLimit: { max: v.AUTH_RATE_LIMIT_MAX!, windowMs: v.AUTH_RATE_LIMIT_WINDOW! },
     loginFailures: { max: v.LOGIN_FAILURES_MAX!, windowMs: v.LOGIN_FAILURES_WINDOW! },
+    loginDelay: { after: v.LOGIN_DELAY_AFTER!, maxMs: v.LOGIN_DELAY_MAX! },
+    deviceTokenTtlMs: v.DEVICE_TOKEN_TTL!,
     bodyLimit: v.BODY_LIMIT!,
     corsOrigins: v.CORS_ORIGINS ?? [],
     trustProxy: v.TRUST_PROXY ?? false,
