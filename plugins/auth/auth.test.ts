@@ -16,7 +16,8 @@ t.test('auth', async (t) => {
     const ok = await post('/auth/register', { email: 'Mixed.Case@Example.COM', password: 'correct horse battery', full_name: ' Alex Doe ' })
     t.equal(ok.statusCode, 201)
     const { data } = json(ok)
-    t.match(data, { user: { email: 'mixed.case@example.com', full_name: 'Alex Doe', subscription_tier: 'free', is_admin: false, avatar_url: null }, access_token: String, refresh_token: String, token_type: 'Bearer', expires_in: 900 })
+    t.match(data, { user: { email: 'mixed.case@example.com', full_name: 'Alex Doe', subscription_tier: 'free', is_admin: false, avatar_url: null }, access_token: String, refresh_token: String, device_token: String, token_type: 'Bearer', expires_in: 900 })
+    t.match(ok.headers['set-cookie'], /^cvgen_device=/, 'a new account is a known device of its own')
     t.notOk('password_hash' in data.user, 'the hash never leaves the server')
     t.notMatch(ok.body, /argon2/)
     const [row] = await app.db.fork().execute('select password_hash from users where id = ?', [data.user.id])
@@ -55,7 +56,8 @@ t.test('auth', async (t) => {
       t.equal(res.statusCode, 400, name)
       t.match(json(res).error, { code: /VALIDATION_FAILED|AUTH_WEAK_PASSWORD/, details: [{ path }] }, `${name}: names ${path}`)
     }
-    const emoji = await post('/auth/register', { email: 'emoji@example.com', password: '🔑'.repeat(10), full_name: 'E' })
+    // Ten different ones: ten of one emoji is a repeat, too weak (strength.test.ts).
+    const emoji = await post('/auth/register', { email: 'emoji@example.com', password: '🔑🌵🎻🦊🚲🍋🧭🪁🐙🎈', full_name: 'E' })
     t.equal(emoji.statusCode, 201, 'length counts characters, not UTF-16 units')
     t.equal(await countUsers(), before + 1, 'only the valid registration wrote a row')
   })
@@ -217,7 +219,8 @@ t.test('auth', async (t) => {
   })
 })
 
-t.test('failed logins per email are limited', async (t) => {
+// All from one address, so the per-(email, address) budget; lockout.test.ts covers the rest.
+t.test('failed logins per email and address are limited', async (t) => {
   const app = await build(t, { LOGIN_FAILURES_MAX: '3' })
   const a = await register(app)
   const b = await register(app)
@@ -257,7 +260,7 @@ t.test('auth routes are rate limited per client IP', async (t) => {
 
 t.test('unknown email costs about as much time as a wrong password', async (t) => {
   // Production argon2 cost: with the cheap test cost the difference would drown in noise.
-  const app = await build(t, { ARGON2_MEMORY_KIB: '19456', ARGON2_TIME_COST: '2', LOGIN_FAILURES_MAX: '1000', AUTH_RATE_LIMIT_MAX: '1000' })
+  const app = await build(t, { ARGON2_MEMORY_KIB: '19456', ARGON2_TIME_COST: '2', LOGIN_FAILURES_MAX: '1000', LOGIN_DELAY_AFTER: '1000', AUTH_RATE_LIMIT_MAX: '1000' })
   const a = await register(app)
   const time = async (email: string) => {
     const start = process.hrtime.bigint()

@@ -3,8 +3,12 @@
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import jwt from '@fastify/jwt'
+import { createCache } from '../../kernel/cache.ts'
+import { Counters } from './counters.ts'
+import { DeviceTokens } from './device.ts'
 import { RefreshToken, User } from './entities.ts'
 import { AuthErrors } from './errors.ts'
+import { LoginLimiter } from './limiter.ts'
 import { Passwords } from './passwords.ts'
 import authRoutes from './routes.ts'
 import { UserSchema } from './schemas.ts'
@@ -12,8 +16,9 @@ import { AuthService } from './service.ts'
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    payload: { sub: string, typ: 'access' }
-    user: { id: string }
+    /** sid: the session (refresh-token family) the token was issued for. */
+    payload: { sub: string, typ: 'access', sid?: string }
+    user: { id: string, sid?: string }
   }
 }
 
@@ -25,7 +30,7 @@ declare module 'fastify' {
     /** preHandler: requireUser, then 403 unless the user is an operator. */
     requireAdmin (request: FastifyRequest): Promise<void>
     /** Verifies an access token from elsewhere than the header (e.g. ?access_token= for SSE). */
-    verifyAccessToken (token: string): { id: string }
+    verifyAccessToken (token: string): { id: string, sid?: string }
   }
 }
 
@@ -38,14 +43,17 @@ export default fp(async (app) => {
     verify: { algorithms: ['HS256'] }
   })
 
-  app.decorate('auth', new AuthService(app.db, app.cache, new Passwords(config.argon2), {
+  const local = await createCache(null, '')
+  app.addHook('onClose', () => local.close())
+  const counters = new Counters(app.cache, local, (err) => app.log.warn({ err }, 'Redis failed; login limits use this process\'s own counts'))
+  const limiter = new LoginLimiter(counters, { pair: config.loginFailures, delay: config.loginDelay })
+  app.decorate('auth', new AuthService(app.db, limiter, new Passwords(config.argon2), new DeviceTokens(config.jwtSecret, config.deviceTokenTtlMs), {
     refreshTokenTtlMs: config.refreshTokenTtlMs,
-    loginFailures: config.loginFailures,
-    signAccess: (userId) => app.jwt.sign({ sub: userId, typ: 'access' })
+    signAccess: (userId, sessionId) => app.jwt.sign({ sub: userId, typ: 'access', sid: sessionId })
   }))
 
   app.decorate('verifyAccessToken', (token: string) => {
-    let payload: { sub?: unknown, typ?: unknown }
+    let payload: { sub?: unknown, typ?: unknown, sid?: unknown }
     try {
       payload = app.jwt.verify(token)
     } catch (err) {
@@ -53,7 +61,7 @@ export default fp(async (app) => {
       throw new AuthErrors.TOKEN_INVALID()
     }
     if (payload.typ !== 'access' || typeof payload.sub !== 'string') throw new AuthErrors.TOKEN_INVALID()
-    return { id: payload.sub }
+    return typeof payload.sid === 'string' ? { id: payload.sub, sid: payload.sid } : { id: payload.sub }
   })
 
   app.decorate('requireUser', async (request: FastifyRequest) => {

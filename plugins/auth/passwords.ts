@@ -64,14 +64,4 @@ export class Passwords {
   needsRehash (hash: string): boolean {
     return argon2.needsRehash(hash, this.params)
   }
-
-  /** Policy checks that a schema cannot express; lengths are counted in code points. */
-  problem (password: string, email: string): string | null {
-    const length = [...password].length
-    if (length < PASSWORD_MIN) return `The password needs at least ${PASSWORD_MIN} characters`
-    if (length > PASSWORD_MAX) return `The password may have at most ${PASSWORD_MAX} characters`
-    if (password.trim().length === 0) return 'The password cannot be only spaces'
-    if (password.toLowerCase() === email.toLowerCase()) return 'The password cannot be your email address'
-    return null
-  }
 }

@@ -1,8 +1,12 @@
 // /auth routes: one call into app.auth each, wrapped in the envelope.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { NoContent, errors, ok } from '../../kernel/schemas.ts'
+import { DeviceTokens, deviceCookie } from './device.ts'
 import { AuthErrors } from './errors.ts'
-import { LoginBody, RefreshBody, RegisterBody, SessionSchema, TokenPairSchema, UpdateMeBody } from './schemas.ts'
+import {
+  ChangePasswordBody, DeviceHeaders, LoginBody, PasswordChangedSchema, RefreshBody, RegisterBody, SessionSchema, TokenPairSchema, UpdateMeBody
+} from './schemas.ts'
+import type { Session } from './service.ts'
 
 interface Credentials { email: string, password: string }
 
@@ -12,6 +16,11 @@ export default async function authRoutes (app: FastifyInstance): Promise<void> {
   const rateLimit = { max, timeWindow: windowMs }
   const expiresIn = Math.floor(app.config.accessTokenTtlMs / 1000)
   const bearer = [{ bearer: [] }]
+  const client = (request: FastifyRequest) => ({ address: request.ip, deviceToken: DeviceTokens.fromHeaders(request.headers) })
+  const started = (reply: FastifyReply, session: Session) => {
+    reply.header('set-cookie', deviceCookie(session.device_token, app.config.deviceTokenTtlMs))
+    return { data: { ...session, token_type: 'Bearer', expires_in: expiresIn } }
+  }
 
   app.post<{ Body: Credentials & { full_name: string } }>('/register', {
     config: { rateLimit },
@@ -23,7 +32,7 @@ export default async function authRoutes (app: FastifyInstance): Promise<void> {
     }
   }, async (request, reply) => {
     const session = await app.auth.register(request.body)
-    return reply.code(201).send({ data: { ...session, token_type: 'Bearer', expires_in: expiresIn } })
+    return reply.code(201).send(started(reply, session))
   })
 
   app.post<{ Body: Credentials }>('/login', {
@@ -31,13 +40,29 @@ export default async function authRoutes (app: FastifyInstance): Promise<void> {
     schema: {
       tags: ['auth'],
       summary: 'Log in with email and password',
-      description: 'Unknown email and wrong password give the same 401. Ten failures per email in 15 minutes answer 429.',
+      description: 'Unknown email and wrong password give the same 401. LOGIN_FAILURES_MAX failures per email and client address answer 429 AUTH_TOO_MANY_ATTEMPTS for that pair; ' +
+        'repeated attempts for one email from anywhere answer 429 AUTH_LOGIN_DELAYED with a Retry-After of seconds, unless a device token of an earlier login of the account is sent.',
+      headers: DeviceHeaders,
       body: LoginBody,
       response: { 200: ok(SessionSchema), ...errors(400, 401, 413, 415, 429) }
     }
+  }, async (request, reply) => started(reply, await app.auth.login(request.body, client(request))))
+
+  app.put<{ Body: { current_password: string, new_password: string } }>('/password', {
+    preHandler: app.requireUser,
+    config: { rateLimit },
+    schema: {
+      tags: ['auth'],
+      summary: "Change the password; every other session of the account ends, the caller's goes on",
+      description: 'A wrong current_password is 403 AUTH_CURRENT_PASSWORD_WRONG and counts as a failed login (the same limits apply); a weak new_password is 400 AUTH_WEAK_PASSWORD.',
+      security: bearer,
+      headers: DeviceHeaders,
+      body: ChangePasswordBody,
+      response: { 200: ok(PasswordChangedSchema), ...errors(400, 401, 403, 413, 415, 429) }
+    }
   }, async (request) => {
-    const session = await app.auth.login(request.body)
-    return { data: { ...session, token_type: 'Bearer', expires_in: expiresIn } }
+    const revoked = await app.auth.changePassword(request.user.id, request.user.sid, request.body, client(request))
+    return { data: { revoked_sessions: revoked } }
   })
 
   app.post<{ Body: { refresh_token: string } }>('/refresh', {

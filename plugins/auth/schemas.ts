@@ -42,6 +42,29 @@ export const LoginBody = {
   properties: { email, password: { type: 'string', minLength: 1, maxLength: PASSWORD_MAX } }
 } as const
 
+export const ChangePasswordBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['current_password', 'new_password'],
+  properties: {
+    current_password: { type: 'string', minLength: 1, maxLength: PASSWORD_MAX },
+    new_password: { type: 'string', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, description: 'judged like a new account\'s password (zxcvbn score 3 or more)' }
+  }
+} as const
+
+export const PasswordChangedSchema = {
+  type: 'object',
+  required: ['revoked_sessions'],
+  properties: { revoked_sessions: { type: 'integer', description: "how many of the account's other sessions were ended" } }
+} as const
+
+export const DeviceHeaders = {
+  type: 'object',
+  properties: {
+    'x-device-token': { type: 'string', maxLength: 200, description: 'the device_token of an earlier login of this account (or the cvgen_device cookie): waives the per-email wait' }
+  }
+} as const
+
 export const RefreshBody = {
   type: 'object',
   additionalProperties: false,
@@ -66,11 +89,12 @@ export const UpdateMeBody = {
 
 export const SessionSchema = {
   type: 'object',
-  required: ['user', 'access_token', 'refresh_token', 'token_type', 'expires_in'],
+  required: ['user', 'access_token', 'refresh_token', 'device_token', 'token_type', 'expires_in'],
   properties: {
     user: { $ref: 'User#' },
     access_token: { type: 'string' },
     refresh_token: { type: 'string' },
+    device_token: { type: 'string', description: 'send it back on later logins (X-Device-Token; browsers also get it as the cvgen_device cookie)' },
     token_type: { type: 'string', enum: ['Bearer'] },
     expires_in: { type: 'integer', description: 'access token lifetime in seconds' }
   }

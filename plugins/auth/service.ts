@@ -1,14 +1,16 @@
 // Accounts and sessions. No Fastify here: the CLI and workers use this class as the routes do.
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { UniqueConstraintViolationException } from '@mikro-orm/core'
 import type { EntityManager } from '@mikro-orm/postgresql'
 import type { Tier } from '../../config/index.ts'
-import type { Cache } from '../../kernel/cache.ts'
 import type { Database } from '../../kernel/db.ts'
 import type { AppErrorConstructor } from '../../kernel/errors.ts'
+import type { DeviceTokens } from './device.ts'
 import { User, type UserRow } from './entities.ts'
 import { AuthErrors } from './errors.ts'
+import type { LoginLimiter } from './limiter.ts'
 import type { Passwords } from './passwords.ts'
+import { weakness } from './strength.ts'
 import { hashToken, newRefreshToken } from './tokens.ts'
 
 export interface PublicUser {
@@ -22,13 +24,20 @@ export interface PublicUser {
   last_login: Date | null
 }
 
-export interface Session { user: PublicUser, access_token: string, refresh_token: string }
+export interface Session { user: PublicUser, access_token: string, refresh_token: string, device_token: string }
+
+/** Who is asking: the client address the limits count, and its known-device token if any. */
+export interface Client { address: string, deviceToken?: string }
 
 export interface AuthOptions {
   refreshTokenTtlMs: number
-  loginFailures: { max: number, windowMs: number }
-  /** Signs a short-lived access token for a user id. */
-  signAccess (userId: string): string
+  /** Signs a short-lived access token for a user id and its session (refresh-token family). */
+  signAccess (userId: string, sessionId: string): string
+}
+
+function refuseWeak (password: string, person: { email: string, fullName: string }, path: string): void {
+  const problem = weakness(password, person)
+  if (problem) throw new AuthErrors.WEAK_PASSWORD(problem).withDetails([{ path, message: problem }])
 }
 
 export function normalizeEmail (email: string): string {
@@ -52,31 +61,28 @@ type TokenRow = { id: string, user_id: string, family_id: string, revoked_at: Da
 
 export class AuthService {
   private readonly db: Database
-  private readonly cache: Cache
+  private readonly limiter: LoginLimiter
   private readonly passwords: Passwords
+  private readonly devices: DeviceTokens
   private readonly opts: AuthOptions
 
-  constructor (
-    db: Database,
-    cache: Cache,
-    passwords: Passwords,
-    opts: AuthOptions
-  ) {
+  constructor (db: Database, limiter: LoginLimiter, passwords: Passwords, devices: DeviceTokens, opts: AuthOptions) {
     this.db = db
-    this.cache = cache
+    this.limiter = limiter
     this.passwords = passwords
+    this.devices = devices
     this.opts = opts
   }
 
   async register (input: { email: string, password: string, full_name: string }): Promise<Session> {
     const email = normalizeEmail(input.email)
-    const problem = this.passwords.problem(input.password, email)
-    if (problem) throw new AuthErrors.WEAK_PASSWORD(problem).withDetails([{ path: '/password', message: problem }])
+    const fullName = input.full_name.trim()
+    refuseWeak(input.password, { email, fullName }, '/password')
     const em = this.db.fork()
     const user = em.create(User, {
       email,
       password_hash: await this.passwords.hash(input.password),
-      full_name: input.full_name.trim(),
+      full_name: fullName,
       last_login: new Date()
     })
     try {
@@ -88,25 +94,20 @@ export class AuthService {
     return this.startSession(em, user)
   }
 
-  async login (input: { email: string, password: string }): Promise<Session> {
+  /** No strength rule here: accounts made under an older policy must still get in. */
+  async login (input: { email: string, password: string }, client: Client): Promise<Session> {
     const email = normalizeEmail(input.email)
-    // Keyed by a digest so the cache never holds addresses in clear.
-    const failuresKey = `auth:fail:${createHash('sha256').update(email).digest('hex')}`
-    const { max, windowMs } = this.opts.loginFailures
-    const seen = await this.cache.peek(failuresKey)
-    if (seen.count >= max) {
-      const seconds = Math.max(1, Math.ceil(seen.ttlMs / 1000))
-      throw new AuthErrors.TOO_MANY_ATTEMPTS(seconds).withHeaders({ 'retry-after': String(seconds) })
-    }
     const em = this.db.fork()
     const user = await em.findOne(User, { email }, { populate: ['password_hash'] })
+    const attempt = { email, address: client.address, knownDevice: user !== null && this.devices.verify(client.deviceToken, user.id) }
+    await this.limiter.admit(attempt)
     // Unknown email and wrong password take the same path and about the same time.
     const valid = await this.passwords.verify(user?.password_hash ?? null, input.password)
     if (!user || !valid) {
-      await this.cache.incr(failuresKey, windowMs)
+      await this.limiter.failed(attempt)
       throw new AuthErrors.INVALID_CREDENTIALS()
     }
-    await this.cache.del(failuresKey)
+    await this.limiter.succeeded(attempt)
     if (this.passwords.needsRehash(user.password_hash)) user.password_hash = await this.passwords.hash(input.password)
     user.last_login = new Date()
     return this.startSession(em, user)
@@ -119,7 +120,7 @@ export class AuthService {
    */
   async refresh (token: string): Promise<{ access_token: string, refresh_token: string }> {
     const hash = hashToken(token)
-    type Outcome = { error: AppErrorConstructor } | { userId: string, refreshToken: string }
+    type Outcome = { error: AppErrorConstructor } | { userId: string, sessionId: string, refreshToken: string }
     const outcome = await this.db.fork().transactional(async (em): Promise<Outcome> => {
       const [consumed] = await em.execute<TokenRow[]>(
         `update refresh_tokens set revoked_at = now()
@@ -137,11 +138,41 @@ export class AuthService {
       }
       const next = await this.insertRefreshToken(em, consumed.user_id, consumed.family_id)
       await em.execute('update refresh_tokens set replaced_by = ? where id = ?', [next.id, consumed.id])
-      return { userId: consumed.user_id, refreshToken: next.token }
+      return { userId: consumed.user_id, sessionId: consumed.family_id, refreshToken: next.token }
     })
     // Thrown after the transaction so the family revocation above is committed, not rolled back.
     if ('error' in outcome) throw new outcome.error()
-    return { access_token: this.opts.signAccess(outcome.userId), refresh_token: outcome.refreshToken }
+    return { access_token: this.opts.signAccess(outcome.userId, outcome.sessionId), refresh_token: outcome.refreshToken }
+  }
+
+  /**
+   * Checks the current password under the login limits (a stolen access token must not
+   * become a way to guess it), stores the new one, and ends every other session: whoever
+   * else held a refresh token of this account is logged out; the caller's session goes on.
+   * Returns how many sessions were ended.
+   */
+  async changePassword (userId: string, sessionId: string | undefined, input: { current_password: string, new_password: string }, client: Client): Promise<number> {
+    const em = this.db.fork()
+    const user = await em.findOne(User, { id: userId }, { populate: ['password_hash'] })
+    if (!user) throw new AuthErrors.USER_NOT_FOUND()
+    // Before the current password is tried, so a weak choice costs no attempt.
+    refuseWeak(input.new_password, { email: user.email, fullName: user.full_name }, '/new_password')
+    const attempt = { email: user.email, address: client.address, knownDevice: this.devices.verify(client.deviceToken, user.id) }
+    await this.limiter.admit(attempt)
+    if (!await this.passwords.verify(user.password_hash, input.current_password)) {
+      await this.limiter.failed(attempt)
+      throw new AuthErrors.CURRENT_PASSWORD_WRONG()
+    }
+    await this.limiter.succeeded(attempt)
+    const hash = await this.passwords.hash(input.new_password)
+    return em.transactional(async (tx) => {
+      await tx.nativeUpdate(User, { id: user.id }, { password_hash: hash })
+      // An access token from before sessions were named in it (sid) keeps no session: all end.
+      const ended = await tx.execute<{ family_id: string }[]>(
+        `update refresh_tokens set revoked_at = now()
+          where user_id = ? and revoked_at is null and family_id is distinct from ?::uuid returning family_id`, [user.id, sessionId ?? null])
+      return new Set(ended.map((r) => r.family_id)).size
+    })
   }
 
   /** Revokes the token's family. Unknown tokens are ignored: logout is idempotent. */
@@ -180,9 +211,15 @@ export class AuthService {
   }
 
   private async startSession (em: EntityManager, user: UserRow): Promise<Session> {
-    const refresh = await this.insertRefreshToken(em, user.id, randomUUID())
+    const family = randomUUID()
+    const refresh = await this.insertRefreshToken(em, user.id, family)
     await em.flush()
-    return { user: toPublic(user), access_token: this.opts.signAccess(user.id), refresh_token: refresh.token }
+    return {
+      user: toPublic(user),
+      access_token: this.opts.signAccess(user.id, family),
+      refresh_token: refresh.token,
+      device_token: this.devices.issue(user.id)
+    }
   }
 
   private async insertRefreshToken (em: EntityManager, userId: string, familyId: string): Promise<{ id: string, token: string }> {
