@@ -135,7 +135,7 @@ t.test('a DATA_DIR this user cannot write; the embedded default as an unprivileg
   chownSync(own, uid, gid)
   const server = await startServer({ DATA_DIR: join(own, 'data'), HOME: '/tmp', ...CHEAP_ARGON2 }, 90_000, { uid, gid })
   t.teardown(() => server.kill())
-  t.equal((await http(server.url, 'POST', '/auth/register', { email: 'nobody@example.com', password: 'nobody password', full_name: 'No Body' })).status, 201)
+  t.equal((await http(server.url, 'POST', '/auth/register', { email: 'nobody@example.com', password: 'stranger danger 88', full_name: 'No Body' })).status, 201)
   const st = statSync(join(own, 'data'))
   t.equal(st.mode & 0o777, 0o700, 'DATA_DIR 0700 when PostgreSQL runs as the same user')
   t.equal(statSync(join(own, 'data', 'postgres')).uid, uid, 'the database files belong to that user')

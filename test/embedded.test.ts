@@ -146,7 +146,7 @@ t.test('SIGTERM with a request in flight: the request completes before PostgreSQ
   const env = { DATA_DIR: dataDir, ARGON2_MEMORY_KIB: '262144', ARGON2_TIME_COST: '6' }
   const server = await startServer(env, 90_000)
   t.teardown(() => server.kill())
-  const pending = http(server.url, 'POST', '/auth/register', { email: 'inflight@example.com', password: 'in flight password', full_name: 'In Flight' })
+  const pending = http(server.url, 'POST', '/auth/register', { email: 'inflight@example.com', password: 'midair request 42', full_name: 'In Flight' })
   await new Promise((resolve) => setTimeout(resolve, 150))
   const code = server.stop('SIGTERM')
   const res = await pending
@@ -154,5 +154,5 @@ t.test('SIGTERM with a request in flight: the request completes before PostgreSQ
   t.equal(await code, 0)
   t.equal(embeddedPostgresPid(dataDir), null, 'PostgreSQL stopped afterwards')
 
-  t.same(await loginAfterRestart(t, env, 'inflight@example.com', 'in flight password'), { login: 200, exit: 0 }, 'its row was written')
+  t.same(await loginAfterRestart(t, env, 'inflight@example.com', 'midair request 42'), { login: 200, exit: 0 }, 'its row was written')
 })
