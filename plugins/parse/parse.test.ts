@@ -6,12 +6,17 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
+import type { JobWithMetadata } from 'pg-boss'
 import { loadConfig } from '../../config/index.ts'
 import { buildApp } from '../../kernel/app.ts'
 import { bearer, build, register, tempDir, testEnv, type Account } from '../../test/helper.ts'
 import { loadFixtures, PdfPrinter, themeFontPackages } from './corpus.ts'
 import { buildDocx } from './corpus-docx.ts'
+import { ParseFailure } from './failure.ts'
 import { validateResume } from './result.ts'
+import type { ParserPool } from './sandbox.ts'
+import { ParseService } from './service.ts'
+import { parseHandler, type ParseJob } from './worker.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mP8/x8AAwMCAO+ip1sAAAAASUVORK5CYII=', 'base64')
@@ -76,6 +81,8 @@ t.test('resume parsing over HTTP', async (t) => {
       keys = leftOver()
     }
     t.equal(keys, '', 'no parse upload left on disk')
+    const [row] = await app.db.fork().execute<{ storage_key: string }[]>('select storage_key from parse_jobs where id = ?', [res.body.data.job_id])
+    t.equal(await app.storage.head(row!.storage_key), null, 'deleted after success')
   })
 
   await t.test('DOCX upload gives the same draft fields', async (t) => {
@@ -152,6 +159,55 @@ t.test('resume parsing over HTTP', async (t) => {
     const lyingJob = await waitJob(app, alice, lying.body.data.job_id)
     t.equal(lyingJob.error?.code, 'PARSE_CORRUPT', 'the worker inflates and catches the lie')
   })
+})
+
+t.test('the uploaded file is private while the job waits, and deleted however the job ends', async (t) => {
+  // ROLE=api: nothing parses here, so the file stays pending until the handler below runs.
+  const app = await build(t, { ROLE: 'api' })
+  const alice = await register(app)
+  const bob = await register(app)
+  const file = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(200, 32), Buffer.from('\n%%EOF')])
+  const keyOf = async (id: string) => (await app.db.fork().execute<{ storage_key: string }[]>('select storage_key from parse_jobs where id = ?', [id]))[0]!.storage_key
+  const queued = async () => {
+    const res = await upload(app, alice, file)
+    t.equal(res.status, 202)
+    return { id: res.body.data.job_id as string, key: await keyOf(res.body.data.job_id) }
+  }
+  const run = (id: string, pool: Pick<ParserPool, 'parse'>, retryCount = 2) =>
+    parseHandler(app, new ParseService(app.db), pool as ParserPool)({ data: { parse_id: id }, retryCount, retryLimit: 2 } as unknown as JobWithMetadata<ParseJob>)
+
+  const pending = await queued()
+  t.match(pending.key, new RegExp(`^private/parse/${alice.id}/${pending.id}\\.pdf$`), 'stored under the private prefix')
+  t.ok(await app.storage.head(pending.key), 'stored')
+  for (const path of [pending.key, `parse/${alice.id}/${pending.id}.pdf`]) {
+    const res = await app.inject({ method: 'GET', url: `/storage/files/${path}` })
+    t.equal(res.statusCode, 404, `GET /storage/files/${path} while pending`)
+    t.notOk(res.rawPayload.includes(Buffer.from('%PDF')), 'no bytes of the file')
+  }
+  t.equal((await app.inject({ method: 'GET', url: `/resumes/parse/${pending.id}`, headers: bearer(bob.access) })).statusCode, 404, "another user's job is 404")
+
+  // The server fails on it on the last attempt: the job fails for good and the file goes.
+  const broken = { parse: async () => { throw new Error('the parser crashed') } }
+  await t.rejects(run(pending.id, broken), /crashed/)
+  const failed = (await app.inject({ method: 'GET', url: `/resumes/parse/${pending.id}`, headers: bearer(alice.access) })).json().data
+  t.equal(failed.error.code, 'PARSE_FAILED')
+  t.equal(await app.storage.head(pending.key), null, 'deleted after the final failure')
+
+  // An attempt pg-boss will retry keeps the file for the next one.
+  const retried = await queued()
+  await t.rejects(run(retried.id, broken, 0))
+  t.ok(await app.storage.head(retried.key), 'kept for the retry')
+
+  // A row written before uploads moved under private/ still names parse/...: it is read and deleted.
+  const legacy = await queued()
+  const oldKey = `parse/${alice.id}/${legacy.id}.pdf`
+  await app.storage.delete(legacy.key)
+  await app.storage.put(oldKey, file, 'application/pdf')
+  await app.db.fork().execute('update parse_jobs set storage_key = ? where id = ?', [oldKey, legacy.id])
+  let read: Buffer | null = null
+  await run(legacy.id, { parse: async (_kind, bytes) => { read = bytes; throw new ParseFailure('IMAGE_ONLY') } })
+  t.ok(read && (read as Buffer).equals(file), 'the worker read the old key')
+  t.equal(await app.storage.head(oldKey), null, 'and deleted it when the file was refused')
 })
 
 t.test('size caps: the setting and the plan', async (t) => {

@@ -6,6 +6,7 @@ import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, KernelErrors } from '../../kernel/errors.ts'
 import { errors, ok } from '../../kernel/schemas.ts'
+import { PRIVATE_PREFIX } from '../../kernel/storage/index.ts'
 import { ParseErrors } from './errors.ts'
 import { MEDIA_TYPES } from './kinds.ts'
 import { precheck } from './precheck.ts'
@@ -86,7 +87,9 @@ export default async function parseRoutes (app: FastifyInstance, { service }: Ro
     const kind = await precheck(bytes)
 
     const id = randomUUID()
-    const key = `parse/${userId}/${id}.${kind}`
+    // Private: a resume carries name, email and phone, and the public files route (or a
+    // public bucket) must not serve it while the job waits.
+    const key = `${PRIVATE_PREFIX}parse/${userId}/${id}.${kind}`
     await app.storage.put(key, bytes, MEDIA_TYPES[kind])
     await service.create(userId, id, kind, bytes.length, key)
     try {

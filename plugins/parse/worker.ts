@@ -1,6 +1,9 @@
 // The parse.run job: read the stored upload, parse it in a watched child process (sandbox.ts),
-// refine the draft with an LLM when one is selected (refine.ts), write it once, delete the upload. A file problem (ParseFailure) fails the job at
-// once: the same bytes would fail the same way on a retry.
+// refine the draft with an LLM when one is selected (refine.ts), write it once. A file
+// problem (ParseFailure) fails the job at once: the same bytes would fail the same way on a
+// retry. The upload (a resume: name, email, phone) is deleted whenever the job ends, however
+// it ends; only a job pg-boss will retry keeps it. Rows from before uploads moved under
+// private/ still name parse/<user>/<job>.<ext>: the key is read from the row, so they work.
 import type { FastifyInstance } from 'fastify'
 import type { JobWithMetadata } from 'pg-boss'
 import { publicReason } from '../../kernel/errors.ts'
@@ -23,10 +26,12 @@ export function parseHandler (app: FastifyInstance, service: ParseService, pool:
     const row = await service.startAttempt(id)
     if (!row) return
     const log = app.log.child({ parse_id: id, attempt: row.attempts })
+    const discard = () => app.storage.delete(row.storage_key).catch((err: Error) => log.warn({ err }, 'could not delete the uploaded file'))
     try {
       const object = await app.storage.get(row.storage_key)
       if (!object) {
         await service.fail(id, 'PARSE_FILE_GONE', 'The uploaded file is no longer stored')
+        await discard() // a local object's type record can outlive its file
         return
       }
       await service.progress(id, 5, 'reading the file')
@@ -45,17 +50,18 @@ export function parseHandler (app: FastifyInstance, service: ParseService, pool:
         }
       }
       await service.complete(id, result)
-      await app.storage.delete(row.storage_key).catch((err: Error) => log.warn({ err }, 'could not delete the parsed upload'))
+      await discard()
       log.info({ fields: Object.keys(result.confidence).length }, 'resume parsed')
     } catch (err) {
       if (err instanceof ParseFailure) {
         await service.fail(id, `PARSE_${err.code}`, err.message)
-        await app.storage.delete(row.storage_key).catch(() => {})
+        await discard()
         log.info({ code: err.code }, 'resume file refused')
         return
       }
       if (job.retryCount >= job.retryLimit) {
         await service.fail(id, 'PARSE_FAILED', publicReason(err, `The file could not be parsed: the server failed while working on it (${job.retryCount + 1} attempts)`))
+        await discard()
         log.warn({ err }, 'parse failed for good')
       } else {
         await service.willRetry(id, publicReason(err, 'The server failed while working on the file; trying again'))
