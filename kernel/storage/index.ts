@@ -11,7 +11,7 @@ import type { StorageDriver } from './types.ts'
 
 export type { PresignedPut, StorageDriver, StoredObject } from './types.ts'
 export { StorageErrors } from './errors.ts'
-export { PRIVATE_PREFIX, UPLOAD_KEY, isSafeKey } from './keys.ts'
+export { PRIVATE_PREFIX, UPLOAD_KEY, UPLOAD_STAGING_PREFIX, isSafeKey } from './keys.ts'
 export { LocalStorage } from './local.ts'
 export { S3Storage } from './s3.ts'
 

@@ -15,6 +15,14 @@ export const UPLOAD_KEY = /^users\/[0-9a-f-]{36}\/[a-z_]+\/[0-9a-f-]{36}\.(png|j
 /** Keys under it are never served by public URLs, only by presignGet's signed ones. */
 export const PRIVATE_PREFIX = 'private/'
 
+/**
+ * Where presigned uploads land: private/uploads/<upload key>. A signed PUT URL can write its
+ * key again for as long as it lives, so the client never gets one for a key that is served;
+ * the uploads plugin checks the staged file and writes the public object itself.
+ */
+export const UPLOAD_STAGING_PREFIX = `${PRIVATE_PREFIX}uploads/`
+export const UPLOAD_STAGING_KEY = new RegExp(`^${UPLOAD_STAGING_PREFIX}${UPLOAD_KEY.source.slice(1)}`)
+
 /** A file name for Content-Disposition: letters, digits, dot, dash, underscore, space. */
 export const DOWNLOAD_NAME = /^[A-Za-z0-9._ -]{1,100}$/
 

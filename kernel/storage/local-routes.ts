@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Readable } from 'node:stream'
 import { errors, ok } from '../schemas.ts'
 import { StorageErrors } from './errors.ts'
-import { UPLOAD_KEY, isPrivateKey, isSafeKey } from './keys.ts'
+import { UPLOAD_STAGING_KEY, isPrivateKey, isSafeKey } from './keys.ts'
 import type { LocalStorage, UploadGrant } from './local.ts'
 
 export interface LocalRoutesOptions {
@@ -80,7 +80,8 @@ export default async function localStorageRoutes (app: FastifyInstance, opts: Lo
     // Everything is checked from the URL and headers before a byte of the body is read.
     onRequest: async (request) => {
       const key = request.params['*']
-      if (!UPLOAD_KEY.test(key) || !isSafeKey(key)) throw new StorageErrors.KEY_INVALID()
+      // Staging keys only: no signature, however obtained, writes an object that is served.
+      if (!UPLOAD_STAGING_KEY.test(key) || !isSafeKey(key)) throw new StorageErrors.KEY_INVALID()
       const grant = storage.verifyUpload(key, request.query as Record<string, unknown>)
       const type = (request.headers['content-type'] ?? '').trim().toLowerCase()
       if (type !== grant.type) throw new StorageErrors.CONTENT_TYPE_MISMATCH(grant.type)

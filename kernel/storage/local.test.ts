@@ -53,3 +53,16 @@ t.test('any case of private/ is private', async (t) => {
   for (const key of ['private/exports/u/a.pdf', 'PRIVATE/exports/u/a.pdf', 'Private/x', 'pRiVaTe/x']) t.ok(isPrivateKey(key), key)
   for (const key of ['privatex/a', 'users/u/private/a.png', 'thumbnails/a.png']) t.notOk(isPrivateKey(key), key)
 })
+
+t.test('copy keeps the bytes and the type; a missing source is false', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'cvgen-local-'))
+  t.teardown(() => rmSync(root, { recursive: true, force: true }))
+  const storage = new LocalStorage({ root, publicUrl: 'http://127.0.0.1', secret: 'x'.repeat(32) })
+  await storage.put('thumbnails/u/a.png', Buffer.from('png bytes'), 'image/png')
+  t.equal(await storage.copy('thumbnails/u/a.png', 'private/thumbnails/u/a.png'), true)
+  t.same(await storage.get('private/thumbnails/u/a.png'), { size: 9, contentType: 'image/png', body: Buffer.from('png bytes') })
+  t.ok(await storage.head('thumbnails/u/a.png'), 'the source stays')
+  t.equal(await storage.copy('thumbnails/u/missing.png', 'private/x.png'), false)
+  t.equal(await storage.copy('thumbnails/u', 'private/y.png'), false, 'a "folder" is no object')
+  t.equal(await storage.head('private/x.png'), null)
+})

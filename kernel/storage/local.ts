@@ -5,7 +5,7 @@
 // only when this driver is active.
 import { createHmac, hkdfSync, randomUUID, timingSafeEqual } from 'node:crypto'
 import { createWriteStream, type ReadStream } from 'node:fs'
-import { mkdir, open as openFile, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises'
+import { copyFile, mkdir, open as openFile, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -201,6 +201,27 @@ export class LocalStorage implements StorageDriver {
     if (info && !info.isFile()) return // a "folder" key names no object
     await rm(path, { force: true })
     await rm(this.metaPathOf(key), { force: true })
+  }
+
+  async copy (from: string, to: string): Promise<boolean> {
+    const source = this.pathOf(from)
+    const path = this.pathOf(to)
+    const info = await stat(source).catch(() => null)
+    if (!info?.isFile()) return false
+    const type = await this.readType(from)
+    const tmp = await this.tempFile()
+    try {
+      try {
+        await copyFile(source, tmp)
+      } catch (err) {
+        if (isMissing(err)) return false // deleted since the stat
+        throw err
+      }
+      await this.commit(to, path, tmp, type)
+      return true
+    } finally {
+      await rm(tmp, { force: true })
+    }
   }
 
   publicUrl (key: string): string {

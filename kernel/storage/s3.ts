@@ -1,7 +1,7 @@
 // S3-protocol storage (AWS S3, MinIO, R2, ...). Clients upload straight to the bucket with
 // presigned PUTs; the bucket (or a CDN in front of it) serves objects to the public.
 import {
-  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client
+  CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client
 } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { StorageErrors } from './errors.ts'
@@ -100,6 +100,16 @@ export class S3Storage implements StorageDriver {
   async delete (key: string): Promise<void> {
     assertSafeKey(key)
     await this.call(() => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })), undefined)
+  }
+
+  async copy (from: string, to: string): Promise<boolean> {
+    assertSafeKey(from)
+    assertSafeKey(to)
+    // Safe keys hold no character that needs encoding in CopySource.
+    return this.call(async () => {
+      await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: to, CopySource: `${this.bucket}/${from}`, MetadataDirective: 'COPY' }))
+      return true
+    }, false)
   }
 
   publicUrl (key: string): string {

@@ -26,6 +26,8 @@ export interface StorageDriver {
   head (key: string): Promise<StoredObject | null>
   /** Idempotent: deleting a missing object is not an error. */
   delete (key: string): Promise<void>
+  /** Copies `from` to `to` inside the storage, content type included; false when `from` is missing. */
+  copy (from: string, to: string): Promise<boolean>
   /**
    * A URL that lets a client GET one object until it expires (private objects under
    * PRIVATE_PREFIX, such as exports), served as an attachment named `filename`.

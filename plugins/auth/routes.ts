@@ -115,10 +115,10 @@ export default async function authRoutes (app: FastifyInstance): Promise<void> {
     schema: {
       tags: ['auth'],
       summary: 'Update the profile',
-      description: 'avatar_url must be the public_url of one of your own uploaded images (400 AUTH_AVATAR_NOT_OWNED otherwise); null clears it.',
+      description: 'avatar_url must be the public_url of one of your own uploaded images (400 AUTH_AVATAR_NOT_OWNED otherwise; 422 UPLOADS_NOT_AN_IMAGE when the file is not the image its type claims); null clears it.',
       security: bearer,
       body: UpdateMeBody,
-      response: { 200: ok({ $ref: 'User#' }), ...errors(400, 401, 413, 415) }
+      response: { 200: ok({ $ref: 'User#' }), ...errors(400, 401, 413, 415, 422) }
     }
   }, async (request) => {
     const changes = { ...request.body }

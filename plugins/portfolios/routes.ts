@@ -29,7 +29,7 @@ export default async function portfolioRoutes (app: FastifyInstance): Promise<vo
       description: "Without content, it starts from the theme's starter content. Publishing without a subdomain generates one from the title. " +
         'custom_domain is not writable here (see /domains). 403 PLAN_LIMIT_PORTFOLIOS past the plan\'s limit.',
       body: CreateBody,
-      response: { 201: ok(ref), ...errors(400, 401, 403, 409, 413, 415) }
+      response: { 201: ok(ref), ...errors(400, 401, 403, 409, 413, 415, 422) }
     }
   }, async (request, reply) => reply.code(201).send({ data: await app.portfolios.create(request.user.id, request.body) }))
 
@@ -44,7 +44,7 @@ export default async function portfolioRoutes (app: FastifyInstance): Promise<vo
       description: 'content and theme_config replace the stored ones as a whole. Publishing without a subdomain generates one from the title.',
       params: IdParams,
       body: UpdateBody,
-      response: { 200: ok(ref), ...errors(400, 401, 404, 409, 413, 415) }
+      response: { 200: ok(ref), ...errors(400, 401, 404, 409, 413, 415, 422) }
     }
   }, async (request) => ({ data: await app.portfolios.update(request.user.id, request.params.id, request.body) }))
 

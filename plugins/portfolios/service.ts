@@ -21,7 +21,7 @@ export interface ThemeLookup {
 
 /** What this plugin needs of app.uploads. */
 export interface UploadLookup {
-  /** Non-null only for the URL of one of that user's own uploaded images. */
+  /** Non-null only for the URL of one of that user's own uploaded images; a 4xx AppError for a file that is not the image it claims. */
   resolveOwned (userId: string, url: string): Promise<{ key: string, url: string } | null>
 }
 

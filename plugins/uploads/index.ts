@@ -1,6 +1,6 @@
 // Uploads: presigned PUT URLs for images (avatars, project screenshots) straight to
-// app.storage, and app.uploads.resolveOwned, which auth and portfolios use to accept only
-// URLs of a user's own uploads.
+// app.storage (a private staging key), and app.uploads.resolveOwned, which auth and portfolios
+// use to accept only URLs of a user's own uploads, and which checks and publishes a staged file.
 import fp from 'fastify-plugin'
 import uploadRoutes from './routes.ts'
 import { PresignedUploadSchema } from './schemas.ts'

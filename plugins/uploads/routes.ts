@@ -13,7 +13,7 @@ export default async function uploadRoutes (app: FastifyInstance): Promise<void>
     schema: {
       tags: ['uploads'],
       summary: 'A URL to upload one image to, straight to storage',
-      description: 'PUT the file to `url` with exactly `headers` (no Authorization) within `expires_in` seconds, then use `public_url` (as avatar_url or a project image). 415 UPLOADS_UNSUPPORTED_TYPE for anything but PNG, JPEG, WebP or GIF; 403 PLAN_LIMIT_UPLOAD_SIZE above the plan\'s upload size.',
+      description: 'PUT the file to `url` with exactly `headers` (no Authorization) within `expires_in` seconds, then use `public_url` (as avatar_url or a project image): that first reference checks the bytes against the type (422 UPLOADS_NOT_AN_IMAGE) and publishes it, after which the PUT URL can no longer change it. 415 UPLOADS_UNSUPPORTED_TYPE for anything but PNG, JPEG, WebP or GIF; 403 PLAN_LIMIT_UPLOAD_SIZE above the plan\'s upload size.',
       security: [{ bearer: [] }],
       body: PresignBody,
       response: { 200: ok({ $ref: 'PresignedUpload#' }), ...errors(400, 401, 403, 413, 415, 429) }

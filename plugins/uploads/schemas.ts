@@ -22,15 +22,15 @@ export const PresignedUploadSchema = {
   type: 'object',
   required: ['url', 'method', 'headers', 'key', 'expires_in', 'public_url'],
   properties: {
-    url: { type: 'string', description: 'PUT the file here, with no Authorization header' },
+    url: { type: 'string', description: 'PUT the file here, with no Authorization header (a private staging key: it never overwrites a published file)' },
     method: { type: 'string', enum: ['PUT'] },
     headers: {
       type: 'object',
       additionalProperties: { type: 'string' },
       description: 'send exactly these headers (the URL is signed for this content type and length)'
     },
-    key: { type: 'string', description: 'users/<your id>/<purpose>/<uuid>.<ext>' },
+    key: { type: 'string', description: 'users/<your id>/<purpose>/<uuid>.<ext>: where the file is published once referenced' },
     expires_in: { type: 'integer', maximum: UPLOAD_URL_TTL, description: 'seconds the URL stays valid' },
-    public_url: { type: 'string', description: 'where the file is read once uploaded: the value to give as avatar_url or a project image' }
+    public_url: { type: 'string', description: 'the value to give as avatar_url or a project image; it serves the file once referenced there (the first reference checks the bytes: 422 UPLOADS_NOT_AN_IMAGE)' }
   }
 } as const

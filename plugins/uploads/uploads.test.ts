@@ -6,6 +6,7 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
+import { UPLOAD_STAGING_PREFIX } from '../../kernel/storage/index.ts'
 import { bearer, build, register, type Account } from '../../test/helper.ts'
 import { startS3 } from '../../test/s3.ts'
 
@@ -17,6 +18,10 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** Image-ish bytes; nobody decodes them. */
 const bytes = (n: number, fill = 7) => Buffer.alloc(n, fill)
+/** Bytes that start like a PNG, which is all the reference check reads. */
+const png = (n: number, fill = 7) => Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), bytes(n - 8, fill)])
+/** Where a presigned PUT of `key` lands until the upload is referenced. */
+const staged = (key: string) => UPLOAD_STAGING_PREFIX + key
 
 async function freePort (): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -78,8 +83,8 @@ for (const driver of ['local', 's3'] as const) {
     const errorCode = async (res: Response) => driver === 'local' ? (await res.json()).error.code : (await res.text()).match(/<Code>(\w+)<\/Code>/)?.[1]
     const stored = async (key: string) => app.storage.head(key)
 
-    t.test('presign, PUT with exactly the returned headers, then read it back', async (t) => {
-      const body = bytes(1234)
+    t.test('presign, PUT with exactly the returned headers, reference it, then read it back', async (t) => {
+      const body = png(1234)
       const s = await signed(a, { size: body.length })
       t.match(s, { method: 'PUT', expires_in: 300 })
       t.match(s.key, new RegExp(`^users/${a.id}/avatar/${UUID}\\.png$`), "the key lives under the user's own prefix")
@@ -87,9 +92,15 @@ for (const driver of ['local', 's3'] as const) {
       t.equal(s.public_url, app.storage.publicUrl(s.key))
       t.equal(app.storage.keyFromUrl(s.public_url), s.key, 'keyFromUrl inverts publicUrl')
 
+      t.equal(new URL(s.url).pathname.includes(`/${staged(s.key)}`), true, 'the PUT goes to the private staging key')
       const put = await upload(s, body)
       t.equal(put.status, 200, `PUT ${await put.text()}`)
-      t.same(await stored(s.key), { size: 1234, contentType: 'image/png' })
+      t.same(await stored(staged(s.key)), { size: 1234, contentType: 'image/png' }, 'staged')
+      t.equal(await stored(s.key), null, 'not published before it is referenced')
+      t.equal((await fetch(s.public_url)).status, 404, 'public_url serves nothing yet')
+      t.same(await app.uploads.resolveOwned(a.id, s.public_url), { key: s.key, url: s.public_url }, 'referenced')
+      t.same(await stored(s.key), { size: 1234, contentType: 'image/png' }, 'published')
+      t.equal(await stored(staged(s.key)), null, 'the staged copy is gone')
       const got = await app.storage.get(s.key)
       t.ok(got && Buffer.compare(got.body, body) === 0, 'get returns the bytes')
 
@@ -117,7 +128,7 @@ for (const driver of ['local', 's3'] as const) {
     })
 
     t.test('an expired URL is refused', async (t) => {
-      const key = `users/${a.id}/avatar/11111111-1111-4111-8111-111111111111.png`
+      const key = staged(`users/${a.id}/avatar/11111111-1111-4111-8111-111111111111.png`)
       const s = await app.storage.presignPut(key, { contentType: 'image/png', maxBytes: 10, expiresIn: 1 })
       await sleep(2600)
       const res = await upload(s, bytes(10))
@@ -152,8 +163,8 @@ for (const driver of ['local', 's3'] as const) {
         t.equal(res.status, 403, name)
         t.equal(await errorCode(res), driver === 'local' ? 'STORAGE_SIGNATURE_INVALID' : 'SignatureDoesNotMatch', name)
       }
-      t.equal(await stored(s.key), null, 'nothing stored')
-      t.equal(await stored(s.key.replace(a.id, b.id)), null)
+      t.equal(await stored(staged(s.key)), null, 'nothing stored')
+      t.equal(await stored(staged(s.key.replace(a.id, b.id))), null)
     })
 
     t.test('another Content-Type is refused', async (t) => {
@@ -163,7 +174,7 @@ for (const driver of ['local', 's3'] as const) {
         t.equal(res.status, 403, type)
         t.equal(await errorCode(res), driver === 'local' ? 'STORAGE_CONTENT_TYPE_MISMATCH' : 'SignatureDoesNotMatch', type)
       }
-      t.equal(await stored(s.key), null, 'nothing stored')
+      t.equal(await stored(staged(s.key)), null, 'nothing stored')
     })
 
     t.test('a body of another length than signed is refused', async (t) => {
@@ -189,7 +200,7 @@ for (const driver of ['local', 's3'] as const) {
         req.destroy()
         await sleep(200)
       }
-      t.equal(await stored(s.key), null, 'nothing stored')
+      t.equal(await stored(staged(s.key)), null, 'nothing stored')
       if (driver === 'local') {
         const leftovers = existsSync(join(dataDir, 'uploads', '.tmp')) ? readdirSync(join(dataDir, 'uploads', '.tmp')) : []
         t.same(leftovers, [], 'no temp files left behind')
@@ -199,7 +210,7 @@ for (const driver of ['local', 's3'] as const) {
 
     t.test('resolveOwned', async (t) => {
       const s = await signed(a, { size: 50 })
-      t.equal((await upload(s, bytes(50))).status, 200)
+      t.equal((await upload(s, png(50))).status, 200)
       t.same(await app.uploads.resolveOwned(a.id, s.public_url), { key: s.key, url: s.public_url }, 'own upload')
       t.equal(await app.uploads.resolveOwned(b.id, s.public_url), null, "another user's upload")
       const u = new URL(s.public_url)
@@ -353,7 +364,7 @@ for (const driver of ['local', 's3'] as const) {
       const setAvatar = (who: Account, avatar_url: unknown) => app.inject({ method: 'PUT', url: '/auth/me', headers: bearer(who.access), payload: { avatar_url } })
 
       const s = await signed(a, { size: 321 })
-      t.equal((await upload(s, bytes(321))).status, 200)
+      t.equal((await upload(s, png(321))).status, 200)
       const set = await setAvatar(a, s.public_url)
       t.equal(set.statusCode, 200)
       t.equal(set.json().data.avatar_url, s.public_url)
@@ -361,7 +372,7 @@ for (const driver of ['local', 's3'] as const) {
       t.equal((await fetch((await me(a)).json().data.avatar_url)).status, 200, 'and it can be fetched')
 
       const theirs = await signed(b, { size: 10 })
-      t.equal((await upload(theirs, bytes(10))).status, 200)
+      t.equal((await upload(theirs, png(10))).status, 200)
       const stolen = await setAvatar(a, theirs.public_url)
       t.equal(stolen.statusCode, 400)
       t.match(stolen.json().error, { code: 'AUTH_AVATAR_NOT_OWNED', details: [{ path: '/avatar_url' }] })
@@ -380,6 +391,73 @@ for (const driver of ['local', 's3'] as const) {
       t.equal(cleared.json().data.avatar_url, null)
       t.equal((await me(a)).json().data.avatar_url, null, 'null clears it')
       t.equal((await me(a)).json().data.full_name, 'Has Avatar', 'and leaves the rest')
+    })
+
+    const html = Buffer.from('<html><script>alert(document.cookie)</script></html>'.padEnd(64, ' '))
+    const setAvatar = (who: Account, url: string) => app.inject({ method: 'PUT', url: '/auth/me', headers: bearer(who.access), payload: { avatar_url: url } })
+
+    t.test('a file that is not the image its type claims is refused when referenced', async (t) => {
+      const avatar = await signed(a, { size: html.length })
+      t.equal((await upload(avatar, html)).status, 200, 'the PUT cannot see the bytes')
+      const res = await setAvatar(a, avatar.public_url)
+      t.equal(res.statusCode, 422, res.body)
+      t.match(res.json().error, { code: 'UPLOADS_NOT_AN_IMAGE', message: /not a PNG image/ })
+      t.not((await app.inject({ url: '/auth/me', headers: bearer(a.access) })).json().data.avatar_url, avatar.public_url, 'not set')
+      t.equal(await stored(avatar.key), null, 'never published')
+      t.equal(await stored(staged(avatar.key)), null, 'and the staged file is deleted')
+      const read = await fetch(avatar.public_url)
+      t.equal(read.status, 404)
+      t.notMatch(await read.text(), /script/)
+
+      const shot = await signed(a, { purpose: 'project_screenshot', size: html.length })
+      t.equal((await upload(shot, html)).status, 200)
+      const portfolio = await app.inject({
+        method: 'POST', url: '/portfolios', headers: bearer(a.access),
+        payload: { title: 'Work', template_id: 'classic', content: { projects: [{ title: 'P', image: shot.public_url }] } }
+      })
+      t.equal(portfolio.statusCode, 422, portfolio.body)
+      t.equal(portfolio.json().error.code, 'UPLOADS_NOT_AN_IMAGE', 'a project image too')
+      t.equal(await stored(shot.key), null)
+
+      const jpeg = await signed(a, { content_type: 'image/jpeg', size: 64 })
+      t.equal((await upload(jpeg, png(64))).status, 200)
+      t.match((await setAvatar(a, jpeg.public_url)).json().error, { code: 'UPLOADS_NOT_AN_IMAGE', message: /not a JPEG image/ }, 'a PNG sent as image/jpeg')
+      for (const [type, head] of [['image/jpeg', 'ffd8ffe0'], ['image/gif', '474946383961'], ['image/webp', '52494646000000005745425056503820']]) {
+        const body = Buffer.concat([Buffer.from(head!, 'hex'), bytes(64 - head!.length / 2)])
+        const ok = await signed(a, { content_type: type, size: body.length })
+        t.equal((await upload(ok, body)).status, 200)
+        t.equal((await setAvatar(a, ok.public_url)).statusCode, 200, `a real ${type} is accepted`)
+      }
+    })
+
+    t.test('the signed URL cannot change a file once it is referenced', async (t) => {
+      const image = png(html.length, 1)
+      const s = await signed(a, { size: image.length })
+      t.equal((await upload(s, image)).status, 200)
+      t.equal((await setAvatar(a, s.public_url)).statusCode, 200)
+      // Still within the URL's lifetime: it may write its staging key, never the published file.
+      await upload(s, html)
+      const read = await fetch(s.public_url)
+      t.equal(read.status, 200)
+      t.ok(Buffer.from(await read.arrayBuffer()).equals(image), 'the published file is still the checked image')
+      t.equal((await setAvatar(a, s.public_url)).statusCode, 200, 'referenced again')
+      t.ok((await app.storage.get(s.key))!.body.equals(image), 'and still the same bytes')
+      if (driver === 'local') {
+        const direct = await app.storage.presignPut(s.key, { contentType: 'image/png', maxBytes: html.length, expiresIn: 60 })
+        const res = await upload(direct, html)
+        t.equal(res.status, 400, 'no signed URL writes a published key')
+        t.equal((await res.json()).error.code, 'STORAGE_KEY_INVALID')
+      }
+    })
+
+    t.test('the driver copies inside the storage (previews move with it)', async (t) => {
+      const from = `thumbnails/resumes/${a.id}/0123456789abcdef0123.png`
+      await app.storage.put(from, png(100), 'image/png')
+      t.equal(await app.storage.copy(from, `private/${from}`), true)
+      t.same(await stored(`private/${from}`), { size: 100, contentType: 'image/png' })
+      t.ok((await app.storage.get(`private/${from}`))!.body.equals(png(100)))
+      t.equal(await app.storage.copy(`${from}.missing.png`, `private/${from}.2.png`), false, 'a missing source')
+      t.equal(await stored(`private/${from}.2.png`), null)
     })
 
     t.test('the OpenAPI document describes the routes', async (t) => {
