@@ -13,6 +13,7 @@ export type { PresignedPut, StorageDriver, StoredObject } from './types.ts'
 export { StorageErrors } from './errors.ts'
 export { PRIVATE_PREFIX, UPLOAD_KEY, UPLOAD_STAGING_PREFIX, isSafeKey } from './keys.ts'
 export { LocalStorage } from './local.ts'
+export { PREVIEW_URL_TTL, hidePreview, isPrivateKey, previewUrl, type PreviewStorage } from './previews.ts'
 export { S3Storage } from './s3.ts'
 
 export function createStorage (config: Config): StorageDriver {

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { JobWithMetadata } from 'pg-boss'
 import { publicReason } from '../../kernel/errors.ts'
+import { PRIVATE_PREFIX } from '../../kernel/storage/index.ts'
 import type { BrowserPool } from './browser.ts'
 import { THUMBNAIL_SCALE, pdfPageCount, printHtml, renderPdf, renderPng, type Printable } from './print.ts'
 import type { ExportService } from './service.ts'
@@ -64,21 +65,23 @@ export function thumbnailHandler (app: FastifyInstance, pool: BrowserPool) {
     const { type, id, user_id: userId } = job.data ?? {}
     if ((type !== 'resume' && type !== 'portfolio') || typeof id !== 'string' || typeof userId !== 'string') return
     let target: Printable
+    let visible: boolean
     try {
       const t = type === 'resume' ? await app.resumes.get(userId, id) : await app.portfolios.get(userId, id)
       target = { kind: type, title: t.title, content: t.content, theme_config: t.theme_config }
+      visible = 'is_public' in t ? t.is_public : t.is_published
     } catch (err) {
       if (isNotFound(err)) return // deleted since: nothing to preview
       throw err
     }
     const png = await renderPng(pool, printHtml(app, target).html, type, THUMBNAIL_SCALE)
     // A new key per image: a CDN or browser never shows an old preview under a new URL.
-    const key = `thumbnails/${type}s/${id}/${createHash('sha256').update(png).digest('hex').slice(0, 20)}.png`
+    const name = `thumbnails/${type}s/${id}/${createHash('sha256').update(png).digest('hex').slice(0, 20)}.png`
+    // A preview shows contact details: a private resume's or unpublished portfolio's is private.
+    const key = visible ? name : PRIVATE_PREFIX + name
     await app.storage.put(key, png, 'image/png')
-    const url = app.storage.publicUrl(key)
-    const old = type === 'resume' ? await app.resumes.setThumbnail(id, url) : await app.portfolios.setThumbnail(id, url)
-    const oldKey = old ? app.storage.keyFromUrl(old) : null
-    if (old === undefined) await app.storage.delete(key) // gone meanwhile
-    else if (oldKey && oldKey !== key) await app.storage.delete(oldKey).catch(() => {})
+    const old = type === 'resume' ? await app.resumes.setThumbnail(id, key, visible) : await app.portfolios.setThumbnail(id, key, visible)
+    if (old === undefined) await app.storage.delete(key) // gone or made (un)public meanwhile
+    else if (old && old !== key) await app.storage.delete(old).catch(() => {})
   }
 }

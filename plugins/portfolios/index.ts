@@ -16,6 +16,7 @@ export default fp(async (app) => {
   app.decorate('portfolios', new PortfolioService(app.db, app.themes, app.uploads, {
     tiers: app.config.tiers,
     appDomain: app.config.appDomain,
+    storage: app.storage,
     log: app.log
   }))
   app.addSchema(PortfolioSchema)

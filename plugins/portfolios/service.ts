@@ -8,6 +8,7 @@ import type { Database } from '../../kernel/db.ts'
 import { KernelErrors, type ErrorDetail } from '../../kernel/errors.ts'
 import { assertWithinPlan } from '../../kernel/plans.ts'
 import { RESERVED_NAMES, slugify } from '../../kernel/slugs.ts'
+import { hidePreview, previewUrl, type PreviewStorage } from '../../kernel/storage/index.ts'
 import { projectImages, validatePortfolioContent } from './content.ts'
 import { PortfoliosErrors } from './errors.ts'
 
@@ -66,7 +67,7 @@ interface Row {
   content: Record<string, unknown>
   theme_config: Record<string, unknown>
   is_published: boolean
-  thumbnail_url: string | null
+  thumbnail_key: string | null
   created_at: Date
   updated_at: Date
 }
@@ -76,10 +77,12 @@ interface NewRow { title: string, content: object, theme_config: object, is_publ
 export interface PortfolioSettings {
   tiers: Record<Tier, TierLimits>
   appDomain: string
+  /** Where previews live: an unpublished portfolio's is private and handed out signed. */
+  storage: PreviewStorage
   log?: { error (obj: object, msg: string): void }
 }
 
-const COLUMNS = 'id, user_id, title, subdomain, custom_domain, content, theme_config, is_published, thumbnail_url, created_at, updated_at'
+const COLUMNS = 'id, user_id, title, subdomain, custom_domain, content, theme_config, is_published, thumbnail_key, created_at, updated_at'
 /** Ownership checks of project images run this many at a time (each may be a storage HEAD). */
 const IMAGE_CHECKS_AT_ONCE = 8
 /** Generated subdomains lost to a concurrent writer are regenerated this many times. */
@@ -114,7 +117,7 @@ export class PortfolioService {
         order by updated_at desc, id limit ? offset ?`, [userId, limit, offset])
     let total = rows.length > 0 ? Number(rows[0]!.total) : 0
     if (rows.length === 0 && offset > 0) total = await this.count(em, userId) // a page past the end still reports the total
-    return { items: rows.map((r) => { const { total: _t, ...row } = r; return this.toPortfolio(row) }), total }
+    return { items: await Promise.all(rows.map((r) => { const { total: _t, ...row } = r; return this.toPortfolio(row) })), total }
   }
 
   async get (userId: string, id: string): Promise<Portfolio> {
@@ -156,10 +159,14 @@ export class PortfolioService {
         subdomain = await this.freeSubdomain(em, slugify(title, 63))
         generated.value = true
       }
+      // Moved under the row lock, before the answer: an unpublished portfolio's preview (its
+      // contact details) stops being public with this request, and the thumbnail job, which
+      // writes through the same lock, cannot put it back.
+      const thumbnailKey = !isPublished && current.thumbnail_key ? await hidePreview(this.settings.storage, current.thumbnail_key) : current.thumbnail_key
       const [updated] = await em.execute<Row[]>(
-        `update portfolios set title = ?, content = ?, theme_config = ?, is_published = ?, subdomain = ?, updated_at = clock_timestamp()
+        `update portfolios set title = ?, content = ?, theme_config = ?, is_published = ?, subdomain = ?, thumbnail_key = ?, updated_at = clock_timestamp()
           where id = ? returning ${COLUMNS}`,
-        [title, JSON.stringify(input.content ?? current.content), JSON.stringify(themeConfig), isPublished, subdomain, id])
+        [title, JSON.stringify(input.content ?? current.content), JSON.stringify(themeConfig), isPublished, subdomain, thumbnailKey, id])
       return [current, updated!] as const
     }))
     this.changed(previous, row)
@@ -167,10 +174,14 @@ export class PortfolioService {
   }
 
   async remove (userId: string, id: string): Promise<void> {
-    const [row] = await this.db.fork().execute<Row[]>(
-      `update portfolios set deleted_at = now(), updated_at = clock_timestamp()
-        where id = ? and user_id = ? and deleted_at is null returning ${COLUMNS}`, [id, userId])
-    if (!row) throw new PortfoliosErrors.NOT_FOUND()
+    const row = await this.db.fork().transactional(async (em) => {
+      const current = await this.row(em, userId, id, true)
+      // Deleted before the row: a failure leaves the portfolio (and a retry possible), never a
+      // deleted portfolio whose preview is still served.
+      if (current.thumbnail_key) await this.settings.storage.delete(current.thumbnail_key)
+      await em.execute('update portfolios set deleted_at = now(), thumbnail_key = null, updated_at = clock_timestamp() where id = ?', [id])
+      return current
+    })
     this.changed(row, null)
   }
 
@@ -229,12 +240,14 @@ export class PortfolioService {
 
   /**
    * Set by the exports plugin's thumbnail job: not an edit (updated_at stays, no change is
-   * told). Returns the URL it replaced, or undefined when the portfolio is gone.
+   * told). `isPublished` is what the job rendered for (a public or a private key). Returns
+   * the key it replaced, or undefined when the portfolio is gone or was (un)published since
+   * (that change queued another render).
    */
-  async setThumbnail (id: string, url: string): Promise<string | null | undefined> {
+  async setThumbnail (id: string, key: string, isPublished: boolean): Promise<string | null | undefined> {
     const [row] = await this.db.fork().execute<{ old: string | null }[]>(
-      `update portfolios p set thumbnail_url = ? from (select id, thumbnail_url as old from portfolios where id = ? and deleted_at is null for update) o
-        where p.id = o.id returning o.old`, [url, id])
+      `update portfolios p set thumbnail_key = ? from (select id, thumbnail_key as old from portfolios where id = ? and deleted_at is null and is_published = ? for update) o
+        where p.id = o.id returning o.old`, [key, id, isPublished])
     return row ? row.old : undefined
   }
 
@@ -350,7 +363,7 @@ export class PortfolioService {
     return row.subdomain ? `https://${row.subdomain}.${this.settings.appDomain}` : null
   }
 
-  private toPortfolio (row: Row): Portfolio {
+  private async toPortfolio (row: Row): Promise<Portfolio> {
     return {
       id: row.id,
       title: row.title,
@@ -360,15 +373,15 @@ export class PortfolioService {
       content: row.content,
       theme_config: row.theme_config,
       is_published: row.is_published,
-      thumbnail_url: row.thumbnail_url,
+      thumbnail_url: await previewUrl(this.settings.storage, row.thumbnail_key),
       url: this.url(row),
       created_at: row.created_at,
       updated_at: row.updated_at
     }
   }
 
-  private toOwned (row: Row): OwnedPortfolio {
-    return { ...this.toPortfolio(row), user_id: row.user_id }
+  private async toOwned (row: Row): Promise<OwnedPortfolio> {
+    return { ...await this.toPortfolio(row), user_id: row.user_id }
   }
 
   private hosts (row: Row | null): string[] {

@@ -7,6 +7,7 @@ import type { Database } from '../../kernel/db.ts'
 import { KernelErrors, type ErrorDetail } from '../../kernel/errors.ts'
 import { assertWithinPlan } from '../../kernel/plans.ts'
 import { RESERVED_NAMES, slugify } from '../../kernel/slugs.ts'
+import { hidePreview, previewUrl, type PreviewStorage } from '../../kernel/storage/index.ts'
 import { validateResumeContent } from './content.ts'
 import { ResumesErrors } from './errors.ts'
 
@@ -31,7 +32,7 @@ export interface Resume {
   updated_at: Date
 }
 
-interface Row extends Omit<Resume, 'template_id'> { user_id: string }
+interface Row extends Omit<Resume, 'template_id' | 'thumbnail_url'> { user_id: string, thumbnail_key: string | null }
 
 export interface ResumeInput {
   title?: string
@@ -42,7 +43,7 @@ export interface ResumeInput {
   slug?: string | null
 }
 
-const COLUMNS = 'id, user_id, title, content, theme_config, thumbnail_url, is_public, slug, created_at, updated_at'
+const COLUMNS = 'id, user_id, title, content, theme_config, thumbnail_key, is_public, slug, created_at, updated_at'
 
 /** A live public resume, for the public renderer. */
 export interface PublicResume {
@@ -57,28 +58,26 @@ export interface PublicResume {
 /** Told after an update or removal commits, with the slugs (old and new) whose pages it affects. */
 export interface ResumeChange { id: string, user_id: string, slugs: string[] }
 
-function toResume (row: Row): Resume {
-  const { user_id: _owner, ...rest } = row
-  return { ...rest, template_id: String(row.theme_config.template_id ?? '') }
-}
-
 export class ResumeService {
   private readonly listeners: ((change: ResumeChange) => unknown)[] = []
 
   private readonly db: Database
   private readonly themes: ThemeLookup
   private readonly tiers: Record<Tier, TierLimits>
+  private readonly storage: PreviewStorage
   private readonly log?: { error (obj: object, msg: string): void }
 
   constructor (
     db: Database,
     themes: ThemeLookup,
     tiers: Record<Tier, TierLimits>,
+    storage: PreviewStorage,
     log?: { error (obj: object, msg: string): void }
   ) {
     this.db = db
     this.themes = themes
     this.tiers = tiers
+    this.storage = storage
     this.log = log
   }
 
@@ -114,11 +113,11 @@ export class ResumeService {
         order by updated_at desc, id limit ? offset ?`, [userId, limit, offset])
     let total = rows.length > 0 ? Number(rows[0]!.total) : 0
     if (rows.length === 0 && offset > 0) total = await this.count(em, userId) // a page past the end still reports the total
-    return { items: rows.map((r) => { const { total: _t, ...row } = r; return toResume(row) }), total }
+    return { items: await Promise.all(rows.map((r) => { const { total: _t, ...row } = r; return this.toResume(row) })), total }
   }
 
   async get (userId: string, id: string): Promise<Resume> {
-    return toResume(await this.row(this.db.fork(), userId, id))
+    return this.toResume(await this.row(this.db.fork(), userId, id))
   }
 
   async create (userId: string, input: ResumeInput & { title: string, template_id: string }): Promise<Resume> {
@@ -147,21 +146,30 @@ export class ResumeService {
       let slug = input.slug !== undefined ? this.checkSlug(input.slug) : current.slug
       const title = input.title?.trim() ?? current.title
       if (isPublic && !slug) slug = await this.freeSlug(em, slugify(title))
+      // Moved while the row is locked, before the answer: the public URL of a preview that
+      // shows contact details stops working with the request that made the resume private,
+      // and the thumbnail job (which writes through the same lock) cannot put it back.
+      const thumbnailKey = !isPublic && current.thumbnail_key ? await hidePreview(this.storage, current.thumbnail_key) : current.thumbnail_key
       const [row] = await em.execute<Row[]>(
-        `update resumes set title = ?, content = ?, theme_config = ?, is_public = ?, slug = ?, updated_at = clock_timestamp()
+        `update resumes set title = ?, content = ?, theme_config = ?, is_public = ?, slug = ?, thumbnail_key = ?, updated_at = clock_timestamp()
           where id = ? returning ${COLUMNS}`,
-        [title, JSON.stringify(input.content ?? current.content), JSON.stringify(themeConfig), isPublic, slug, id])
-      return toResume(row!)
+        [title, JSON.stringify(input.content ?? current.content), JSON.stringify(themeConfig), isPublic, slug, thumbnailKey, id])
+      return row!
     }))
     this.changed(id, userId, [previousSlug, updated.slug])
-    return updated
+    return this.toResume(updated)
   }
 
   async remove (userId: string, id: string): Promise<void> {
-    const rows = await this.db.fork().execute<{ id: string, slug: string | null }[]>(
-      'update resumes set deleted_at = now(), updated_at = clock_timestamp() where id = ? and user_id = ? and deleted_at is null returning id, slug', [id, userId])
-    if (rows.length === 0) throw new ResumesErrors.NOT_FOUND()
-    this.changed(id, userId, [rows[0]!.slug])
+    const slug = await this.db.fork().transactional(async (em) => {
+      const current = await this.row(em, userId, id, true)
+      // Deleted before the row: a failure leaves the resume (and a retry possible), never a
+      // deleted resume whose preview is still served.
+      if (current.thumbnail_key) await this.storage.delete(current.thumbnail_key)
+      await em.execute('update resumes set deleted_at = now(), thumbnail_key = null, updated_at = clock_timestamp() where id = ?', [id])
+      return current.slug
+    })
+    this.changed(id, userId, [slug])
   }
 
   async duplicate (userId: string, id: string): Promise<Resume> {
@@ -183,12 +191,14 @@ export class ResumeService {
 
   /**
    * Set by the exports plugin's thumbnail job: not an edit (updated_at stays, no change is
-   * told). Returns the URL it replaced, or undefined when the resume is gone.
+   * told). `isPublic` is what the job rendered for (a public or a private key). Returns the
+   * key it replaced, or undefined when the resume is gone or its visibility changed since
+   * (that change queued another render).
    */
-  async setThumbnail (id: string, url: string): Promise<string | null | undefined> {
+  async setThumbnail (id: string, key: string, isPublic: boolean): Promise<string | null | undefined> {
     const [row] = await this.db.fork().execute<{ old: string | null }[]>(
-      `update resumes r set thumbnail_url = ? from (select id, thumbnail_url as old from resumes where id = ? and deleted_at is null for update) o
-        where r.id = o.id returning o.old`, [url, id])
+      `update resumes r set thumbnail_key = ? from (select id, thumbnail_key as old from resumes where id = ? and deleted_at is null and is_public = ? for update) o
+        where r.id = o.id returning o.old`, [key, id, isPublic])
     return row ? row.old : undefined
   }
 
@@ -205,10 +215,15 @@ export class ResumeService {
       const [row] = await em.execute<Row[]>(
         `insert into resumes (user_id, title, content, theme_config, is_public, slug) values (?, ?, ?, ?, ?, ?) returning ${COLUMNS}`,
         [userId, data.title, JSON.stringify(data.content), JSON.stringify(data.theme_config), data.is_public, slug])
-      return toResume(row!)
+      return row!
     }))
     this.changed(created.id, userId, [created.slug])
-    return created
+    return this.toResume(created)
+  }
+
+  private async toResume (row: Row): Promise<Resume> {
+    const { user_id: _owner, thumbnail_key: key, ...rest } = row
+    return { ...rest, template_id: String(row.theme_config.template_id ?? ''), thumbnail_url: await previewUrl(this.storage, key) }
   }
 
   private async row (em: EntityManager, userId: string, id: string, forUpdate = false): Promise<Row> {
