@@ -38,7 +38,7 @@ const CONTENT_BYTES = { min: 4500, max: 5500 }
 
 // The statement of ResumeService.list (plugins/resumes/service.ts), with pg's $n placeholders
 // instead of the `?` MikroORM takes. Keep the two in step.
-const COLUMNS = 'id, user_id, title, content, theme_config, thumbnail_url, is_public, slug, created_at, updated_at'
+const COLUMNS = 'id, user_id, title, content, theme_config, thumbnail_key, is_public, slug, created_at, updated_at'
 const LIST_SQL = `select ${COLUMNS}, count(*) over () as total from resumes
         where user_id = $1 and deleted_at is null
         order by updated_at desc, id limit $2 offset $3`
