@@ -151,7 +151,7 @@ async function runOne (scenario: Scenario): Promise<Figures> {
     }
     const users: { token: string, resumeId: string }[] = []
     for (let i = 0; i < 3; i++) {
-      const reg = await call('POST', '/auth/register', { email: `bench${i}@example.com`, password: `bench password ${i}`, full_name: `Bench ${i}` })
+      const reg = await call('POST', '/auth/register', { email: `bench${i}@example.com`, password: `correct horse battery staple ${i}`, full_name: `Bench ${i}` })
       const resume = await call('POST', '/resumes/import', SAMPLE, reg.body.data.access_token)
       users.push({ token: reg.body.data.access_token, resumeId: resume.body.data.id })
     }

@@ -31,7 +31,7 @@ t.test('db import-pglite carries an old DATA_DIR/pglite into the embedded Postgr
   const oldEnv = { DATA_DIR: dataDir, DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/postgres`, ROLE: 'api', ...CHEAP_ARGON2 }
   const old = await startServer(oldEnv, 120_000)
   t.teardown(() => old.kill())
-  const reg = await http(old.url, 'POST', '/auth/register', { email: 'old@example.com', password: 'old engine password', full_name: 'Old Engine' })
+  const reg = await http(old.url, 'POST', '/auth/register', { email: 'old@example.com', password: 'pglite era passphrase 77', full_name: 'Old Engine' })
   t.equal(reg.status, 201, JSON.stringify(reg.body))
   const token = reg.body.data.access_token
   const first = await http(old.url, 'POST', '/resumes/import', sampleResume(), token)
@@ -69,7 +69,7 @@ t.test('db import-pglite carries an old DATA_DIR/pglite into the embedded Postgr
 
   const server = await startServer({ DATA_DIR: dataDir, ...CHEAP_ARGON2 }, 90_000)
   t.teardown(() => server.kill())
-  const login = await http(server.url, 'POST', '/auth/login', { email: 'old@example.com', password: 'old engine password' })
+  const login = await http(server.url, 'POST', '/auth/login', { email: 'old@example.com', password: 'pglite era passphrase 77' })
   t.equal(login.status, 200, 'the account came along')
   const me = login.body.data.access_token
   const refresh = await http(server.url, 'POST', '/auth/refresh', { refresh_token: reg.body.data.refresh_token })
