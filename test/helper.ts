@@ -76,3 +76,14 @@ export async function register (app: FastifyInstance, email = `u${rand()}@exampl
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+/**
+ * Makes the database refuse the final write of a job (an update setting status 'completed'
+ * on `table`), so a test can drive the server-side failure path of a worker.
+ */
+export async function refuseCompletion (app: FastifyInstance, table: string): Promise<void> {
+  await app.db.fork().execute(`create function cvgen_test_refuse () returns trigger language plpgsql as $$
+    begin raise exception 'refused by the test trigger on %', tg_table_name; end $$`)
+  await app.db.fork().execute(`create trigger cvgen_test_refuse before update on ${table} for each row
+    when (new.status = 'completed') execute function cvgen_test_refuse()`)
+}

@@ -1,17 +1,14 @@
 // An analysis that fails on the server side (here: the database refuses to store the
 // result) ends with a message written for its owner: never the SQL or the database's words.
 import t from 'tap'
-import { bearer, build, rand, register } from '../../test/helper.ts'
+import { bearer, build, rand, refuseCompletion, register } from '../../test/helper.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 t.test('a failure while saving the result: a readable message, no SQL', async (t) => {
   const app = await build(t)
   const acct = await register(app)
-  await app.db.fork().execute(`create function cvgen_test_refuse () returns trigger language plpgsql as $$
-    begin raise exception 'refused by the test trigger on %', tg_table_name; end $$`)
-  await app.db.fork().execute(`create trigger cvgen_test_refuse before update on analysis_results for each row
-    when (new.status = 'completed') execute function cvgen_test_refuse()`)
+  await refuseCompletion(app, 'analysis_results')
   const resume = await app.inject({
     method: 'POST', url: '/resumes', headers: bearer(acct.access),
     payload: { title: 'CV ' + rand(2), template_id: 'classic', content: { basics: { name: 'Ada Lovelace', summary: 'Engineer who reduced costs by 20%' } } }

@@ -3,7 +3,7 @@
 // words or other internals, which the log keeps.
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { bearer, build, register, type Account } from '../../test/helper.ts'
+import { bearer, build, refuseCompletion, register, type Account } from '../../test/helper.ts'
 import { buildDocx } from './corpus-docx.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -20,10 +20,7 @@ async function upload (app: FastifyInstance, acct: Account, file: Buffer) {
 t.test('a server-side failure while saving the draft: a readable message, no SQL', async (t) => {
   const app = await build(t)
   const acct = await register(app)
-  await app.db.fork().execute(`create function cvgen_test_refuse () returns trigger language plpgsql as $$
-    begin raise exception 'refused by the test trigger on %', tg_table_name; end $$`)
-  await app.db.fork().execute(`create trigger cvgen_test_refuse before update on parse_jobs for each row
-    when (new.status = 'completed') execute function cvgen_test_refuse()`)
+  await refuseCompletion(app, 'parse_jobs')
 
   const id = await upload(app, acct, await buildDocx({ basics: { name: 'Ada Lovelace', email: 'ada@example.com', summary: 'Engineer' }, work: [{ name: 'Analytical Engines', position: 'Engineer', startDate: '2020-01' }] }))
   let job: { status: string, error?: { code: string, status: number, message: string } } | undefined
