@@ -1,5 +1,5 @@
 // /ai routes: enqueue an analysis, read its status (JSON or a live SSE stream), history, reports.
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { AnalysisType } from '../../kernel/ai.ts'
 import { KernelErrors } from '../../kernel/errors.ts'
 import { errors, ok, okList } from '../../kernel/schemas.ts'
@@ -62,12 +62,7 @@ export default async function analysisRoutes (app: FastifyInstance, { service }:
       rateLimit: {
         max: 30,
         timeWindow: 60_000,
-        // Per user when a valid token is presented, else per client address.
-        keyGenerator: (request: FastifyRequest) => {
-          const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
-          if (m) { try { return `ai-analyze:u:${app.verifyAccessToken(m[1]!).id}` } catch {} }
-          return `ai-analyze:ip:${request.ip}`
-        }
+        keyGenerator: app.userRateKey('ai-analyze')
       }
     },
     schema: {

@@ -22,6 +22,11 @@ declare module '@fastify/jwt' {
   }
 }
 
+/** The access token of an `Authorization: Bearer <token>` header, or null. */
+function bearerToken (request: FastifyRequest): string | null {
+  return /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1] ?? null
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     auth: AuthService
@@ -31,6 +36,12 @@ declare module 'fastify' {
     requireAdmin (request: FastifyRequest): Promise<void>
     /** Verifies an access token from elsewhere than the header (e.g. ?access_token= for SSE). */
     verifyAccessToken (token: string): { id: string, sid?: string }
+    /**
+     * A rate-limit keyGenerator: `<prefix>:u:<user id>` for a request with a valid access
+     * token, else `<prefix>:ip:<address>`. Rate limits run before the auth hook, so the
+     * token is checked here.
+     */
+    userRateKey (prefix: string): (request: FastifyRequest) => string
   }
 }
 
@@ -65,9 +76,15 @@ export default fp(async (app) => {
   })
 
   app.decorate('requireUser', async (request: FastifyRequest) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
-    if (!match) throw new AuthErrors.TOKEN_MISSING()
-    request.user = app.verifyAccessToken(match[1]!)
+    const token = bearerToken(request)
+    if (!token) throw new AuthErrors.TOKEN_MISSING()
+    request.user = app.verifyAccessToken(token)
+  })
+
+  app.decorate('userRateKey', (prefix: string) => (request: FastifyRequest) => {
+    const token = bearerToken(request)
+    if (token) { try { return `${prefix}:u:${app.verifyAccessToken(token).id}` } catch { /* an invalid token counts by address */ } }
+    return `${prefix}:ip:${request.ip}`
   })
 
   app.decorate('requireAdmin', async (request: FastifyRequest) => {

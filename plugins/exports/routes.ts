@@ -1,6 +1,6 @@
 // POST /resumes/:id/export queues a PDF or PNG; GET /exports/:id reports it and, once
 // completed, hands out a short-lived signed download URL.
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { errors, ok } from '../../kernel/schemas.ts'
 import { ExportsErrors } from './errors.ts'
 import type { Paper } from './print.ts'
@@ -24,11 +24,7 @@ export default async function exportRoutes (app: FastifyInstance, { service, can
       rateLimit: {
         max: 60,
         timeWindow: 60_000,
-        keyGenerator: (request: FastifyRequest) => {
-          const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
-          if (m) { try { return `exports:u:${app.verifyAccessToken(m[1]!).id}` } catch {} }
-          return `exports:ip:${request.ip}`
-        }
+        keyGenerator: app.userRateKey('exports')
       }
     },
     schema: {

@@ -3,7 +3,7 @@
 // no document is parsed in the API process.
 import { randomUUID } from 'node:crypto'
 import multipart from '@fastify/multipart'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { AppError, KernelErrors } from '../../kernel/errors.ts'
 import { errors, ok } from '../../kernel/schemas.ts'
 import { PRIVATE_PREFIX } from '../../kernel/storage/index.ts'
@@ -43,12 +43,7 @@ export default async function parseRoutes (app: FastifyInstance, { service }: Ro
       rateLimit: {
         max: 20,
         timeWindow: 60_000,
-        // Per user when a valid token is presented (rate limits run before the auth hook), else per address.
-        keyGenerator: (request: FastifyRequest) => {
-          const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
-          if (m) { try { return `parse:u:${app.verifyAccessToken(m[1]!).id}` } catch {} }
-          return `parse:ip:${request.ip}`
-        }
+        keyGenerator: app.userRateKey('parse')
       }
     },
     schema: {
