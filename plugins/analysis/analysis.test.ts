@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
+import type { Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { PgBoss } from 'pg-boss'
@@ -45,6 +46,23 @@ async function waitFor (app: FastifyInstance, acct: Account, jobId: string, stat
     if (Date.now() > until) throw new Error(`timed out waiting for ${status}: ${JSON.stringify(res.body)}`)
     await sleep(20)
   }
+}
+
+/**
+ * A pause before each send, so the worker sits idle between its polls (right after a job it
+ * looks for the next one at once, which would hide a missing wake-up).
+ */
+const idle = () => sleep(300 + Math.random() * 400)
+
+/**
+ * Workers poll every 2 s as a backstop, so a start within 3 s proves nothing. Woken by
+ * NOTIFY, a job starts within tens of ms (medians 10-30 ms, single starts up to 86 ms, under
+ * a full suite's load); with LISTEN/NOTIFY off the same loops measured medians of 410 ms
+ * (another process) and 1,500 ms (this one).
+ */
+function wokenByNotify (t: Test, latencies: number[]): void {
+  const median = [...latencies].sort((a, b) => a - b)[Math.floor(latencies.length / 2)]!
+  t.ok(median < 150, `median start latency ${median.toFixed(1)} ms < 150 ms (${latencies.map((l) => l.toFixed(1)).join(', ')})`)
 }
 
 interface SseEvent { id: number, data: any }
@@ -119,7 +137,8 @@ t.test('analysis with ROLE=all: queue, progress, one completed write, SSE, histo
   t.test('the job starts fast (LISTEN/NOTIFY, not the 2 s poll)', async (t) => {
     const target = await resume(app, alice, 20)
     const latencies: number[] = []
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
+      await idle()
       const { body } = await call(app, alice, 'POST', '/ai/analyze', { target_id: target, type: 'resume' })
       await waitFor(app, alice, body.data.job_id, ['completed'])
       const [row] = await app.db.fork().execute<{ ms: number }[]>('select extract(epoch from (started_at - created_at)) * 1000 as ms from analysis_results where id = ?', [body.data.job_id])
@@ -127,7 +146,7 @@ t.test('analysis with ROLE=all: queue, progress, one completed write, SSE, histo
     }
     t.comment(`queued -> processing latency (ms): ${latencies.map((l) => l.toFixed(1)).join(', ')}`)
     console.log(`# analysis start latency ms (same process): ${latencies.map((l) => l.toFixed(1)).join(', ')}`)
-    t.ok(latencies.every((l) => l < 3000), 'starts within 3 s')
+    wokenByNotify(t, latencies)
   })
 
   t.test('SSE over real HTTP: increasing ids, ends at completed; Last-Event-ID resumes; ?access_token=', async (t) => {
@@ -317,7 +336,8 @@ t.test('ROLE=api never runs jobs; a ROLE=worker app on the same database does', 
   // Cross-process start latency: the worker wakes on NOTIFY from the API's send.
   const base = await api.listen({ port: 0, host: '127.0.0.1' })
   const latencies: number[] = []
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
+    await idle()
     const id = (await call(api, acct, 'POST', '/ai/analyze', { target_id: target, type: 'resume' })).body.data.job_id
     // Events cross processes through Redis pub/sub.
     const stream = await readStream(`${base}/ai/analyze/${id}/events`, bearer(acct.access))
@@ -326,7 +346,7 @@ t.test('ROLE=api never runs jobs; a ROLE=worker app on the same database does', 
     latencies.push(Number(row!.ms))
   }
   console.log(`# analysis start latency ms (api -> worker app via NOTIFY): ${latencies.map((l) => l.toFixed(1)).join(', ')}`)
-  t.ok(latencies.every((l) => l < 3000))
+  wokenByNotify(t, latencies)
 })
 
 t.test('durability: a worker process SIGKILLed mid-job; the job is retried by another and completes once', async (t) => {
