@@ -280,21 +280,24 @@ t.test('analysis with ROLE=all: queue, progress, one completed write, SSE, histo
     t.equal(raw.statusCode, 400)
   })
 
-  t.test('a target deleted before the job runs fails without retry', async (t) => {
-    const dave = await register(app)
-    const target = await resume(app, dave, 1)
-    // Insert the row directly (no job) and run the handler path through a real job after deleting.
-    const jobId = (await call(app, dave, 'POST', '/ai/analyze', { target_id: target, type: 'resume' })).body.data.job_id
-    await call(app, dave, 'GET', '/') // no-op
-    await app.inject({ method: 'DELETE', url: `/resumes/${target}`, headers: bearer(dave.access) })
-    const final = await waitFor(app, dave, jobId, ['completed', 'failed'])
-    // Timing decides which: the job may finish before the delete lands.
-    if (final.status === 'failed') {
-      const report = (await call(app, dave, 'GET', `/ai/reports/${jobId}`)).body.data
-      t.match(report.error, /deleted/)
-      t.equal(report.attempts, 1)
-    } else t.pass('completed before the delete')
-  })
+})
+
+t.test('a target deleted before the job runs fails without retry', async (t) => {
+  // ROLE=api queues the job and sees the delete with no worker to race it; a worker app on
+  // the same database then runs the job against a target that is gone.
+  const db = await createDatabase(t)
+  const prefix = `cvgen-test-${rand()}:`
+  const api = await build(t, { ...AI_ENV, DATABASE_URL: db, REDIS_PREFIX: prefix, ROLE: 'api' })
+  const dave = await register(api)
+  const target = await resume(api, dave, 1)
+  const jobId = (await call(api, dave, 'POST', '/ai/analyze', { target_id: target, type: 'resume' })).body.data.job_id
+  t.equal((await api.inject({ method: 'DELETE', url: `/resumes/${target}`, headers: bearer(dave.access) })).statusCode, 204)
+  await build(t, { ...AI_ENV, DATABASE_URL: db, REDIS_PREFIX: prefix, ROLE: 'worker' })
+  const final = await waitFor(api, dave, jobId, ['completed', 'failed'], 20_000)
+  t.equal(final.status, 'failed')
+  const report = (await call(api, dave, 'GET', `/ai/reports/${jobId}`)).body.data
+  t.match(report.error, /deleted/)
+  t.equal(report.attempts, 1, 'not retried')
 })
 
 t.test('daily quota: 429 with Retry-After and details', async (t) => {
