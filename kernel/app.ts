@@ -35,7 +35,8 @@ declare module 'fastify' {
   }
 }
 
-const PLUGINS_DIR = fileURLToPath(new URL('../plugins', import.meta.url))
+/** Our plugins' folder; operators add theirs with CVGEN_PLUGIN_DIRS. */
+export const PLUGINS_DIR = fileURLToPath(new URL('../plugins', import.meta.url))
 
 export interface BuildOptions {
   /** Pino options or false; defaults to JSON logs at config.logLevel. */

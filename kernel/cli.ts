@@ -1,16 +1,18 @@
 // Operator CLI: `npm run cli -- <command>`. Commands reach plugins only through their
-// decorators, like any other part. Later plugins add rows to COMMANDS.
+// decorators, like any other part. Plugins add theirs in a cli.ts of their folder
+// (kernel/cli-commands.ts), found here as autoload finds their index.ts.
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { ConfigError, loadConfig, TIER_NAMES, type Config, type Tier } from '../config/index.ts'
-import { buildApp } from './app.ts'
-import { isPromptUsageError, promptCommands } from '../plugins/prompts/cli.ts'
+import { buildApp, PLUGINS_DIR } from './app.ts'
+import type { CliCommand, PluginCli } from './cli-commands.ts'
 import { Database } from './db.ts'
 import { privateFiles } from './data-dir.ts'
 import { importPglite } from './embedded/import-pglite.ts'
 import { StartupError } from './startup-error.ts'
 
-/** options: names of `--name value` flags the command takes. */
-interface Command { usage: string, args: number, options?: string[], run (config: Config, args: string[], options: Record<string, string>): Promise<string> }
 
 async function withApp<T> (config: Config, fn: (app: FastifyInstance) => Promise<T>): Promise<T> {
   // Logs go to stderr: stdout is the command's output (prompts eval prints a table there).
@@ -25,7 +27,7 @@ async function withApp<T> (config: Config, fn: (app: FastifyInstance) => Promise
 
 class UsageError extends Error {}
 
-const COMMANDS: Record<string, Command> = {
+const COMMANDS: Record<string, CliCommand> = {
   migrate: {
     usage: 'migrate                          apply pending database migrations',
     args: 0,
@@ -79,8 +81,25 @@ const COMMANDS: Record<string, Command> = {
       // role api: this run only reads; it must not pick up queued jobs meanwhile.
       return withApp({ ...config, role: 'api' }, async (app) => (await app.parse.evaluate()).table)
     }
-  },
-  ...promptCommands(withApp)
+  }
+}
+
+/** Usage-error tests of the plugins whose commands were added. */
+const usageErrors: ((err: unknown) => boolean)[] = []
+
+/** Adds the commands of every plugin folder's cli.ts (ours, then the operators'). */
+async function addPluginCommands (dirs: string[]): Promise<void> {
+  for (const dir of dirs) {
+    if (!existsSync(dir)) continue
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!entry.isDirectory()) continue
+      const file = ['cli.ts', 'cli.js'].map((f) => join(dir, entry.name, f)).find((f) => existsSync(f))
+      if (!file) continue
+      const cli = await import(pathToFileURL(file).href) as PluginCli
+      Object.assign(COMMANDS, cli.commands(withApp))
+      if (cli.isUsageError) usageErrors.push(cli.isUsageError)
+    }
+  }
 }
 
 /** Splits `--name value` flags from positional arguments; null when a flag is unknown or has no value. */
@@ -102,6 +121,11 @@ function help (): string {
 }
 
 async function main (argv: string[]): Promise<number> {
+  // Operators' folders come from the settings; with settings that do not load, the command
+  // itself reports them below, and only our plugins' commands are known.
+  let loaded: Config | ConfigError
+  try { loaded = loadConfig() } catch (err) { if (!(err instanceof ConfigError)) throw err; loaded = err }
+  await addPluginCommands([PLUGINS_DIR, ...(loaded instanceof ConfigError ? [] : loaded.pluginDirs)])
   const name = [argv.slice(0, 2).join(' '), argv[0] ?? ''].find((n) => n in COMMANDS)
   if (!name) {
     console.error(argv.length > 0 ? `unknown command "${argv.join(' ')}"\n\n${help()}` : help())
@@ -114,11 +138,12 @@ async function main (argv: string[]): Promise<number> {
     return 64
   }
   try {
-    console.log(await command.run(loadConfig(), parsed.args, parsed.options))
+    if (loaded instanceof ConfigError) throw loaded
+    console.log(await command.run(loaded, parsed.args, parsed.options))
     return 0
   } catch (err) {
     if (err instanceof ConfigError) { console.error(err.message); return 78 }
-    if (err instanceof UsageError || isPromptUsageError(err)) { console.error((err as Error).message); return 1 }
+    if (err instanceof UsageError || usageErrors.some((is) => is(err))) { console.error((err as Error).message); return 1 }
     if (err instanceof StartupError) { console.error(`cvgen: ${err.message}`); return 1 }
     throw err
   }

@@ -1,20 +1,16 @@
-// The `prompts` rows of the operator CLI (kernel/cli.ts): eval runs versions through a
+// The `prompts` rows of the operator CLI (kernel/cli.ts finds this file, see kernel/cli-commands.ts): eval runs versions through a
 // provider over the fixtures; diff shows two versions' text. diff needs no database; eval
 // builds the app (ROLE=api, so no job worker starts) to use the same providers the API does.
 import { fileURLToPath } from 'node:url'
 import { createTwoFilesPatch } from 'diff'
-import type { FastifyInstance } from 'fastify'
-import type { Config } from '../../config/index.ts'
+import type { CliCommand, WithApp } from '../../kernel/cli-commands.ts'
 import { checkEval, EvalError, runEval } from './eval.ts'
 import { BUILTIN_PROMPTS, PromptError, PromptStore } from './store.ts'
 
 export const DEFAULT_FIXTURES = fileURLToPath(new URL('../../test/fixtures', import.meta.url))
 
-type WithApp = <T>(config: Config, fn: (app: FastifyInstance) => Promise<T>) => Promise<T>
-export interface PromptCommand { usage: string, args: number, options?: string[], run (config: Config, args: string[], options: Record<string, string>): Promise<string> }
-
 /** Errors a user caused (a missing version, a bad flag): printed without a stack, exit code 1. */
-export const isPromptUsageError = (err: unknown) => err instanceof EvalError || err instanceof PromptError
+export const isUsageError = (err: unknown) => err instanceof EvalError || err instanceof PromptError
 
 function version (raw: string | undefined, what: string): number | undefined {
   if (raw === undefined) return undefined
@@ -23,7 +19,7 @@ function version (raw: string | undefined, what: string): number | undefined {
   return Number(m[1])
 }
 
-export function promptCommands (withApp: WithApp): Record<string, PromptCommand> {
+export function commands (withApp: WithApp): Record<string, CliCommand> {
   return {
     'prompts eval': {
       usage: 'prompts eval <id> [--version N] [--against M] [--provider P] [--fixtures DIR]\n' +
