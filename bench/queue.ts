@@ -25,6 +25,7 @@ if (process.argv[2] === 'worker') {
   // The worker process: prints when each job started, on the machine's one clock.
   const [, , , url, mode] = process.argv as [string, string, string, string, Mode]
   const queue = new Queue({ connectionString: url }, (err) => console.error(err.message), undefined, { useListenNotify: mode === 'notify' })
+  queue.declare(queueOf(mode), { notify: mode === 'notify' })
   await queue.work<object>(queueOf(mode), { concurrency: 1, pollingIntervalSeconds: POLL_SECONDS }, async (job) => {
     process.stdout.write(`ran ${job.id} ${now()}\n`)
   })
@@ -38,8 +39,10 @@ if (process.argv[2] === 'worker') {
   const children: ChildProcess[] = []
   try {
     // Queues first, with their notify flag, before any worker creates them its own way.
-    await sender.createQueue(queueOf('notify'), { notify: true })
-    await sender.createQueue(queueOf('polling'), { notify: false })
+    sender.declare(queueOf('notify'), { notify: true })
+    sender.declare(queueOf('polling'), { notify: false })
+    await sender.createQueue(queueOf('notify'))
+    await sender.createQueue(queueOf('polling'))
     const started = new Map<string, (at: number) => void>()
     for (const mode of ['notify', 'polling'] as Mode[]) {
       const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'worker', db.url, mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
@@ -63,7 +66,7 @@ if (process.argv[2] === 'worker') {
       for (const mode of order) {
         await sleep(200 + Math.random() * 500)
         const sent = now()
-        const id = await sender.send(queueOf(mode), { round })
+        const id = (await sender.send(queueOf(mode), { round }))!
         const at = await new Promise<number>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error(`${mode} job ${id} did not start in 10 s`)), 10_000)
           started.set(id, (t) => { clearTimeout(timer); resolve(t) })

@@ -18,6 +18,7 @@ import { sendError, registerErrorHandling } from './error-handler.ts'
 import { KernelErrors } from './errors.ts'
 import { healthRoutes } from './health.ts'
 import { registerOpenApi } from './openapi.ts'
+import { Jobs } from './jobs.ts'
 import { Queue } from './queue.ts'
 import { sharedSchemas } from './schemas.ts'
 import { isPlainJson, unstorable } from './storable.ts'
@@ -30,6 +31,7 @@ declare module 'fastify' {
     db: Database
     cache: Cache
     queue: Queue
+    jobs: Jobs
     storage: StorageDriver
     ai: AiRegistry
   }
@@ -108,6 +110,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   app.decorate('queue', new Queue(db.connection, (err) => app.log.error({ err }, 'queue error'), {
     info: (msg) => app.log.info(msg), warn: (msg) => app.log.warn(msg)
   }))
+  app.decorate('jobs', new Jobs(app.queue, app.log, config.role === 'all' || config.role === 'worker'))
+  // After every plugin has defined its jobs: the workers take jobs once the app is ready.
+  app.addHook('onReady', async () => { await app.jobs.start() })
   app.decorate('storage', createStorage(config))
   app.decorate('ai', new AiRegistry(config.ai.provider))
   const closeInfrastructure = async () => {

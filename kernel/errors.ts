@@ -23,12 +23,37 @@ export class AppError extends Error {
 }
 
 /**
- * What a stored job error may tell its owner. An AppError's message is written for them;
- * anything else (a database, driver or browser error) can carry SQL, file paths or internal
- * names, so it goes to the log only and the owner reads `fallback`.
+ * An error whose message was written for the user (it lands on a job row they read): a
+ * worker thread's limit, a job's deadline. It is not an API answer, so no status code.
+ */
+export class PublicError extends Error {
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'PublicError'
+  }
+}
+
+/**
+ * A job that cannot succeed however often it runs (its target was deleted, its file is
+ * unreadable): app.jobs fails it at once, without retries, with this message and code.
+ */
+export class JobRefused extends PublicError {
+  /** Stored in the row's error code column, when the table has one. */
+  readonly code: string | null
+  constructor (message: string, code: string | null = null, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'JobRefused'
+    this.code = code
+  }
+}
+
+/**
+ * What a stored job error may tell its owner. An AppError's or PublicError's message is
+ * written for them; anything else (a database, driver or browser error) can carry SQL, file
+ * paths or internal names, so it goes to the log only and the owner reads `fallback`.
  */
 export function publicReason (err: unknown, fallback: string): string {
-  return err instanceof AppError ? err.message : fallback
+  return err instanceof AppError || err instanceof PublicError ? err.message : fallback
 }
 
 type ErrorTable = Record<string, readonly [status: number, message: string]>

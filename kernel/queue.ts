@@ -28,6 +28,7 @@ interface Log { info (msg: string): void, warn (msg: string): void }
 export class Queue {
   private starting: Promise<PgBoss> | null = null
   private readonly created = new Map<string, Promise<void>>()
+  private readonly declared = new Map<string, Omit<QueueOptions, 'name'>>()
 
   private readonly connection: ConnectionOptions
   private readonly onError: (err: Error) => void
@@ -77,12 +78,27 @@ export class Queue {
   }
 
   /**
-   * Creates the queue once per process with its options (retries, expiry). pg-boss keeps
-   * the options of the first creation; call this before send/work.
+   * Declares a queue's options (retries, expiry, policy). Every process declares the same
+   * ones at registration, so whichever creates the queue first creates it right: pg-boss
+   * keeps the options of the first creation, and a send to an undeclared queue would
+   * otherwise quietly create it with defaults.
    */
-  createQueue (name: string, options: Omit<QueueOptions, 'name'> = {}): Promise<void> {
+  declare (name: string, options: Omit<QueueOptions, 'name'>): void {
+    if (this.declared.has(name)) throw new Error(`queue ${name} is declared twice`)
+    this.declared.set(name, options)
+  }
+
+  private optionsOf (name: string): Omit<QueueOptions, 'name'> {
+    const options = this.declared.get(name)
+    if (!options) throw new Error(`queue ${name} is not declared (app.jobs.define)`)
+    return options
+  }
+
+  /** Creates the declared queue once per process. */
+  createQueue (name: string): Promise<void> {
     let p = this.created.get(name)
     if (!p) {
+      const options = this.optionsOf(name)
       p = (async () => { await (await this.boss()).createQueue(name, { notify: true, ...options }) })()
       p.catch(() => this.created.delete(name))
       this.created.set(name, p)
@@ -90,13 +106,12 @@ export class Queue {
     return p
   }
 
-  /** Creates the queue if needed (pg-boss refuses sends to a missing queue), then sends. */
-  async send (name: string, data: object, options: SendOptions = {}): Promise<string> {
+  /** Sends to a declared queue (created on first use); null when pg-boss drops a duplicate singleton. */
+  async send (name: string, data: object, options: SendOptions = {}): Promise<string | null> {
+    this.optionsOf(name)
     const boss = await this.boss()
     await this.createQueue(name)
-    const id = await boss.send(name, data, options)
-    if (!id) throw new Error(`queue ${name} refused the job`)
-    return id
+    return await boss.send(name, data, options)
   }
 
   /** Registers `concurrency` pg-boss workers for the queue. Returns the worker ids. */

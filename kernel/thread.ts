@@ -3,6 +3,7 @@
 // dies, fails that call only: the thread is terminated and the next call starts a new one.
 // The module run in the thread calls serve(handler); calls are answered one at a time, in order.
 import { parentPort, Worker } from 'node:worker_threads'
+import { PublicError } from './errors.ts'
 
 export interface ThreadOptions {
   /** Used in the failure messages, which are stored and shown: "the analysis took longer than 30 s". */
@@ -19,7 +20,7 @@ export interface ThreadOptions {
 export type ThreadFailureKind = 'timeout' | 'out-of-memory' | 'crashed' | 'stopped'
 
 /** A readable message (it ends up on rows users see); what went wrong inside, if anything, is the cause. */
-export class ThreadFailure extends Error {
+export class ThreadFailure extends PublicError {
   readonly kind: ThreadFailureKind
   constructor (kind: ThreadFailureKind, message: string, cause?: unknown) {
     super(message, { cause })

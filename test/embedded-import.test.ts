@@ -9,7 +9,7 @@ import pg from 'pg'
 import PgBoss10 from 'pg-boss-10'
 import t from 'tap'
 import { QUEUE_SCHEMA } from '../kernel/queue.ts'
-import { ANALYSIS_QUEUE, QUEUE_OPTIONS } from '../plugins/analysis/worker.ts'
+import { ANALYSIS_QUEUE } from '../plugins/analysis/worker.ts'
 import { CHEAP_ARGON2, embeddedDataDir, sampleResume } from './embedded-helper.ts'
 import { http, runCli, startServer } from './process.ts'
 
@@ -43,7 +43,7 @@ t.test('db import-pglite carries an old DATA_DIR/pglite into the embedded Postgr
   // queued with pg-boss 12. Queue the job again as those versions wrote it, and drop the new one.
   const boss10 = new PgBoss10({ connectionString: oldEnv.DATABASE_URL, max: 1, supervise: false, schedule: false })
   await boss10.start()
-  await boss10.createQueue(ANALYSIS_QUEUE, { name: ANALYSIS_QUEUE, ...QUEUE_OPTIONS })
+  await boss10.createQueue(ANALYSIS_QUEUE, { name: ANALYSIS_QUEUE, retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 120 })
   const jobId = queued.body.data.job_id
   t.equal(await boss10.send(ANALYSIS_QUEUE, { analysis_id: jobId }, { id: jobId, singletonKey: jobId }), jobId)
   await boss10.stop({ graceful: false, wait: true })

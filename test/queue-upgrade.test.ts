@@ -105,6 +105,8 @@ t.test('waiting jobs and schedules of pg-boss 10 are carried into pg-boss 12 onc
   const runs = new Map<string, number>()
   const cronRuns: unknown[] = []
   for (const q of [api, worker]) {
+    // Declared with no options: the queues exist, and the carried-over options stand.
+    for (const name of ['up.plain', 'up.stately', 'up.cron']) q.declare(name, {})
     for (const name of ['up.plain', 'up.stately']) {
       await q.work<object>(name, { concurrency: 2, pollingIntervalSeconds: 1 }, async (job) => { runs.set(job.id, (runs.get(job.id) ?? 0) + 1) })
     }

@@ -1,12 +1,12 @@
 // Analysis: queued jobs (pg-boss `analysis.run`) that run the selected AI provider over a
 // resume or portfolio, with progress on the row and live over SSE, results written once.
-// The API only enqueues; processes with ROLE=all or ROLE=worker run the jobs.
+// The API only enqueues; processes with ROLE=all or ROLE=worker run the jobs (app.jobs).
 import fp from 'fastify-plugin'
 import { MemoryBus, RedisBus, type EventBus } from './bus.ts'
 import analysisRoutes from './routes.ts'
 import { AnalysisReport, AnalysisSummary, JobStatus } from './schemas.ts'
 import { AnalysisService } from './service.ts'
-import { ANALYSIS_QUEUE, CONCURRENCY, QUEUE_OPTIONS, analysisHandler, type AnalysisJob } from './worker.ts'
+import { defineAnalysisJob } from './worker.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,14 +24,8 @@ export default fp(async (app) => {
   app.addSchema(JobStatus)
   app.addSchema(AnalysisSummary)
   app.addSchema(AnalysisReport)
-  await app.register(analysisRoutes, { prefix: '/ai', service })
-
-  if (config.role === 'all' || config.role === 'worker') {
-    app.addHook('onReady', async () => {
-      await app.queue.createQueue(ANALYSIS_QUEUE, QUEUE_OPTIONS)
-      await app.queue.work<AnalysisJob>(ANALYSIS_QUEUE, { concurrency: CONCURRENCY, pollingIntervalSeconds: 2 }, analysisHandler(app, service))
-      app.log.info({ queue: ANALYSIS_QUEUE, concurrency: CONCURRENCY }, 'analysis worker started')
-    })
-  }
+  // Defined in every process (the API enqueues); app.jobs starts its workers where ROLE says.
+  const job = defineAnalysisJob(app, service)
+  await app.register(analysisRoutes, { prefix: '/ai', service, job })
   app.addHook('onClose', async () => { await bus.close() })
 }, { name: 'analysis', fastify: '5.x', dependencies: ['auth', 'resumes', 'portfolios'] })

@@ -2,12 +2,13 @@
 import type { FastifyInstance } from 'fastify'
 import type { AnalysisType } from '../../kernel/ai.ts'
 import { KernelErrors } from '../../kernel/errors.ts'
+import type { TrackedHandle } from '../../kernel/jobs.ts'
 import { errors, ok, okList } from '../../kernel/schemas.ts'
 import type { ProgressEvent } from './bus.ts'
 import { AnalysisErrors } from './errors.ts'
 import { AnalyzeBody, EventsQuery, EventStream, HistoryQuery, IdParams, JobParams, Queued } from './schemas.ts'
 import { toEvent, type AnalysisRow, type AnalysisService } from './service.ts'
-import { ANALYSIS_QUEUE, QUEUE_OPTIONS } from './worker.ts'
+import type { AnalysisJob } from './worker.ts'
 
 const tags = ['analysis']
 const security = [{ bearer: [] }]
@@ -26,9 +27,9 @@ const isFinal = (status: string) => status === 'completed' || status === 'failed
 const wire = (e: ProgressEvent) => ({ job_id: e.job_id, status: e.status, progress: e.progress, step: e.step })
 const statusOf = (row: AnalysisRow) => wire(toEvent(row))
 
-export interface RouteOptions { service: AnalysisService }
+export interface RouteOptions { service: AnalysisService, job: TrackedHandle<AnalysisJob> }
 
-export default async function analysisRoutes (app: FastifyInstance, { service }: RouteOptions): Promise<void> {
+export default async function analysisRoutes (app: FastifyInstance, { service, job }: RouteOptions): Promise<void> {
   const streams = new Set<() => void>()
   const openByUser = new Map<string, number>()
   const openByJob = new Map<string, number>()
@@ -79,14 +80,7 @@ export default async function analysisRoutes (app: FastifyInstance, { service }:
     if (type === 'resume') await app.resumes.get(userId, targetId)
     else await app.portfolios.get(userId, targetId)
     const row = await service.create(userId, request.body)
-    try {
-      await app.queue.createQueue(ANALYSIS_QUEUE, QUEUE_OPTIONS)
-      await app.queue.send(ANALYSIS_QUEUE, { analysis_id: row.id }, { id: row.id, singletonKey: row.id })
-    } catch (err) {
-      request.log.error({ err, analysis_id: row.id }, 'could not queue the analysis')
-      await service.fail(row.id, 'The analysis could not be queued').catch(() => {})
-      throw new AnalysisErrors.ENQUEUE_FAILED()
-    }
+    await job.enqueue(row.id, { analysis_id: row.id }, request.log)
     return reply.code(202).send({ data: { job_id: row.id, status: 'queued' } })
   })
 

@@ -5,10 +5,11 @@ import type { Tier, TierLimits } from '../../config/index.ts'
 import type { AnalysisOutput, AnalysisType } from '../../kernel/ai.ts'
 import type { Database, SqlParams } from '../../kernel/db.ts'
 import { KernelErrors } from '../../kernel/errors.ts'
+import { JobTable, type JobStatus } from '../../kernel/jobs.ts'
 import type { EventBus, ProgressEvent } from './bus.ts'
 import { AnalysisErrors } from './errors.ts'
 
-export type Status = 'queued' | 'processing' | 'completed' | 'failed'
+export type Status = JobStatus
 
 export interface AnalysisRow {
   id: string
@@ -52,6 +53,8 @@ export const toEvent = (row: Pick<AnalysisRow, 'id' | 'status' | 'progress' | 's
 export class AnalysisService {
   private readonly db: Database
   readonly bus: EventBus
+  /** The status rows the analysis.run job moves along. */
+  readonly rows: JobTable<AnalysisRow>
   private readonly tiers: Record<Tier, TierLimits>
 
   constructor (
@@ -62,6 +65,13 @@ export class AnalysisService {
     this.db = db
     this.bus = bus
     this.tiers = tiers
+    this.rows = new JobTable<AnalysisRow>(db, {
+      table: 'analysis_results',
+      progress: true,
+      startedAt: true,
+      sequence: 'event_seq',
+      onChange: (row) => bus.publish(toEvent(row))
+    })
   }
 
   /**
@@ -120,48 +130,25 @@ export class AnalysisService {
     return { items, total: Number(total) }
   }
 
-  // --- writes made by the job -------------------------------------------------------------
+  // --- writes made by the job (the state machine is the kernel's: kernel/job-rows.ts) -----
 
-  private async update (sql: string, params: SqlParams): Promise<AnalysisRow | null> {
-    const [row] = await this.db.fork().execute<AnalysisRow[]>(sql, params)
-    if (!row) return null
-    await this.bus.publish(toEvent(row)).catch(() => {}) // live clients only; the row is the truth
-    return row
-  }
-
-  /** Starts an attempt; null when there is nothing left to do (completed, failed, deleted). */
-  startAttempt (id: string): Promise<AnalysisRow | null> {
-    return this.update(`update analysis_results
-      set status = 'processing', attempts = attempts + 1, started_at = now(), progress = 0, step = 'starting', event_seq = event_seq + 1
-      where id = ? and status in ('queued', 'processing') returning *`, [id])
-  }
-
+  /** Progress of the running attempt, pushed to live clients by the table's onChange. */
   progress (id: string, progress: number, step: string): Promise<AnalysisRow | null> {
-    const p = Math.max(0, Math.min(99, Math.round(progress))) // 100 belongs to the completed write
-    return this.update(`update analysis_results set progress = ?, step = ?, event_seq = event_seq + 1
-      where id = ? and status = 'processing' returning *`, [p, step.slice(0, 200), id])
+    return this.rows.progress(id, progress, step)
   }
 
   /** The result, written once: a second completion (a zombie attempt) changes nothing and returns null. */
   complete (id: string, provider: string, out: AnalysisOutput): Promise<AnalysisRow | null> {
-    return this.update(`update analysis_results set status = 'completed', progress = 100, step = 'completed',
-        overall_score = ?, metrics = ?::jsonb, strengths = ?::jsonb, improvements = ?::jsonb, detailed_report = ?,
-        model_used = ?, provider = ?, prompt_id = ?, prompt_version = ?, error = null,
-        completed_at = now(), event_seq = event_seq + 1
-      where id = ? and status <> 'completed' returning *`, [
-      Math.round(out.overall_score), JSON.stringify(out.metrics), JSON.stringify(out.strengths), JSON.stringify(out.improvements),
-      out.detailed_report, out.model_used, provider, out.prompt_id, out.prompt_version, id])
-  }
-
-  /** A failed attempt that pg-boss will retry: back to queued, with the reason. */
-  willRetry (id: string, error: string): Promise<AnalysisRow | null> {
-    return this.update(`update analysis_results set status = 'queued', step = 'retrying', error = ?, event_seq = event_seq + 1
-      where id = ? and status in ('queued', 'processing') returning *`, [error.slice(0, 2000), id])
-  }
-
-  /** The final failure. */
-  fail (id: string, error: string): Promise<AnalysisRow | null> {
-    return this.update(`update analysis_results set status = 'failed', step = 'failed', error = ?, completed_at = now(), event_seq = event_seq + 1
-      where id = ? and status in ('queued', 'processing') returning *`, [error.slice(0, 2000), id])
+    return this.rows.complete(id, {
+      overall_score: Math.round(out.overall_score),
+      metrics: out.metrics,
+      strengths: out.strengths,
+      improvements: out.improvements,
+      detailed_report: out.detailed_report,
+      model_used: out.model_used,
+      provider,
+      prompt_id: out.prompt_id,
+      prompt_version: out.prompt_version
+    })
   }
 }

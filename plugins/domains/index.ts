@@ -5,7 +5,7 @@
 import fp from 'fastify-plugin'
 import askRoutes from './ask.ts'
 import { HostAnswers } from './hosts.ts'
-import { PROBE_OPTIONS, PROBE_QUEUE, probeHandler, VERIFY_CRON, VERIFY_OPTIONS, VERIFY_QUEUE, verifyHandler, type ProbeJob, type VerifyJob } from './jobs.ts'
+import { defineProbeJob, defineVerifyJob } from './jobs.ts'
 import { LookupCache } from './lookup.ts'
 import domainRoutes from './routes.ts'
 import { DomainSchema } from './schemas.ts'
@@ -38,8 +38,7 @@ export default fp(async (app) => {
   }
   const startProbe = async (domainId: string) => {
     try {
-      await app.queue.createQueue(PROBE_QUEUE, PROBE_OPTIONS)
-      await app.queue.send(PROBE_QUEUE, { domain_id: domainId }) // duplicates are harmless: the result is written idempotently
+      await probe.send({ domain_id: domainId }) // duplicates are harmless: the result is written idempotently
     } catch (err) {
       // The domain is verified either way; the gateway's next ask starts another probe.
       app.log.error({ err, domain_id: domainId }, 'domains: could not queue the TLS probe')
@@ -48,6 +47,11 @@ export default fp(async (app) => {
   const service = new DomainService(app.db, () => app.dns.current(), app.portfolios, {
     appDomain, gatewayIps: config.dns.gatewayIps, pendingDays: config.dns.pendingDays, tiers: config.tiers
   }, (domain) => purgePages([domain]), startProbe)
+  // Every process can queue a probe; the workers (and the verify schedule) run where ROLE says.
+  defineVerifyJob(app, service)
+  const probe = defineProbeJob(app, service, {
+    address: config.dns.tlsProbeAddress, allowPrivate: config.dns.tlsProbePrivate, caFile: config.dns.tlsProbeCaFile, timeoutMs: 15_000
+  })
   const hosts = new HostAnswers(cache, service, app.portfolios, appDomain, startProbe, app.log)
   app.decorate('domains', { service, lookup: (host: string) => hosts.lookup(host), allowTls: (host: string) => hosts.allowTls(host) })
 
@@ -66,17 +70,4 @@ export default fp(async (app) => {
   app.addSchema(DomainSchema)
   await app.register(domainRoutes, { prefix: '/domains', service })
   await app.register(askRoutes, { hosts, sources: config.dns.tlsAskSources, token: config.dns.tlsAskToken })
-
-  if (config.role === 'all' || config.role === 'worker') {
-    app.addHook('onReady', async () => {
-      await app.queue.createQueue(VERIFY_QUEUE, VERIFY_OPTIONS)
-      await app.queue.createQueue(PROBE_QUEUE, PROBE_OPTIONS)
-      await (await app.queue.boss()).schedule(VERIFY_QUEUE, VERIFY_CRON, {}, { tz: 'UTC', singletonKey: 'sweep' })
-      await app.queue.work<VerifyJob>(VERIFY_QUEUE, { concurrency: 1, pollingIntervalSeconds: 5 }, verifyHandler(app, service))
-      await app.queue.work<ProbeJob>(PROBE_QUEUE, { concurrency: 2, pollingIntervalSeconds: 2 }, probeHandler(app, service, {
-        address: config.dns.tlsProbeAddress, allowPrivate: config.dns.tlsProbePrivate, caFile: config.dns.tlsProbeCaFile, timeoutMs: 15_000
-      }))
-      app.log.info({ queues: [VERIFY_QUEUE, PROBE_QUEUE], cron: VERIFY_CRON }, 'domains worker started')
-    })
-  }
 }, { name: 'domains', fastify: '5.x', dependencies: ['auth', 'portfolios', 'dns'] })

@@ -12,10 +12,7 @@ import { fontServer, printHtml, renderPdf, type Paper } from './print.ts'
 import exportRoutes from './routes.ts'
 import { ExportSchema } from './schemas.ts'
 import { ExportService } from './service.ts'
-import {
-  EXPORT_QUEUE, EXPORT_QUEUE_OPTIONS, THUMBNAIL_DELAY_SECONDS, THUMBNAIL_QUEUE, THUMBNAIL_QUEUE_OPTIONS,
-  exportHandler, thumbnailHandler, type ExportJob, type ThumbnailJob
-} from './worker.ts'
+import { THUMBNAIL_DELAY_SECONDS, defineExportJob, defineThumbnailJob, type ThumbnailJob } from './worker.ts'
 
 export type { AtsReport } from './ats.ts'
 
@@ -87,28 +84,19 @@ export default fp(async (app) => {
   }
   app.decorate('exports', { service, pool, atsCheck, addPdfAtsCheck })
   app.addSchema(ExportSchema)
+  // Declared in every process: the API enqueues; workers run where ROLE says and Chromium exists.
+  const render = defineExportJob(app, service, { pool, concurrency: EXPORT_CONCURRENCY, work: available })
+  const thumbnails = defineThumbnailJob(app, { pool, concurrency: THUMBNAIL_CONCURRENCY, work: available })
   // An API-only process (ROLE=api) renders nothing itself: the workers' Chromium is what counts.
-  await app.register(exportRoutes, { service, canRender: () => config.role === 'api' || pool.available })
+  await app.register(exportRoutes, { service, job: render, canRender: () => config.role === 'api' || pool.available })
 
   if (available && config.thumbnails) {
+    // null: a job for this target is already waiting, and it will read the latest content.
     const enqueue = async (type: ThumbnailJob['type'], id: string, userId: string) => {
-      const boss = await app.queue.boss()
-      await app.queue.createQueue(THUMBNAIL_QUEUE, THUMBNAIL_QUEUE_OPTIONS)
-      // null: a job for this target is already waiting, and it will read the latest content.
-      await boss.send(THUMBNAIL_QUEUE, { type, id, user_id: userId }, { singletonKey: `${type}:${id}`, startAfter: THUMBNAIL_DELAY_SECONDS })
+      await thumbnails.send({ type, id, user_id: userId }, { singletonKey: `${type}:${id}`, startAfter: THUMBNAIL_DELAY_SECONDS })
     }
     app.resumes.onChange((change) => enqueue('resume', change.id, change.user_id))
     app.portfolios.onChange((change) => enqueue('portfolio', change.id, change.user_id))
-  }
-
-  if (available && (config.role === 'all' || config.role === 'worker')) {
-    app.addHook('onReady', async () => {
-      await app.queue.createQueue(EXPORT_QUEUE, EXPORT_QUEUE_OPTIONS)
-      await app.queue.createQueue(THUMBNAIL_QUEUE, THUMBNAIL_QUEUE_OPTIONS)
-      await app.queue.work<ExportJob>(EXPORT_QUEUE, { concurrency: EXPORT_CONCURRENCY, pollingIntervalSeconds: 2 }, exportHandler(app, service, pool))
-      await app.queue.work<ThumbnailJob>(THUMBNAIL_QUEUE, { concurrency: THUMBNAIL_CONCURRENCY, pollingIntervalSeconds: 1 }, thumbnailHandler(app, pool))
-      app.log.info({ queues: [EXPORT_QUEUE, THUMBNAIL_QUEUE], chromium: config.chromiumPath }, 'export workers started')
-    })
   }
   // A render still running when this closes fails, and pg-boss retries its job elsewhere or later.
   app.addHook('onClose', async () => { await pool.close() })

@@ -1,23 +1,25 @@
 // POST /resumes/:id/export queues a PDF or PNG; GET /exports/:id reports it and, once
 // completed, hands out a short-lived signed download URL.
 import type { FastifyInstance } from 'fastify'
+import type { TrackedHandle } from '../../kernel/jobs.ts'
 import { errors, ok } from '../../kernel/schemas.ts'
 import { ExportsErrors } from './errors.ts'
 import type { Paper } from './print.ts'
 import { ExportBody, ExportQuery, IdParams, Queued, ResumeParams } from './schemas.ts'
 import type { ExportFormat, ExportService } from './service.ts'
-import { EXPORT_QUEUE, EXPORT_QUEUE_OPTIONS } from './worker.ts'
+import type { ExportJob } from './worker.ts'
 
 const tags = ['exports']
 const security = [{ bearer: [] }]
 
 export interface RouteOptions {
+  job: TrackedHandle<ExportJob>
   service: ExportService
   /** False: answer 503 with how to install Chromium. */
   canRender: () => boolean
 }
 
-export default async function exportRoutes (app: FastifyInstance, { service, canRender }: RouteOptions): Promise<void> {
+export default async function exportRoutes (app: FastifyInstance, { service, job, canRender }: RouteOptions): Promise<void> {
   app.post<{ Params: { id: string }, Body: { format: ExportFormat, paper: Paper } }>('/resumes/:id/export', {
     preHandler: app.requireUser,
     config: {
@@ -40,14 +42,7 @@ export default async function exportRoutes (app: FastifyInstance, { service, can
     const userId = request.user.id
     await app.resumes.get(userId, request.params.id) // 404 unless it is the caller's and live
     const row = await service.create(userId, request.params.id, request.body.format, request.body.paper ?? 'A4')
-    try {
-      await app.queue.createQueue(EXPORT_QUEUE, EXPORT_QUEUE_OPTIONS)
-      await app.queue.send(EXPORT_QUEUE, { export_id: row.id }, { id: row.id, singletonKey: row.id })
-    } catch (err) {
-      request.log.error({ err, export_id: row.id }, 'could not queue the export')
-      await service.fail(row.id, 'The export could not be queued').catch(() => {})
-      throw new ExportsErrors.ENQUEUE_FAILED()
-    }
+    await job.enqueue(row.id, { export_id: row.id }, request.log)
     return reply.code(202).send({ data: { export_id: row.id, status: 'queued' } })
   })
 

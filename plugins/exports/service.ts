@@ -1,11 +1,12 @@
 // Export rows: created queued by the API, moved along by the job, written completed once.
 // No Fastify here, so a worker or the CLI can use it too.
 import type { Database } from '../../kernel/db.ts'
+import { JobTable, type JobStatus } from '../../kernel/jobs.ts'
 import { ExportsErrors } from './errors.ts'
 import type { Coverage, Paper } from './print.ts'
 
 export type ExportFormat = 'pdf' | 'png'
-export type ExportStatus = 'queued' | 'processing' | 'completed' | 'failed'
+export type ExportStatus = JobStatus
 
 export interface ExportRow {
   id: string
@@ -27,9 +28,12 @@ export interface ExportRow {
 
 export class ExportService {
   private readonly db: Database
+  /** The status rows the exports.render job moves along (the state machine is the kernel's). */
+  readonly rows: JobTable<ExportRow>
 
   constructor (db: Database) {
     this.db = db
+    this.rows = new JobTable<ExportRow>(db, { table: 'exports', startedAt: true })
   }
 
   async create (userId: string, resumeId: string, format: ExportFormat, paper: Paper): Promise<ExportRow> {
@@ -45,28 +49,8 @@ export class ExportService {
     return row
   }
 
-  /** Starts an attempt; null when there is nothing left to do (completed, failed, deleted). */
-  async startAttempt (id: string): Promise<ExportRow | null> {
-    const [row] = await this.db.fork().execute<ExportRow[]>(`update exports
-      set status = 'processing', attempts = attempts + 1, started_at = now()
-      where id = ? and status in ('queued', 'processing') returning *`, [id])
-    return row ?? null
-  }
-
   /** Written once: a second completion (a zombie attempt) changes nothing and returns false. */
   async complete (id: string, done: { storage_key: string, bytes: number, pages: number | null, font_coverage: Coverage }): Promise<boolean> {
-    const rows = await this.db.fork().execute(`update exports set status = 'completed', storage_key = ?, bytes = ?, pages = ?,
-        font_coverage = ?::jsonb, error = null, completed_at = now()
-      where id = ? and status <> 'completed' returning id`, [done.storage_key, done.bytes, done.pages, JSON.stringify(done.font_coverage), id])
-    return rows.length > 0
-  }
-
-  async willRetry (id: string, error: string): Promise<void> {
-    await this.db.fork().execute(`update exports set status = 'queued', error = ? where id = ? and status in ('queued', 'processing')`, [error.slice(0, 2000), id])
-  }
-
-  async fail (id: string, error: string): Promise<void> {
-    await this.db.fork().execute(`update exports set status = 'failed', error = ?, completed_at = now()
-      where id = ? and status in ('queued', 'processing')`, [error.slice(0, 2000), id])
+    return (await this.rows.complete(id, done)) !== null
   }
 }

@@ -8,7 +8,7 @@ import parseRoutes from './routes.ts'
 import { ParserPool } from './sandbox.ts'
 import { ParseStatus } from './schemas.ts'
 import { ParseService } from './service.ts'
-import { CONCURRENCY, PARSE_QUEUE, QUEUE_OPTIONS, parseHandler, type ParseJob } from './worker.ts'
+import { CONCURRENCY, defineParseJob } from './worker.ts'
 
 export interface Parsing {
   jobs: ParseService
@@ -29,16 +29,11 @@ export default fp(async (app) => {
   // API process never needs.
   app.decorate('parse', { jobs: service, evaluate: async () => (await import('./eval.ts')).evaluate(app) })
   app.addSchema(ParseStatus)
-  await app.register(parseRoutes, { prefix: '/resumes/parse', service })
-
-  if (config.role === 'all' || config.role === 'worker') {
-    const pool = new ParserPool(CONCURRENCY, { timeoutMs: config.parse.timeoutMs, memoryMb: config.parse.memoryMb })
-    app.addHook('onReady', async () => {
-      await app.queue.createQueue(PARSE_QUEUE, QUEUE_OPTIONS)
-      await app.queue.work<ParseJob>(PARSE_QUEUE, { concurrency: CONCURRENCY, pollingIntervalSeconds: 2 }, parseHandler(app, service, pool))
-      app.log.info({ queue: PARSE_QUEUE, concurrency: CONCURRENCY }, 'parse worker started')
-    })
-    // A job still parsing then fails with a plain error, which pg-boss retries elsewhere.
-    app.addHook('onClose', async () => { await pool.close() })
-  }
+  // Workers (ROLE=all or worker) parse in watched child processes; the API only enqueues.
+  const works = config.role === 'all' || config.role === 'worker'
+  const pool = works ? new ParserPool(CONCURRENCY, { timeoutMs: config.parse.timeoutMs, memoryMb: config.parse.memoryMb }) : null
+  const job = defineParseJob(app, service, pool)
+  await app.register(parseRoutes, { prefix: '/resumes/parse', service, job })
+  // A job still parsing then fails with a plain error, which pg-boss retries elsewhere.
+  if (pool) app.addHook('onClose', async () => { await pool.close() })
 }, { name: 'parse', fastify: '5.x', dependencies: ['auth', 'resumes', 'themes', 'renderer'] })

@@ -16,7 +16,9 @@ import { ParseFailure } from './failure.ts'
 import { validateResume } from './result.ts'
 import type { ParserPool } from './sandbox.ts'
 import { ParseService } from './service.ts'
-import { parseHandler, type ParseJob } from './worker.ts'
+import { Jobs } from '../../kernel/jobs.ts'
+import { Queue } from '../../kernel/queue.ts'
+import { PARSE_QUEUE, defineParseJob } from './worker.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mP8/x8AAwMCAO+ip1sAAAAASUVORK5CYII=', 'base64')
@@ -173,8 +175,13 @@ t.test('the uploaded file is private while the job waits, and deleted however th
     t.equal(res.status, 202)
     return { id: res.body.data.job_id as string, key: await keyOf(res.body.data.job_id) }
   }
-  const run = (id: string, pool: Pick<ParserPool, 'parse'>, retryCount = 2) =>
-    parseHandler(app, new ParseService(app.db), pool as ParserPool)({ data: { parse_id: id }, retryCount, retryLimit: 2 } as unknown as JobWithMetadata<ParseJob>)
+  // The job as a worker runs it, with a parser of the test's making: its own app.jobs, so the
+  // definition does not clash with the app's.
+  const run = (id: string, pool: Pick<ParserPool, 'parse'>, retryCount = 2) => {
+    const local = Object.create(app, { jobs: { value: new Jobs(new Queue(app.db.connection, () => {}), app.log, false) } }) as FastifyInstance
+    defineParseJob(local, new ParseService(app.db), pool as ParserPool)
+    return local.jobs.handler(PARSE_QUEUE)({ id, data: { parse_id: id }, retryCount, retryLimit: 2 } as unknown as JobWithMetadata<object>)
+  }
 
   const pending = await queued()
   t.match(pending.key, new RegExp(`^private/parse/${alice.id}/${pending.id}\\.pdf$`), 'stored under the private prefix')

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import multipart from '@fastify/multipart'
 import type { FastifyInstance } from 'fastify'
 import { AppError, KernelErrors } from '../../kernel/errors.ts'
+import type { TrackedHandle } from '../../kernel/jobs.ts'
 import { errors, ok } from '../../kernel/schemas.ts'
 import { PRIVATE_PREFIX } from '../../kernel/storage/index.ts'
 import { ParseErrors } from './errors.ts'
@@ -12,7 +13,7 @@ import { MEDIA_TYPES } from './kinds.ts'
 import { precheck } from './precheck.ts'
 import { JobParams, Queued } from './schemas.ts'
 import type { ParseJobRow, ParseService } from './service.ts'
-import { PARSE_QUEUE, QUEUE_OPTIONS } from './worker.ts'
+import type { ParseJob } from './worker.ts'
 
 const tags = ['resumes']
 const security = [{ bearer: [] }]
@@ -30,9 +31,9 @@ export function statusOf (row: ParseJobRow) {
   return out
 }
 
-export interface RouteOptions { service: ParseService }
+export interface RouteOptions { service: ParseService, job: TrackedHandle<ParseJob> }
 
-export default async function parseRoutes (app: FastifyInstance, { service }: RouteOptions): Promise<void> {
+export default async function parseRoutes (app: FastifyInstance, { service, job }: RouteOptions): Promise<void> {
   const { config } = app
   // Here only: no other route takes multipart bodies.
   await app.register(multipart, { limits: { files: 1, fields: 4, parts: 5, fileSize: config.parse.maxBytes, headerPairs: 200 } })
@@ -87,15 +88,7 @@ export default async function parseRoutes (app: FastifyInstance, { service }: Ro
     const key = `${PRIVATE_PREFIX}parse/${userId}/${id}.${kind}`
     await app.storage.put(key, bytes, MEDIA_TYPES[kind])
     await service.create(userId, id, kind, bytes.length, key)
-    try {
-      await app.queue.createQueue(PARSE_QUEUE, QUEUE_OPTIONS)
-      await app.queue.send(PARSE_QUEUE, { parse_id: id }, { id, singletonKey: id })
-    } catch (err) {
-      request.log.error({ err, parse_id: id }, 'could not queue the parse job')
-      await service.fail(id, 'PARSE_ENQUEUE_FAILED', 'The job could not be queued').catch(() => {})
-      await app.storage.delete(key).catch(() => {})
-      throw new ParseErrors.ENQUEUE_FAILED()
-    }
+    await job.enqueue(id, { parse_id: id }, request.log) // fails the row and deletes the upload if it cannot
     return reply.code(202).send({ data: { job_id: id, status: 'queued' } })
   })
 

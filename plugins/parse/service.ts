@@ -1,11 +1,12 @@
 // Parse jobs: rows in parse_jobs and the writes the job makes as it runs. No Fastify here,
 // so the worker and the CLI can use it too.
-import type { Database, SqlParams } from '../../kernel/db.ts'
+import type { Database } from '../../kernel/db.ts'
+import { JobTable, type JobStatus } from '../../kernel/jobs.ts'
 import { ParseErrors } from './errors.ts'
 import type { FileKind } from './parser.ts'
 import type { ParseResult } from './result.ts'
 
-export type Status = 'queued' | 'processing' | 'completed' | 'failed'
+export type Status = JobStatus
 
 export interface ParseJobRow {
   id: string
@@ -28,9 +29,12 @@ export interface ParseJobRow {
 
 export class ParseService {
   private readonly db: Database
+  /** The status rows the parse.run job moves along (the state machine is the kernel's). */
+  readonly rows: JobTable<ParseJobRow>
 
   constructor (db: Database) {
     this.db = db
+    this.rows = new JobTable<ParseJobRow>(db, { table: 'parse_jobs', progress: true, errorCode: true })
   }
 
   async create (userId: string, id: string, kind: FileKind, size: number, key: string): Promise<ParseJobRow> {
@@ -47,37 +51,12 @@ export class ParseService {
     return row
   }
 
-  private async update (sql: string, params: SqlParams): Promise<ParseJobRow | null> {
-    const [row] = await this.db.fork().execute<ParseJobRow[]>(sql, params)
-    return row ?? null
-  }
-
-  /** Starts an attempt; null when there is nothing left to do (completed, failed, deleted). */
-  startAttempt (id: string): Promise<ParseJobRow | null> {
-    return this.update(`update parse_jobs set status = 'processing', attempts = attempts + 1, progress = 0, step = 'starting'
-      where id = ? and status in ('queued', 'processing') returning *`, [id])
-  }
-
   progress (id: string, progress: number, step: string): Promise<ParseJobRow | null> {
-    const p = Math.max(0, Math.min(99, Math.round(progress)))
-    return this.update(`update parse_jobs set progress = ?, step = ? where id = ? and status = 'processing' returning *`, [p, step.slice(0, 200), id])
+    return this.rows.progress(id, progress, step)
   }
 
   /** Written once: a second completion (a zombie attempt) changes nothing. */
   complete (id: string, result: ParseResult): Promise<ParseJobRow | null> {
-    return this.update(`update parse_jobs set status = 'completed', progress = 100, step = 'completed', draft = ?::jsonb,
-        confidence = ?::jsonb, warnings = ?::jsonb, error = null, error_code = null, completed_at = now()
-      where id = ? and status <> 'completed' returning *`,
-    [JSON.stringify(result.draft), JSON.stringify(result.confidence), JSON.stringify(result.warnings), id])
-  }
-
-  willRetry (id: string, error: string): Promise<ParseJobRow | null> {
-    return this.update(`update parse_jobs set status = 'queued', step = 'retrying', error = ?
-      where id = ? and status in ('queued', 'processing') returning *`, [error.slice(0, 2000), id])
-  }
-
-  fail (id: string, code: string, error: string): Promise<ParseJobRow | null> {
-    return this.update(`update parse_jobs set status = 'failed', step = 'failed', error_code = ?, error = ?, completed_at = now()
-      where id = ? and status in ('queued', 'processing') returning *`, [code, error.slice(0, 2000), id])
+    return this.rows.complete(id, { draft: result.draft, confidence: result.confidence, warnings: result.warnings })
   }
 }
