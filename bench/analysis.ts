@@ -33,7 +33,7 @@ const JOBS = 200
 const ANALYZE_LIMIT_PER_USER = 30 // per minute, plugins/analysis/routes.ts
 const JOB_USERS = 20 // 200 jobs = 10 per user per run, 20 per user over both runs
 
-const fixture = (path: string) => JSON.parse(readFileSync(new URL(`../test/fixtures/${path}`, import.meta.url), 'utf8'))
+const fixture = (path: string) => JSON.parse(readFileSync(new URL(`../samples/${path}`, import.meta.url), 'utf8'))
 const JOB_DESCRIPTION = JSON.stringify(fixture('jsonresume/sample.job.json'))
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

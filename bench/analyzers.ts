@@ -19,7 +19,7 @@ const MAX_JD = 20_000
 const MAX_BYTES = 256 * 1024
 type Doc = Record<string, unknown>
 
-const fixture = (path: string) => readFileSync(new URL(`../test/fixtures/${path}`, import.meta.url), 'utf8')
+const fixture = (path: string) => readFileSync(new URL(`../samples/${path}`, import.meta.url), 'utf8')
 const fill = (unit: string, n = MAX_STRING) => [...unit.repeat(Math.ceil(n / [...unit].length))].slice(0, n).join('')
 /** As many 20,000-character highlights as fit in 256 KB of JSON. */
 function work (make: (i: number) => string): Doc {

@@ -28,7 +28,7 @@ const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3
 const previousArg = process.argv.indexOf('--previous')
 const PREVIOUS = previousArg > 0 ? process.argv[previousArg + 1]! : null
 const PHASE_MS = 120_000
-const SAMPLE = JSON.parse(readFileSync(new URL('../test/fixtures/jsonresume/sample.resume.json', import.meta.url), 'utf8'))
+const SAMPLE = JSON.parse(readFileSync(new URL('../samples/jsonresume/sample.resume.json', import.meta.url), 'utf8'))
 
 function pss (pid: number): number {
   try {

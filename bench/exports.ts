@@ -1,6 +1,6 @@
 // `npm run bench` (after bench/analysis.ts), or `node bench/exports.ts [--exports N]`: what a
 // PDF export costs on the real app (ROLE=all in this process: API, pg-boss workers and the
-// Chromium pool; PostgreSQL and Redis on this machine), with test/fixtures/full.resume.json
+// Chromium pool; PostgreSQL and Redis on this machine), with samples/full.resume.json
 // (two A4 pages, theme "classic").
 // 1. Baseline: printHtml + renderPdf on the warm pool, no queue, no HTTP.
 // 2. POST /resumes/:id/export -> GET /exports/:id says completed (polled every 10 ms over
@@ -24,7 +24,7 @@ const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 const REDIS_URL = 'redis://127.0.0.1:6379'
 const GOAL_P50_MS = 400
 const EXPORTS_PER_USER_PER_MIN = 60 // plugins/exports/routes.ts
-const FULL = JSON.parse(readFileSync(new URL('../test/fixtures/full.resume.json', import.meta.url), 'utf8'))
+const FULL = JSON.parse(readFileSync(new URL('../samples/full.resume.json', import.meta.url), 'utf8'))
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const f = (n: number, d = 1) => n.toFixed(d)
 

@@ -18,7 +18,7 @@ import { formatTable } from './lib.ts'
 
 const argSamples = process.argv.indexOf('--samples')
 const SAMPLES = argSamples > 0 ? Number(process.argv[argSamples + 1]) : 60
-const resume = JSON.parse(readFileSync(new URL('../test/fixtures/analysis/strong.resume.json', import.meta.url), 'utf8'))
+const resume = JSON.parse(readFileSync(new URL('../samples/analysis/strong.resume.json', import.meta.url), 'utf8'))
 const ctx = () => ({ signal: new AbortController().signal, onProgress: async () => {} })
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]! }
 const p90 = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(0.9 * (s.length - 1))]! }

@@ -13,7 +13,8 @@
 import { readFileSync } from 'node:fs'
 import mammoth from 'mammoth'
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
-import { PdfPrinter, themeFontPackages } from '../plugins/parse/corpus.ts'
+import { PdfPrinter } from '../plugins/parse/corpus.ts'
+import { fontFilePath } from '../plugins/renderer/fonts.ts'
 import { buildDocx } from '../plugins/parse/corpus-docx.ts'
 import { parseFile, type FileKind } from '../plugins/parse/parser.ts'
 import { ParserPool } from '../plugins/parse/sandbox.ts'
@@ -26,7 +27,7 @@ const RUNS = 30
 const WARMUP = 3
 const GOAL_ONE_PAGE_P50_MS = 300
 
-const fixture = (path: string) => JSON.parse(readFileSync(new URL(`../test/fixtures/${path}`, import.meta.url), 'utf8')) as Record<string, unknown>
+const fixture = (path: string) => JSON.parse(readFileSync(new URL(`../samples/${path}`, import.meta.url), 'utf8')) as Record<string, unknown>
 
 function percentile (xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b)
@@ -71,7 +72,8 @@ async function main (): Promise<void> {
   const full = fixture('full.resume.json')
   const long = { ...full, work: [...(full.work as unknown[]), ...(full.work as unknown[]), ...(full.work as unknown[])], volunteer: [...(full.volunteer as unknown[]), ...(full.volunteer as unknown[])] }
 
-  const printer = await PdfPrinter.launch(loadConfig().chromiumPath, themeFontPackages(app as never))
+  const printer = await PdfPrinter.launch(loadConfig().chromiumPath, (pkg, version, file) =>
+    fontFilePath(app.themes.list().flatMap((t) => t.fonts.flatMap((f) => f.package ? [f.package] : [])), pkg, version, file))
   const onePage = await printer.print(app.renderer.themes.renderResume(classic, { content: weak }))
   const threePages = await printer.print(app.renderer.themes.renderResume(classic, { content: long }))
   await printer.close()

@@ -134,7 +134,7 @@ async function seed (app: FastifyInstance): Promise<void> {
   const reg = await app.inject({ method: 'POST', url: '/auth/register', payload: { email: 'bench-renderer@example.com', password: `pw-${randomId(8)}`, full_name: 'Bench' } })
   if (reg.statusCode !== 201) throw new Error(`register: ${reg.statusCode} ${reg.body}`)
   // Project images must be the user's own uploads: the bench page goes without them.
-  const content = JSON.parse(readFileSync(new URL('../test/fixtures/analysis/portfolio.strong.json', import.meta.url), 'utf8'), (k, v) => k === 'image' ? undefined : v)
+  const content = JSON.parse(readFileSync(new URL('../samples/analysis/portfolio.strong.json', import.meta.url), 'utf8'), (k, v) => k === 'image' ? undefined : v)
   const res = await app.inject({
     method: 'POST',
     url: '/portfolios',

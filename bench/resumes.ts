@@ -43,7 +43,7 @@ const LIST_SQL = `select ${COLUMNS}, count(*) over () as total from resumes
         where user_id = $1 and deleted_at is null
         order by updated_at desc, id limit $2 offset $3`
 
-const SAMPLE = JSON.parse(readFileSync(new URL('../test/fixtures/jsonresume/sample.resume.json', import.meta.url), 'utf8')) as Record<string, any>
+const SAMPLE = JSON.parse(readFileSync(new URL('../samples/jsonresume/sample.resume.json', import.meta.url), 'utf8')) as Record<string, any>
 
 interface Target { name: string, url: string, spec: LoadSpec }
 interface Run { load: LoadResult, loop: LoopDelay }

@@ -15,7 +15,7 @@ import { CHROMIUM_ARGS } from '../kernel/chromium.ts'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const OUT = join(ROOT, 'docs', 'screenshots')
 
-const fixture = (name: string) => JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', name), 'utf8'), (key, v) => (key === 'image' || key === 'image_url') ? undefined : v)
+const fixture = (name: string) => JSON.parse(readFileSync(join(ROOT, 'samples', name), 'utf8'), (key, v) => (key === 'image' || key === 'image_url') ? undefined : v)
 
 async function main () {
   const config = loadConfig()

@@ -23,7 +23,7 @@ export function embeddedDataDir (t: TestContext, parent = tmpdir()): string {
 }
 
 export function sampleResume (): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL('./fixtures/jsonresume/sample.resume.json', import.meta.url), 'utf8'))
+  return JSON.parse(readFileSync(new URL('../samples/jsonresume/sample.resume.json', import.meta.url), 'utf8'))
 }
 
 /** Starts the server again on env, logs in, stops it cleanly: the login's and the stop's outcome. */

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { bearer, build, register, type Account } from './helper.ts'
 import { startFakeLlm } from './llm-fake.ts'
 
-const weak = JSON.parse(readFileSync(new URL('./fixtures/analysis/weak.resume.json', import.meta.url), 'utf8'))
+const weak = JSON.parse(readFileSync(new URL('../samples/analysis/weak.resume.json', import.meta.url), 'utf8'))
 weak.work[1].startDate = '2017-06' // the API stores only valid JSON Resume dates
 const fake = await startFakeLlm()
 t.teardown(() => fake.close())

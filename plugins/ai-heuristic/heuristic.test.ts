@@ -1,5 +1,5 @@
 // Unit tests of the offline heuristic provider (no database, no network): exact findings on the
-// fixtures in test/fixtures/analysis, determinism, prompt-injection immunity and progress reporting.
+// fixtures in samples/analysis, determinism, prompt-injection immunity and progress reporting.
 import { readFileSync } from 'node:fs'
 import { test } from 'tap'
 import type { AnalysisContext, AnalysisInput, AnalysisOutput } from '../../kernel/ai.ts'
@@ -7,8 +7,8 @@ import { HeuristicProvider, RULES_VERSION } from './provider.ts'
 import { checkSpelling } from './spelling.ts'
 import { TECH_TERMS } from './text.ts'
 
-const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../../test/fixtures/analysis/${name}`, import.meta.url), 'utf8'))
-const JD = readFileSync(new URL('../../test/fixtures/jsonresume/sample.job.json', import.meta.url), 'utf8')
+const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../../samples/analysis/${name}`, import.meta.url), 'utf8'))
+const JD = readFileSync(new URL('../../samples/jsonresume/sample.job.json', import.meta.url), 'utf8')
 const provider = new HeuristicProvider()
 
 function ctx (progress: Array<[number, string]> = [], signal = new AbortController().signal): AnalysisContext {
@@ -171,7 +171,7 @@ test('spelling: proper nouns mid-sentence are skipped, sentence-initial typos ar
     { path: 'b', text: 'Optimised the colour palette for the analyser.', bullet: false }
   ], [])
   t.same(typos.map((x) => `${x.path}:${x.word}`), ['a:Managment', 'a:recieved'])
-  const sample = JSON.parse(readFileSync(new URL('../../test/fixtures/jsonresume/sample.resume.json', import.meta.url), 'utf8'))
+  const sample = JSON.parse(readFileSync(new URL('../../samples/jsonresume/sample.resume.json', import.meta.url), 'utf8'))
   const out = await provider.analyze(resume(sample, null), ctx())
   t.same(metrics(out).spelling.typos, [], 'names like Sooners, Weisman and AIHacks in the JSON Resume sample')
 })

@@ -1,5 +1,5 @@
 // Step 4, job-description match: extracts the terms a JD asks for (tech-term hits, capitalised
-// phrases and acronyms, and, when the JD is a JSON job like test/fixtures/jsonresume/sample.job.json,
+// phrases and acronyms, and, when the JD is a JSON job like samples/jsonresume/sample.job.json,
 // its skills[].name and skills[].keywords) and checks which ones the resume's ATS text contains.
 import { arr, clamp, containsTerm, findTechTerms, obj, str, strs, uniqueCi } from './text.ts'
 

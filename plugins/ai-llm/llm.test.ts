@@ -8,7 +8,7 @@ import type { AnalysisContext, AnalysisOutput } from '../../kernel/ai.ts'
 import { build } from '../../test/helper.ts'
 import { plausibleAnswer, startFakeLlm, type FakeLlm, type FakeRequest } from '../../test/llm-fake.ts'
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), 'utf8'))
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../samples/${name}`, import.meta.url), 'utf8'))
 const weak = fixture('analysis/weak.resume.json')
 const strong = fixture('analysis/strong.resume.json')
 const ctx = (over: Partial<AnalysisContext> = {}): AnalysisContext => ({ signal: new AbortController().signal, onProgress: async () => {}, ...over })

@@ -4,7 +4,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { AiRegistry, AnalysisContext, AnalysisInput, AnalysisOutput, AnalysisProvider } from '../../kernel/ai.ts'
 import type { LlmCompleter } from '../../kernel/llm.ts'
-import type { PromptStore } from '../prompts/store.ts'
+import type { PromptStore } from '../prompts/index.ts'
 import { askForJudgement, DEFAULT_BUDGET_MS, type CallResult } from './call.ts'
 import { fallback, merge, type LlmMeta } from './merge.ts'
 import { OUTPUT_SCHEMAS, SCORE_KEYS } from './schemas.ts'

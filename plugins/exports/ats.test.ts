@@ -6,7 +6,7 @@ import { waitForExport } from '../../test/exports.ts'
 import { bearer, build, register } from '../../test/helper.ts'
 import { compare } from './ats.ts'
 
-const FULL = JSON.parse(readFileSync(new URL('../../test/fixtures/full.resume.json', import.meta.url), 'utf8'))
+const FULL = JSON.parse(readFileSync(new URL('../../samples/full.resume.json', import.meta.url), 'utf8'))
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const NO_GAPS = { font: 'Inter', scripts: [], chars: [] }
 const content = {

@@ -7,7 +7,7 @@ import { bearer, build, register, type Account } from '../../test/helper.ts'
 import { startS3 } from '../../test/s3.ts'
 import type { FastifyInstance } from 'fastify'
 
-const FULL = JSON.parse(readFileSync(new URL('../../test/fixtures/full.resume.json', import.meta.url), 'utf8'))
+const FULL = JSON.parse(readFileSync(new URL('../../samples/full.resume.json', import.meta.url), 'utf8'))
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 async function createResume (app: FastifyInstance, a: Account, content: unknown = FULL, extra: object = {}): Promise<string> {

@@ -35,7 +35,7 @@ t.test('parse eval: per-theme accuracy floor', async (t) => {
 })
 
 t.test('a two-column page is read column by column', async (t) => {
-  const printer = await PdfPrinter.launch('/usr/bin/chromium', [])
+  const printer = await PdfPrinter.launch('/usr/bin/chromium')
   t.teardown(() => printer.close())
   const pdf = await printer.print(readFileSync(new URL('../../test/fixtures/parse/two-column.html', import.meta.url), 'utf8'))
   const lines = await pdfLines(new Uint8Array(pdf))
@@ -62,7 +62,7 @@ t.test('a two-column page is read column by column', async (t) => {
 })
 
 t.test('keyword lists wrapped by a narrow column stay one list', async (t) => {
-  const printer = await PdfPrinter.launch('/usr/bin/chromium', [])
+  const printer = await PdfPrinter.launch('/usr/bin/chromium')
   t.teardown(() => printer.close())
   const html = readFileSync(new URL('../../test/fixtures/parse/two-column.html', import.meta.url), 'utf8')
     .replace('grid-template-columns:37% 1fr', 'grid-template-columns:22% 1fr')
@@ -89,7 +89,7 @@ t.test('dates normalise to the JSON Resume pattern', async (t) => {
 
 t.test('a parse that runs over its time is stopped, and the pool recovers', async (t) => {
   const file = readFileSync(new URL('../../test/fixtures/parse/two-column.html', import.meta.url))
-  const printer = await PdfPrinter.launch('/usr/bin/chromium', [])
+  const printer = await PdfPrinter.launch('/usr/bin/chromium')
   const pdf = await printer.print(file.toString())
   await printer.close()
   const slow = new ParserPool(1, { timeoutMs: 1, memoryMb: 512 })
@@ -103,7 +103,7 @@ t.test('a parse that runs over its time is stopped, and the pool recovers', asyn
 })
 
 t.test('more pages than a resume has is refused', async (t) => {
-  const printer = await PdfPrinter.launch('/usr/bin/chromium', [])
+  const printer = await PdfPrinter.launch('/usr/bin/chromium')
   t.teardown(() => printer.close())
   const page = '<p style="break-after:page">Page of a very long document, not a resume.</p>'
   const pdf = await printer.print(`<!doctype html><body>${page.repeat(MAX_PAGES + 1)}</body>`)

@@ -2,7 +2,7 @@
 // line, Heading 1 sections, bold entry titles with the dates after a right tab, bullet
 // lists. Part of the parser's test corpus (corpus.ts).
 import { AlignmentType, Document, ExternalHyperlink, HeadingLevel, Packer, Paragraph, TabStopType, TextRun } from 'docx'
-import { dateRange, formatDate } from '../renderer/render.ts'
+import { dateRange, formatDate } from '../../kernel/dates.ts'
 
 type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)

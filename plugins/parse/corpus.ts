@@ -5,19 +5,19 @@
 // PDF: HTML from app.renderer.themes, printed by Debian's Chromium through playwright-core.
 // This is the one place to switch to the exports plugin once it lands: replace PdfPrinter.
 // Fonts: the page asks for /fonts/<pkg>/<version>/<file>; each request is fulfilled from the
-// installed @fontsource package (fontFilePath), so the PDFs carry the theme's real fonts.
+// installed @fontsource package (app.renderer.fonts.file), so the PDFs carry the theme's real fonts.
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { fontFilePath } from '../renderer/fonts.ts'
-import type { ThemeManifest } from '../themes/registry.ts'
+import type { RendererFonts } from '../renderer/index.ts'
+import type { ThemeManifest } from '../themes/index.ts'
 import { buildDocx } from './corpus-docx.ts'
 import { CHROMIUM_ARGS } from '../../kernel/chromium.ts'
 
 
-const FIXTURES = fileURLToPath(new URL('../../test/fixtures/', import.meta.url))
-/** The fixture resumes, relative to test/fixtures. */
+const FIXTURES = fileURLToPath(new URL('../../samples/', import.meta.url))
+/** The sample resumes, relative to samples/ (shipped in the image, so `parse eval` runs there). */
 export const FIXTURE_FILES = ['jsonresume/sample.resume.json', 'full.resume.json', 'analysis/strong.resume.json', 'analysis/weak.resume.json']
 
 export interface Fixture { name: string, content: Record<string, unknown> }
@@ -43,8 +43,8 @@ export class PdfPrinter {
     this.page = page
   }
 
-  static async launch (executablePath: string, fontPackages: Iterable<string>): Promise<PdfPrinter> {
-    const allowed = [...fontPackages]
+  /** `fontFile`: app.renderer.fonts.file, or none for pages that need no web fonts. */
+  static async launch (executablePath: string, fontFile: RendererFonts['file'] = () => undefined): Promise<PdfPrinter> {
     const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS })
     try {
       const page = await browser.newPage()
@@ -53,7 +53,7 @@ export class PdfPrinter {
         if (route.request().url() === ORIGIN) return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: printer.html })
         const url = new URL(route.request().url())
         const m = /^\/fonts\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname)
-        const path = m ? fontFilePath(allowed, m[1]!, m[2]!, m[3]!) : undefined
+        const path = m ? fontFile(m[1]!, m[2]!, m[3]!) : undefined
         if (path) return route.fulfill({ status: 200, contentType: 'font/woff2', body: await readFile(path) })
         // Nothing leaves the machine: a photo on example.com becomes a blank pixel (not alt text).
         if (route.request().resourceType() === 'image') return route.fulfill({ status: 200, contentType: 'image/png', body: PIXEL })
@@ -99,10 +99,6 @@ export function themeVariants (manifest: ThemeManifest): { name: string, config:
 }
 
 /** Every resume theme's font packages (the /fonts route's allow-list). */
-export function themeFontPackages (app: Renderers): string[] {
-  return app.themes.list().flatMap((t) => t.fonts.map((f) => f.package)).filter((p): p is string => !!p)
-}
-
 /**
  * Yields each fixture printed with each resume theme and variant (PDF), then each fixture
  * as DOCX (one "theme": the docx builder's own layout).

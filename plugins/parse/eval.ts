@@ -3,7 +3,7 @@
 // themes print count: a theme shows dates to the month, so "2021-03-15" is expected back
 // as "2021-03"; values the source itself gets wrong (a date like "Summer 2017") are left out.
 import type { FastifyInstance } from 'fastify'
-import { buildCorpus, PdfPrinter, themeFontPackages, type CorpusItem } from './corpus.ts'
+import { buildCorpus, PdfPrinter, type CorpusItem } from './corpus.ts'
 import { parseFile } from './parser.ts'
 
 type Obj = Record<string, unknown>
@@ -120,7 +120,7 @@ export interface Evaluation { rows: Row[], scores: Score[], table: string }
 
 /** Builds the corpus with the app's themes and renderer, parses every file back, scores it. */
 export async function evaluate (app: Pick<FastifyInstance, 'themes' | 'renderer' | 'config'>): Promise<Evaluation> {
-  const printer = await PdfPrinter.launch(app.config.chromiumPath, themeFontPackages(app))
+  const printer = await PdfPrinter.launch(app.config.chromiumPath, app.renderer.fonts.file)
   try {
     const scores: Score[] = []
     for await (const item of buildCorpus(app, printer)) scores.push(await scoreItem(item))

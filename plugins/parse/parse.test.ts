@@ -10,7 +10,7 @@ import type { JobWithMetadata } from 'pg-boss'
 import { loadConfig } from '../../config/index.ts'
 import { buildApp } from '../../kernel/app.ts'
 import { bearer, build, register, tempDir, testEnv, type Account } from '../../test/helper.ts'
-import { loadFixtures, PdfPrinter, themeFontPackages } from './corpus.ts'
+import { loadFixtures, PdfPrinter } from './corpus.ts'
 import { buildDocx } from './corpus-docx.ts'
 import { ParseFailure } from './failure.ts'
 import { validateResume } from './result.ts'
@@ -48,7 +48,7 @@ async function waitJob (app: FastifyInstance, acct: Account, id: string, timeout
 
 t.test('resume parsing over HTTP', async (t) => {
   const app = await build(t)
-  const printer = await PdfPrinter.launch(app.config.chromiumPath, themeFontPackages(app))
+  const printer = await PdfPrinter.launch(app.config.chromiumPath, app.renderer.fonts.file)
   t.teardown(() => printer.close())
   const fixtures = await loadFixtures()
   const full = fixtures.find((f) => f.name === 'full')!

@@ -7,7 +7,7 @@ import type { CliCommand, WithApp } from '../../kernel/cli-commands.ts'
 import { checkEval, EvalError, runEval } from './eval.ts'
 import { BUILTIN_PROMPTS, PromptError, PromptStore } from './store.ts'
 
-export const DEFAULT_FIXTURES = fileURLToPath(new URL('../../test/fixtures', import.meta.url))
+export const DEFAULT_FIXTURES = fileURLToPath(new URL('../../samples', import.meta.url))
 
 /** Errors a user caused (a missing version, a bad flag): printed without a stack, exit code 1. */
 export const isUsageError = (err: unknown) => err instanceof EvalError || err instanceof PromptError

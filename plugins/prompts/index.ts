@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import { errors, ok } from '../../kernel/schemas.ts'
 import { PromptList } from './schemas.ts'
 import { BUILTIN_PROMPTS, PromptStore } from './store.ts'
+export type { PromptStore } from './store.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

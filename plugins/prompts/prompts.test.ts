@@ -8,7 +8,7 @@ import { startFakeLlm } from '../../test/llm-fake.ts'
 import { BUILTIN_PROMPTS, parsePrompt, PromptStore } from './store.ts'
 
 const shipped = (id: string, v: number) => readFileSync(join(BUILTIN_PROMPTS, id, `v${v}.md`), 'utf8')
-const weak = JSON.parse(readFileSync(new URL('../../test/fixtures/analysis/weak.resume.json', import.meta.url), 'utf8'))
+const weak = JSON.parse(readFileSync(new URL('../../samples/analysis/weak.resume.json', import.meta.url), 'utf8'))
 
 /** An operator folder: resume-analysis v2 replaced (with a marker), v3 added, and a new prompt id. */
 function operatorDir (t: Parameters<typeof tempDir>[0]): string {

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import type { ThemeFont } from '../themes/registry.ts'
+import type { ThemeFont } from '../themes/index.ts'
 
 const require = createRequire(import.meta.url)
 

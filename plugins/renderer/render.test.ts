@@ -11,10 +11,11 @@ import type { ChildNode, Element } from 'domhandler'
 import { BUILTIN_THEMES_DIR, loadTheme, type ThemeManifest } from '../themes/registry.ts'
 import { fontFilePath } from './fonts.ts'
 import { renderMarkdown } from './markdown.ts'
-import { dateRange, formatDate, safeUrl, ThemeRenderer } from './render.ts'
+import { dateRange, formatDate } from '../../kernel/dates.ts'
+import { safeUrl, ThemeRenderer } from './render.ts'
 
 const THEMES = ['classic', 'compact', 'modern']
-const fixture = (p: string) => JSON.parse(readFileSync(new URL(`../../test/fixtures/${p}`, import.meta.url), 'utf8'))
+const fixture = (p: string) => JSON.parse(readFileSync(new URL(`../../samples/${p}`, import.meta.url), 'utf8'))
 const SAMPLE = fixture('jsonresume/sample.resume.json')
 const FULL = fixture('full.resume.json')
 const manifest = (id: string): ThemeManifest => loadTheme(join(BUILTIN_THEMES_DIR, id), id, 'builtin').manifest

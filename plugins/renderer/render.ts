@@ -15,7 +15,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import Handlebars from 'handlebars'
-import type { ThemeFont, ThemeKind, ThemeManifest } from '../themes/registry.ts'
+import { dateRange, formatDate } from '../../kernel/dates.ts'
+import type { ThemeFont, ThemeKind, ThemeManifest } from '../themes/index.ts'
 import { fontFaceCss, fontPackage, fontStack, uncoveredScripts } from './fonts.ts'
 import { markdownText, renderMarkdown } from './markdown.ts'
 
@@ -59,27 +60,6 @@ export function safeUrl (value: unknown, schemes: Set<string> = LINK_SCHEMES): s
   } catch {
     return ''
   }
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
-
-/** ISO 8601 (partial) date -> "2024", "Jun 2024"; other text is shown as given. */
-export function formatDate (value: unknown): string {
-  const s = str(value)
-  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T.*)?$/.exec(s)
-  if (!m) return s
-  const month = m[2] ? Number(m[2]) : 0
-  return month >= 1 && month <= 12 ? `${MONTHS[month - 1]} ${m[1]}` : m[1]
-}
-
-/** "Mar 2021 – Jun 2024"; a start without an end runs to "Present"; nothing when neither is set. */
-export function dateRange (start: unknown, end: unknown): string {
-  const a = formatDate(start)
-  const b = formatDate(end)
-  if (!a && !b) return ''
-  if (!a) return b
-  if (a === b) return a
-  return `${a} – ${b || 'Present'}`
 }
 
 function registerHelpers (hb: typeof Handlebars): void {

@@ -6,8 +6,8 @@ import { CONTENT_LIMITS, validateResumeContent } from './content.ts'
 type Json = any // fixtures and hand-built documents of any shape
 
 const read = (url: URL): Json => JSON.parse(readFileSync(url, 'utf8'))
-const sample = (): Json => read(new URL('../../test/fixtures/jsonresume/sample.resume.json', import.meta.url))
-const full = (): Json => read(new URL('../../test/fixtures/full.resume.json', import.meta.url))
+const sample = (): Json => read(new URL('../../samples/jsonresume/sample.resume.json', import.meta.url))
+const full = (): Json => read(new URL('../../samples/full.resume.json', import.meta.url))
 const schema: Json = read(new URL('./json-resume.schema.json', import.meta.url))
 
 const DATE_MESSAGE = 'must be a date like 2024, 2024-06 or 2024-06-29'
@@ -25,7 +25,7 @@ t.test('limits are the documented ones', async (t) => {
 })
 
 t.test('the schema is the JSON Resume one, unmodified', async (t) => {
-  const original = readFileSync(new URL('../../test/fixtures/jsonresume/schema.json', import.meta.url), 'utf8')
+  const original = readFileSync(new URL('../../samples/jsonresume/schema.json', import.meta.url), 'utf8')
   t.equal(readFileSync(new URL('./json-resume.schema.json', import.meta.url), 'utf8'), original)
   const license = readFileSync(new URL('./JSON-RESUME-LICENSE.md', import.meta.url), 'utf8')
   t.match(license, /MIT License/)
@@ -61,7 +61,7 @@ t.test('a resume using every section and every field passes', async (t) => {
     }
   }
   cover(schema, doc, '')
-  t.strictSame(missing, [], 'no schema field left out of test/fixtures/full.resume.json')
+  t.strictSame(missing, [], 'no schema field left out of samples/full.resume.json')
 
   const dates: string[] = []
   const collect = (v: Json, key = '') => {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { bearer, build, register, tempDir, type Account } from '../../test/helper.ts'
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../test/fixtures/jsonresume/${name}`, import.meta.url), 'utf8'))
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../samples/jsonresume/${name}`, import.meta.url), 'utf8'))
 const sample = fixture('sample.resume.json')
 
 t.test('resumes', async (t) => {
@@ -143,7 +143,7 @@ t.test('resumes', async (t) => {
   })
 
   t.test('JSON Resume import -> export is lossless', async (t) => {
-    const full = JSON.parse(readFileSync(new URL('../../test/fixtures/full.resume.json', import.meta.url), 'utf8'))
+    const full = JSON.parse(readFileSync(new URL('../../samples/full.resume.json', import.meta.url), 'utf8'))
     for (const [name, doc] of [['sample', sample], ['every section', full]] as const) {
       const imp = await app.inject({ method: 'POST', url: '/resumes/import', headers: bearer(a.access), payload: doc })
       t.equal(imp.statusCode, 201, name)

@@ -11,7 +11,7 @@ import { ThemeRegistry } from './registry.ts'
 const SHIPPED = ['classic', 'compact', 'modern']
 const SUMMARY_KEYS = ['defaults', 'description', 'fonts', 'id', 'name', 'options', 'supports', 'version']
 
-const jsonResumeSchema = JSON.parse(readFileSync(new URL('../../test/fixtures/jsonresume/schema.json', import.meta.url), 'utf8'))
+const jsonResumeSchema = JSON.parse(readFileSync(new URL('../../samples/jsonresume/schema.json', import.meta.url), 'utf8'))
 const builtinManifest = (id: string) => JSON.parse(readFileSync(new URL(`../../themes/${id}/theme.json`, import.meta.url), 'utf8'))
 
 /** Writes <root>/<folder>/theme.json. */
