@@ -19,7 +19,7 @@ export default fp(async (app) => {
   const bus: EventBus = app.cache.redis
     ? new RedisBus(app.cache.redis, config.redisPrefix, (err) => app.log.warn({ err }, 'analysis event bus error'))
     : new MemoryBus()
-  const service = new AnalysisService(app.db, bus, config.tiers)
+  const service = new AnalysisService(app.db, bus, app.auth.plans)
   app.decorate('analysis', service)
   app.addSchema(JobStatus)
   app.addSchema(AnalysisSummary)

@@ -1,10 +1,9 @@
 // Analyses: rows in analysis_results, the daily quota, and the writes a job makes as it
 // runs (progress, the one completed write, failure). No Fastify here, so a worker or the
 // CLI can use it too.
-import type { Tier, TierLimits } from '../../config/index.ts'
 import type { AnalysisOutput, AnalysisType } from '../../kernel/ai.ts'
 import type { Database, SqlParams } from '../../kernel/db.ts'
-import { KernelErrors } from '../../kernel/errors.ts'
+import type { PlanOwner } from '../auth/index.ts'
 import { JobTable, type JobStatus } from '../../kernel/jobs.ts'
 import type { EventBus, ProgressEvent } from './bus.ts'
 import { AnalysisErrors } from './errors.ts'
@@ -55,16 +54,16 @@ export class AnalysisService {
   readonly bus: EventBus
   /** The status rows the analysis.run job moves along. */
   readonly rows: JobTable<AnalysisRow>
-  private readonly tiers: Record<Tier, TierLimits>
+  private readonly plans: PlanOwner
 
   constructor (
     db: Database,
     bus: EventBus,
-    tiers: Record<Tier, TierLimits>
+    plans: PlanOwner
   ) {
     this.db = db
     this.bus = bus
-    this.tiers = tiers
+    this.plans = plans
     this.rows = new JobTable<AnalysisRow>(db, {
       table: 'analysis_results',
       progress: true,
@@ -81,10 +80,8 @@ export class AnalysisService {
    */
   async create (userId: string, input: { target_id: string, type: AnalysisType, job_description?: string | null }): Promise<AnalysisRow> {
     return this.db.fork().transactional(async (em) => {
-      const [owner] = await em.execute<{ subscription_tier: Tier }[]>('select subscription_tier from users where id = ? for update', [userId])
-      if (!owner) throw new KernelErrors.UNAUTHENTICATED() // the account was deleted under a still-valid token
-      const tier = owner.subscription_tier
-      const limit = this.tiers[tier].analysesPerDay
+      const tier = await this.plans.lockTier(em, userId)
+      const limit = this.plans.limits(tier).analysesPerDay
       if (limit !== null) {
         const [{ used }] = await em.execute<{ used: string }[]>(
           `select count(*) as used from analysis_results

@@ -14,6 +14,8 @@ import authRoutes from './routes.ts'
 import { UserSchema } from './schemas.ts'
 import { AuthService } from './service.ts'
 
+export type { PlanOwner } from './plans.ts'
+
 declare module '@fastify/jwt' {
   interface FastifyJWT {
     /** sid: the session (refresh-token family) the token was issued for. */
@@ -60,6 +62,7 @@ export default fp(async (app) => {
   const limiter = new LoginLimiter(counters, { pair: config.loginFailures, delay: config.loginDelay })
   app.decorate('auth', new AuthService(app.db, limiter, new Passwords(config.argon2), new DeviceTokens(config.jwtSecret, config.deviceTokenTtlMs), {
     refreshTokenTtlMs: config.refreshTokenTtlMs,
+    tiers: config.tiers,
     signAccess: (userId, sessionId) => app.jwt.sign({ sub: userId, typ: 'access', sid: sessionId })
   }))
 

@@ -92,13 +92,13 @@ export default async function authRoutes (app: FastifyInstance): Promise<void> {
     return reply.code(204).send()
   })
 
-  /** The canonical URL of one of the user's uploads (via the uploads plugin, looked up at request time). */
+  /** The canonical URL of one of the user's uploads (the uploads plugin registers the check). */
   const ownedAvatar = async (userId: string, url: string): Promise<string> => {
-    const owned = app.hasDecorator('uploads') ? await app.uploads.resolveOwned(userId, url) : null
+    const owned = await app.auth.ownedAvatar(userId, url)
     if (!owned) {
       throw new AuthErrors.AVATAR_NOT_OWNED().withDetails([{ path: '/avatar_url', message: 'is not one of your uploaded images (POST /uploads/presigned-url)' }])
     }
-    return owned.url
+    return owned
   }
 
   const me = async (request: { user: { id: string } }) => {

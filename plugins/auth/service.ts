@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { UniqueConstraintViolationException } from '@mikro-orm/core'
 import type { EntityManager } from '@mikro-orm/postgresql'
-import type { Tier } from '../../config/index.ts'
+import type { Tier, TierLimits } from '../../config/index.ts'
 import type { Database } from '../../kernel/db.ts'
 import type { AppErrorConstructor } from '../../kernel/errors.ts'
 import type { DeviceTokens } from './device.ts'
@@ -10,6 +10,7 @@ import { User, type UserRow } from './entities.ts'
 import { AuthErrors } from './errors.ts'
 import type { LoginLimiter } from './limiter.ts'
 import type { Passwords } from './passwords.ts'
+import { Plans } from './plans.ts'
 import { weakness } from './strength.ts'
 import { hashToken, newRefreshToken } from './tokens.ts'
 
@@ -33,6 +34,7 @@ export interface AuthOptions {
   refreshTokenTtlMs: number
   /** Signs a short-lived access token for a user id and its session (refresh-token family). */
   signAccess (userId: string, sessionId: string): string
+  tiers: Record<Tier, TierLimits>
 }
 
 function refuseWeak (password: string, person: { email: string, fullName: string }, path: string): void {
@@ -57,6 +59,9 @@ function toPublic (u: UserRow): PublicUser {
   }
 }
 
+/** The canonical form of a URL of one of the user's own uploads, or null. */
+export type AvatarOwner = (userId: string, url: string) => Promise<{ url: string } | null>
+
 type TokenRow = { id: string, user_id: string, family_id: string, revoked_at: Date | null, replaced_by: string | null }
 
 export class AuthService {
@@ -65,8 +70,12 @@ export class AuthService {
   private readonly passwords: Passwords
   private readonly devices: DeviceTokens
   private readonly opts: AuthOptions
+  /** Plan limits: other plugins lock and count through this, never the users table. */
+  readonly plans: Plans
+  private avatarOwner: AvatarOwner | null = null
 
   constructor (db: Database, limiter: LoginLimiter, passwords: Passwords, devices: DeviceTokens, opts: AuthOptions) {
+    this.plans = new Plans(opts.tiers)
     this.db = db
     this.limiter = limiter
     this.passwords = passwords
@@ -188,7 +197,21 @@ export class AuthService {
     return user ? toPublic(user) : null
   }
 
-  /** avatar_url must already be checked (the route resolves it through app.uploads). */
+  /**
+   * Registration, at boot: how to tell whether a URL is one of the user's own uploaded images
+   * (the uploads plugin registers it; auth cannot depend on uploads, which depends on auth).
+   */
+  useAvatarOwner (owner: AvatarOwner): void {
+    if (this.avatarOwner) throw new Error('an avatar owner is already registered')
+    this.avatarOwner = owner
+  }
+
+  /** The canonical URL of one of the user's uploads, or null (also when no uploads plugin is loaded). */
+  async ownedAvatar (userId: string, url: string): Promise<string | null> {
+    return this.avatarOwner ? (await this.avatarOwner(userId, url))?.url ?? null : null
+  }
+
+  /** avatar_url must already be checked (ownedAvatar). */
   async updateProfile (id: string, changes: { full_name?: string, avatar_url?: string | null }): Promise<PublicUser | null> {
     const em = this.db.fork()
     const user = await em.findOne(User, { id })

@@ -45,7 +45,7 @@ export default fp(async (app) => {
     }
   }
   const service = new DomainService(app.db, () => app.dns.current(), app.portfolios, {
-    appDomain, gatewayIps: config.dns.gatewayIps, pendingDays: config.dns.pendingDays, tiers: config.tiers
+    appDomain, gatewayIps: config.dns.gatewayIps, pendingDays: config.dns.pendingDays, plans: app.auth.plans
   }, (domain) => purgePages([domain]), startProbe)
   // Every process can queue a probe; the workers (and the verify schedule) run where ROLE says.
   defineVerifyJob(app, service)

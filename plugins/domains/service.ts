@@ -3,10 +3,9 @@
 // back-off and ssl_status. No Fastify here: the API and the worker use it alike.
 import { UniqueConstraintViolationException } from '@mikro-orm/core'
 import { randomBytes } from 'node:crypto'
-import type { Tier, TierLimits } from '../../config/index.ts'
 import type { Database, SqlParams } from '../../kernel/db.ts'
-import { KernelErrors, publicReason } from '../../kernel/errors.ts'
-import { assertWithinPlan } from '../../kernel/plans.ts'
+import { publicReason } from '../../kernel/errors.ts'
+import type { PlanOwner } from '../auth/index.ts'
 import type { DnsProvider } from '../dns/index.ts'
 import { checkRecords, type CheckResult } from './check.ts'
 import { DomainsErrors } from './errors.ts'
@@ -25,7 +24,8 @@ export interface DomainSettings {
   appDomain: string
   gatewayIps: string[]
   pendingDays: number
-  tiers: Record<Tier, TierLimits>
+  /** Plan limits (app.auth.plans): the users table is auth's. */
+  plans: PlanOwner
 }
 
 /** Told after a domain's serving state changed (verified, failed, released), to drop caches. */
@@ -86,8 +86,7 @@ export class DomainService {
     try {
       return await this.db.fork().transactional(async (em) => {
         // The owner's row lock serialises this user's claims, so the plan count holds.
-        const [owner] = await em.execute<{ subscription_tier: Tier }[]>('select subscription_tier from users where id = ? for update', [userId])
-        if (!owner) throw new KernelErrors.UNAUTHENTICATED()
+        const tier = await this.settings.plans.lockTier(em, userId)
         const [mine] = await em.execute('select 1 from custom_domains where user_id = ? and domain_name = ? and deleted_at is null', [userId, name.name])
         if (mine) throw new DomainsErrors.ALREADY_ADDED().withDetails([{ path: '/domain_name', message: 'is already one of your domains' }])
         const [taken] = await em.execute(`select 1 from custom_domains where domain_name = ? and verification_status = 'verified' and deleted_at is null and user_id <> ?`, [name.name, userId])
@@ -95,7 +94,7 @@ export class DomainService {
         const [busy] = await em.execute(`select 1 from custom_domains where project_id = ? and deleted_at is null and verification_status <> 'failed'`, [input.portfolio_id])
         if (busy) throw new DomainsErrors.PORTFOLIO_HAS_DOMAIN().withDetails([{ path: '/portfolio_id', message: 'has a custom domain' }])
         const [{ n }] = await em.execute<{ n: number }[]>('select count(*)::int as n from custom_domains where user_id = ? and deleted_at is null', [userId]) as [{ n: number }]
-        assertWithinPlan(this.settings.tiers, owner.subscription_tier, 'customDomains', 'CUSTOM_DOMAINS', n)
+        this.settings.plans.check(tier, 'customDomains', 'CUSTOM_DOMAINS', n)
         const [row] = await em.execute<DomainRow[]>(`insert into custom_domains (user_id, project_id, domain_name, verification_token, record_type)
           values (?, ?, ?, ?, ?) returning ${COLUMNS}`, [userId, input.portfolio_id, name.name, token, name.apex ? 'A' : 'CNAME'])
         return row!

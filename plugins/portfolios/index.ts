@@ -14,7 +14,7 @@ declare module 'fastify' {
 
 export default fp(async (app) => {
   app.decorate('portfolios', new PortfolioService(app.db, app.themes, app.uploads, {
-    tiers: app.config.tiers,
+    plans: app.auth.plans,
     appDomain: app.config.appDomain,
     storage: app.storage,
     log: app.log

@@ -3,12 +3,11 @@
 // lookups the public renderer and the domains plugin use. No Fastify here.
 import { UniqueConstraintViolationException } from '@mikro-orm/core'
 import type { EntityManager } from '@mikro-orm/postgresql'
-import type { Tier, TierLimits } from '../../config/index.ts'
 import type { Database } from '../../kernel/db.ts'
 import { KernelErrors, type ErrorDetail } from '../../kernel/errors.ts'
-import { assertWithinPlan } from '../../kernel/plans.ts'
 import { RESERVED_NAMES, slugify } from '../../kernel/slugs.ts'
 import { hidePreview, previewUrl, type PreviewStorage } from '../../kernel/storage/index.ts'
+import type { PlanOwner } from '../auth/index.ts'
 import { projectImages, validatePortfolioContent } from './content.ts'
 import { PortfoliosErrors } from './errors.ts'
 
@@ -75,7 +74,8 @@ interface Row {
 interface NewRow { title: string, content: object, theme_config: object, is_published: boolean, subdomain: string | null }
 
 export interface PortfolioSettings {
-  tiers: Record<Tier, TierLimits>
+  /** Plan limits (app.auth.plans): the users table is auth's. */
+  plans: PlanOwner
   appDomain: string
   /** Where previews live: an unpublished portfolio's is private and handed out signed. */
   storage: PreviewStorage
@@ -255,9 +255,7 @@ export class PortfolioService {
     const inserted = await this.withNameConflicts((generated) => this.db.fork().transactional(async (em) => {
       // Locking the owner's row serialises this user's creations, so two parallel requests
       // cannot both pass the plan-limit count.
-      const [owner] = await em.execute<{ subscription_tier: Tier }[]>('select subscription_tier from users where id = ? for update', [userId])
-      if (!owner) throw new KernelErrors.UNAUTHENTICATED() // the account was deleted under a still-valid token
-      assertWithinPlan(this.settings.tiers, owner.subscription_tier, 'portfolios', 'PORTFOLIOS', await this.count(em, userId))
+      await this.settings.plans.reserve(em, userId, 'portfolios', 'PORTFOLIOS', (em) => this.count(em, userId))
       let subdomain = data.subdomain
       if (data.is_published && !subdomain) {
         subdomain = await this.freeSubdomain(em, slugify(data.title, 63))

@@ -13,7 +13,7 @@ declare module 'fastify' {
 }
 
 export default fp(async (app) => {
-  app.decorate('resumes', new ResumeService(app.db, app.themes, app.config.tiers, app.storage, app.log))
+  app.decorate('resumes', new ResumeService(app.db, app.themes, app.auth.plans, app.storage, app.log))
   app.addSchema(ResumeSchema)
   await app.register(resumeRoutes, { prefix: '/resumes' })
 }, { name: 'resumes', fastify: '5.x', dependencies: ['auth', 'themes'] })

@@ -2,10 +2,9 @@
 // limits, theme choice. No Fastify here, so a worker or the CLI can use it too.
 import { UniqueConstraintViolationException } from '@mikro-orm/core'
 import type { EntityManager } from '@mikro-orm/postgresql'
-import type { Tier, TierLimits } from '../../config/index.ts'
 import type { Database } from '../../kernel/db.ts'
-import { KernelErrors, type ErrorDetail } from '../../kernel/errors.ts'
-import { assertWithinPlan } from '../../kernel/plans.ts'
+import type { PlanOwner } from '../auth/index.ts'
+import type { ErrorDetail } from '../../kernel/errors.ts'
 import { RESERVED_NAMES, slugify } from '../../kernel/slugs.ts'
 import { hidePreview, previewUrl, type PreviewStorage } from '../../kernel/storage/index.ts'
 import { validateResumeContent } from './content.ts'
@@ -63,20 +62,20 @@ export class ResumeService {
 
   private readonly db: Database
   private readonly themes: ThemeLookup
-  private readonly tiers: Record<Tier, TierLimits>
+  private readonly plans: PlanOwner
   private readonly storage: PreviewStorage
   private readonly log?: { error (obj: object, msg: string): void }
 
   constructor (
     db: Database,
     themes: ThemeLookup,
-    tiers: Record<Tier, TierLimits>,
+    plans: PlanOwner,
     storage: PreviewStorage,
     log?: { error (obj: object, msg: string): void }
   ) {
     this.db = db
     this.themes = themes
-    this.tiers = tiers
+    this.plans = plans
     this.storage = storage
     this.log = log
   }
@@ -206,11 +205,7 @@ export class ResumeService {
     const created = await this.withSlugConflict(() => this.db.fork().transactional(async (em) => {
       // Locking the owner's row serialises this user's creations, so two parallel requests
       // cannot both pass the plan-limit count.
-      const [owner] = await em.execute<{ subscription_tier: Tier }[]>('select subscription_tier from users where id = ? for update', [userId])
-      const used = await this.count(em, userId)
-      // The account was deleted while its access token still lives.
-      if (!owner) throw new KernelErrors.UNAUTHENTICATED()
-      assertWithinPlan(this.tiers, owner.subscription_tier, 'resumes', 'RESUMES', used)
+      await this.plans.reserve(em, userId, 'resumes', 'RESUMES', (em) => this.count(em, userId))
       const slug = data.is_public && !data.slug ? await this.freeSlug(em, slugify(data.title)) : data.slug
       const [row] = await em.execute<Row[]>(
         `insert into resumes (user_id, title, content, theme_config, is_public, slug) values (?, ?, ?, ?, ?, ?) returning ${COLUMNS}`,
