@@ -101,7 +101,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   app.decorate('db', db)
   let cache: Cache
   try {
-    cache = await createCache(config.redisUrl, config.redisPrefix)
+    cache = await createCache(config.redisUrl, config.redisPrefix, (err, msg) => app.log.warn({ err }, msg))
   } catch (err) {
     await db.close()
     throw err

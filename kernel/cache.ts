@@ -1,9 +1,13 @@
 // app.cache: Redis when REDIS_URL is set, else an in-process map with the same behaviour
 // (one process only). Keys are prefixed with REDIS_PREFIX so deployments can share a Redis.
+// Pub/sub (publish, subscribe) lives in pubsub.ts: one subscriber connection per process.
 import { Redis } from 'ioredis'
+import { MemoryPubSub, RedisPubSub, type Listener, type OnError, type PubSub } from './pubsub.ts'
 
-export interface Cache {
-  /** The raw client, for libraries that take one (rate-limit store, pub/sub); null in memory mode. */
+export type { Listener, OnError, PubSub } from './pubsub.ts'
+
+export interface Cache extends PubSub {
+  /** The raw client, for libraries that take one (rate-limit store); null in memory mode. */
   readonly redis: Redis | null
   readonly prefix: string
   get (key: string): Promise<string | null>
@@ -14,6 +18,7 @@ export interface Cache {
   /** Reads a counter made by incr without counting: {count: 0} when absent. */
   peek (key: string): Promise<{ count: number, ttlMs: number }>
   ping (): Promise<boolean>
+  /** Ends the subscriber connection too; subscriptions end with it. */
   close (): Promise<void>
 }
 
@@ -28,11 +33,16 @@ return {n, ttl}`
 class RedisCache implements Cache {
   readonly redis: Redis
   readonly prefix: string
+  readonly pubsub: RedisPubSub
 
-  constructor (redis: Redis, prefix: string) {
+  constructor (redis: Redis, prefix: string, onError: OnError) {
     this.redis = redis
     this.prefix = prefix
+    this.pubsub = new RedisPubSub(redis, prefix, onError)
   }
+
+  publish (channel: string, message: string) { return this.pubsub.publish(channel, message) }
+  subscribe (channel: string, listener: Listener) { return this.pubsub.subscribe(channel, listener) }
   get (key: string) { return this.redis.get(this.prefix + key) }
   async set (key: string, value: string, ttlMs?: number) {
     if (ttlMs) await this.redis.set(this.prefix + key, value, 'PX', ttlMs)
@@ -54,7 +64,10 @@ class RedisCache implements Cache {
     try { return (await this.redis.ping()) === 'PONG' } catch { return false }
   }
 
-  async close () { await this.redis.quit().catch(() => this.redis.disconnect()) }
+  async close () {
+    await this.pubsub.close()
+    await this.redis.quit().catch(() => this.redis.disconnect())
+  }
 }
 
 class MemoryCache implements Cache {
@@ -64,12 +77,17 @@ class MemoryCache implements Cache {
 
   readonly prefix: string
   private readonly maxEntries
+  private readonly pubsub: MemoryPubSub
 
-  constructor (prefix: string, maxEntries = 100_000) {
+  constructor (prefix: string, onError: OnError, maxEntries = 100_000) {
     this.prefix = prefix
     this.maxEntries = maxEntries
+    this.pubsub = new MemoryPubSub(prefix, onError)
     this.sweeper = setInterval(() => this.sweep(), 30_000).unref()
   }
+
+  publish (channel: string, message: string) { return this.pubsub.publish(channel, message) }
+  subscribe (channel: string, listener: Listener) { return this.pubsub.subscribe(channel, listener) }
 
   private live (key: string) {
     const e = this.entries.get(key)
@@ -106,12 +124,13 @@ class MemoryCache implements Cache {
   }
 
   async ping () { return true }
-  async close () { clearInterval(this.sweeper); this.entries.clear() }
+  async close () { clearInterval(this.sweeper); this.entries.clear(); this.pubsub.close() }
 }
 
-export async function createCache (redisUrl: string | null, prefix: string): Promise<Cache> {
-  if (!redisUrl) return new MemoryCache(prefix)
+/** `onError` hears pub/sub failures (logged by the app); without it they go unreported. */
+export async function createCache (redisUrl: string | null, prefix: string, onError: OnError = () => {}): Promise<Cache> {
+  if (!redisUrl) return new MemoryCache(prefix, onError)
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true })
   await redis.connect()
-  return new RedisCache(redis, prefix)
+  return new RedisCache(redis, prefix, onError)
 }
