@@ -3,13 +3,14 @@
 // while one revalidation runs: one per process (concurrent requests share it) and one across
 // instances (a short Redis lock, SET NX PX). A miss renders once per process however many
 // requests wait for it. purge() drops the Redis entries and publishes the keys on a channel
-// every instance subscribes to, so each drops its LRU copy.
+// every instance subscribes to (app.cache pub/sub), so each drops its LRU copy.
 //
 // The cache never fails a request: a Redis error (or a Redis that is not connected) is
 // logged and the page is rendered from the database instead.
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { LRUCache } from 'lru-cache'
+import type { PubSub } from '../../kernel/cache.ts'
 
 export interface Page {
   html: string
@@ -26,8 +27,10 @@ export type CacheState = 'HIT' | 'MISS' | 'STALE'
 
 export interface PageCacheOptions {
   redis: Redis | null
-  /** Prefix of every Redis key and of the channel (REDIS_PREFIX). */
+  /** Prefix of every Redis key (REDIS_PREFIX); app.cache prefixes the channel itself. */
   prefix: string
+  /** app.cache: the purge channel. */
+  pubsub: PubSub
   log: { warn (obj: object, msg: string): void, error (obj: object, msg: string): void }
   freshMs?: number
   staleMs?: number
@@ -62,9 +65,10 @@ export class PageCache {
    */
   private readonly missing: LRUCache<string, true>
   private readonly redis: Redis | null
-  private subscriber: Redis | null = null
+  private readonly pubsub: PubSub
+  private unsubscribe: (() => Promise<void>) | null = null
   private readonly prefix: string
-  private readonly channel: string
+  private readonly channel = 'renderer:purge'
   private readonly log: PageCacheOptions['log']
   private readonly redisTimeoutMs: number
   private readonly lockMs: number
@@ -84,8 +88,8 @@ export class PageCache {
 
   constructor (opts: PageCacheOptions) {
     this.redis = opts.redis
+    this.pubsub = opts.pubsub
     this.prefix = `${opts.prefix}page:`
-    this.channel = `${opts.prefix}renderer:purge`
     this.log = opts.log
     this.freshMs = opts.freshMs ?? 60_000
     this.staleMs = opts.staleMs ?? 600_000
@@ -100,40 +104,33 @@ export class PageCache {
     this.missing = new LRUCache<string, true>({ max: opts.missingMax ?? 10_000, ttl: opts.missingMs ?? 10_000, ttlAutopurge: false })
   }
 
-  /** Subscribes to the purge channel on a second connection (pub/sub needs its own). */
+  /** Subscribes to the purge channel (on the process's one subscriber connection). */
   async start (): Promise<void> {
-    if (!this.redis) return
+    if (!this.redis) return // one process: its purges are applied where they are made
     try {
-      const sub = this.redis.duplicate({ lazyConnect: true, maxRetriesPerRequest: null, enableOfflineQueue: true })
-      sub.on('error', (err) => this.log.warn({ err }, 'renderer cache: purge subscriber error'))
-      sub.on('message', (channel: string, message: string) => {
-        if (channel !== this.channel) return
-        try {
-          const { from, keys } = JSON.parse(message) as { from: string, keys: string[] }
-          // Our own purges were applied when sent; applying them again on arrival would drop
-          // a page rendered (from the changed data) in between.
-          if (from === this.instanceId) return
-          for (const key of keys) this.dropLocal(key)
-        } catch (err) {
-          this.log.warn({ err }, 'renderer cache: bad purge message')
-        }
-      })
-      this.subscriber = sub
-      await sub.connect()
-      await sub.subscribe(this.channel)
+      this.unsubscribe = await this.pubsub.subscribe(this.channel, (message) => this.onPurge(message))
     } catch (err) {
       this.log.error({ err }, 'renderer cache: cannot subscribe to purges; other instances may serve stale pages up to their freshness')
     }
   }
 
+  private onPurge (message: string): void {
+    try {
+      const { from, keys } = JSON.parse(message) as { from: string, keys: string[] }
+      // Our own purges were applied when sent; applying them again on arrival would drop
+      // a page rendered (from the changed data) in between.
+      if (from === this.instanceId) return
+      for (const key of keys) this.dropLocal(key)
+    } catch (err) {
+      this.log.warn({ err }, 'renderer cache: bad purge message')
+    }
+  }
+
   async close (): Promise<void> {
     await Promise.allSettled([...this.revalidations.values()])
-    const sub = this.subscriber
-    this.subscriber = null
-    if (sub) {
-      if (sub.status === 'ready') await timeout(sub.quit(), 1000).catch(() => sub.disconnect())
-      else sub.disconnect()
-    }
+    const unsubscribe = this.unsubscribe
+    this.unsubscribe = null
+    await unsubscribe?.()
     this.lru.clear()
     this.missing.clear()
   }
@@ -189,10 +186,12 @@ export class PageCache {
     if (!this.usable()) return
     try {
       await timeout(this.redis!.del(...keys.map((k) => this.prefix + k)), this.redisTimeoutMs * 4)
-      await timeout(this.redis!.publish(this.channel, JSON.stringify({ from: this.instanceId, keys })), this.redisTimeoutMs * 4)
     } catch (err) {
       this.log.error({ err, keys }, 'renderer cache: purge in Redis failed; other instances keep their copy until it goes stale')
+      return // they would read the old copy back from Redis: telling them is no use
     }
+    // Best effort: app.cache logs a message it cannot send, and the copies go stale in time.
+    await this.pubsub.publish(this.channel, JSON.stringify({ from: this.instanceId, keys }))
   }
 
   private dropLocal (key: string): void {

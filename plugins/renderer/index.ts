@@ -79,7 +79,7 @@ function imagePolicy (app: FastifyInstance): { allow: (url: string) => boolean, 
 export default fp(async (app) => {
   const images = imagePolicy(app)
   const themes = new ThemeRenderer({ images: images.allow })
-  const cache = new PageCache({ redis: app.cache.redis, prefix: app.cache.prefix, log: app.log })
+  const cache = new PageCache({ redis: app.cache.redis, prefix: app.cache.prefix, pubsub: app.cache, log: app.log })
   await cache.start()
   app.addHook('onClose', async () => { await cache.close() })
   const fontPackages = new Set(app.themes.list().flatMap((t) => t.fonts.map((f) => f.package)).filter((p): p is string => !!p))
