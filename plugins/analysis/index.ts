@@ -2,7 +2,7 @@
 // resume or portfolio, with progress on the row and live over SSE, results written once.
 // The API only enqueues; processes with ROLE=all or ROLE=worker run the jobs (app.jobs).
 import fp from 'fastify-plugin'
-import { MemoryBus, RedisBus, type EventBus } from './bus.ts'
+import { CacheBus, type EventBus } from './bus.ts'
 import analysisRoutes from './routes.ts'
 import { AnalysisReport, AnalysisSummary, JobStatus } from './schemas.ts'
 import { AnalysisService } from './service.ts'
@@ -15,10 +15,7 @@ declare module 'fastify' {
 }
 
 export default fp(async (app) => {
-  const { config } = app
-  const bus: EventBus = app.cache.redis
-    ? new RedisBus(app.cache.redis, config.redisPrefix, (err) => app.log.warn({ err }, 'analysis event bus error'))
-    : new MemoryBus()
+  const bus: EventBus = new CacheBus(app.cache, (err) => app.log.warn({ err }, 'analysis event bus: bad message'))
   const service = new AnalysisService(app.db, bus, app.auth.plans)
   app.decorate('analysis', service)
   app.addSchema(JobStatus)
