@@ -28,7 +28,7 @@ interface PageCachePurge { cache: { purge (keys: string[]): Promise<unknown> } }
 export default fp(async (app) => {
   const { config } = app
   const appDomain = config.appDomain.toLowerCase()
-  const cache = new LookupCache({ redis: app.cache.redis, prefix: config.redisPrefix, log: app.log })
+  const cache = new LookupCache({ pubsub: app.cache, log: app.log })
   await cache.start()
   app.addHook('onClose', async () => { await cache.close() })
 

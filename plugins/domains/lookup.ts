@@ -1,10 +1,10 @@
 // The in-process cache in front of "is this host a live portfolio host?", which the
 // renderer asks on every custom-domain request and Caddy's on-demand TLS asks on every new
 // handshake. Entries live a short while (positive and negative alike) and are dropped at
-// once on change: locally, and on every other instance through a Redis channel when Redis
-// is configured (the worker verifies, the API serves).
-import type { Redis } from 'ioredis'
+// once on change: locally, and on every other instance through a channel of app.cache
+// pub/sub (the worker verifies, the API serves).
 import { LRUCache } from 'lru-cache'
+import type { PubSub } from '../../kernel/cache.ts'
 
 export interface HostEntry {
   /** The custom_domains row; null for a subdomain of APP_DOMAIN. */
@@ -16,42 +16,37 @@ export interface HostEntry {
 const NONE = Symbol('none')
 type Cached = HostEntry | typeof NONE
 
-export interface LookupCacheOptions { redis: Redis | null, prefix: string, ttlMs?: number, log: { warn (obj: object, msg: string): void } }
+/** `pubsub` is app.cache, which prefixes the channel with REDIS_PREFIX. */
+export interface LookupCacheOptions { pubsub: PubSub, ttlMs?: number, log: { warn (obj: object, msg: string): void } }
 
 export class LookupCache {
   private readonly lru: LRUCache<string, Cached>
   private readonly inflight = new Map<string, Promise<HostEntry | null>>()
   /** Bumped by invalidate(): a load that started before must not store its answer. */
   private generation = 0
-  private subscriber: Redis | null = null
-  private readonly channel: string
+  private unsubscribe: (() => Promise<void>) | null = null
+  private readonly channel = 'domains:invalidate'
 
   private readonly opts: LookupCacheOptions
 
   constructor (opts: LookupCacheOptions) {
     this.opts = opts
     this.lru = new LRUCache<string, Cached>({ max: 100_000, ttl: opts.ttlMs ?? 30_000 })
-    this.channel = `${opts.prefix}domains:invalidate`
   }
 
+  /** Subscribes to invalidations (our own come back too: dropping twice is harmless). */
   async start (): Promise<void> {
-    if (!this.opts.redis) return
-    const sub = this.opts.redis.duplicate({ lazyConnect: true, maxRetriesPerRequest: null })
-    sub.on('error', (err) => this.opts.log.warn({ err }, 'domains: invalidation subscriber error'))
-    sub.on('message', (_channel: string, message: string) => this.drop(message.split('\n')))
     try {
-      await sub.connect()
-      await sub.subscribe(this.channel)
-      this.subscriber = sub
+      this.unsubscribe = await this.opts.pubsub.subscribe(this.channel, (message) => this.drop(message.split('\n')))
     } catch (err) {
       this.opts.log.warn({ err }, 'domains: cannot subscribe to invalidations; other instances see changes after the cache TTL')
-      sub.disconnect()
     }
   }
 
   async close (): Promise<void> {
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect())
-    this.subscriber = null
+    const unsubscribe = this.unsubscribe
+    this.unsubscribe = null
+    await unsubscribe?.()
   }
 
   /** The cached answer, else load() once however many callers wait. */
@@ -79,6 +74,6 @@ export class LookupCache {
   async invalidate (hosts: string[]): Promise<void> {
     if (hosts.length === 0) return
     this.drop(hosts)
-    await this.opts.redis?.publish(this.channel, hosts.join('\n')).catch((err: unknown) => this.opts.log.warn({ err }, 'domains: cannot publish an invalidation'))
+    await this.opts.pubsub.publish(this.channel, hosts.join('\n')) // best effort: app.cache logs a failure
   }
 }
