@@ -77,7 +77,9 @@ class Registry {
     try {
       await ch.live
     } catch (err) {
-      remove() // nothing to UNSUBSCRIBE: the SUBSCRIBE did not happen
+      // Nothing to UNSUBSCRIBE: the SUBSCRIBE failed, or timed out and may still land, in
+      // which case deliver() finds no listener and the next subscriber's SUBSCRIBE is a no-op.
+      remove()
       throw err
     }
     let ended = false
