@@ -3,9 +3,9 @@
 // allows; a connection error is retried once at once (typically a kept-alive socket the server
 // had just closed); an answer that is not valid JSON for the schema is asked for once more with the
 // validation errors; timeouts, 5xx, refused requests and a second invalid answer end in a
-// fallback reason, which the provider turns into the heuristic result.
+// fallback reason, which the provider turns into the heuristic result (analysis) or the caller
+// handles (app.llm.structured). What makes an answer valid is the caller's `read`.
 import { classifyLlmError, LlmFailure, type LlmCompleter, type LlmRequest, type LlmResponse } from '../../kernel/llm.ts'
-import { readAnswer, type Judgement } from './schemas.ts'
 
 /** Kept free at the end of the budget for the heuristic fallback and the result's write. */
 export const RESERVE_MS = 3000
@@ -15,19 +15,23 @@ export const DEFAULT_BUDGET_MS = 100_000
 
 export interface Attempt { ms: number, outcome: 'valid' | 'invalid' | 'rate_limited' | 'failed', detail?: string }
 
-export interface CallOptions {
+/** The answer's value, or the errors the model is shown when it is asked once more. */
+export type ReadAnswer<T> = (text: string) => { value: T } | { errors: string[] }
+
+export interface CallOptions<T> {
   completer: LlmCompleter
   request: Omit<LlmRequest, 'timeoutMs' | 'signal'>
-  schemaName: string
+  read: ReadAnswer<T>
   timeoutMs: number
   deadline: number
   signal: AbortSignal
   onRetry (what: string): Promise<void>
 }
 
-export type CallResult =
-  | { ok: true, judgement: Judgement, response: LlmResponse, attempts: Attempt[] }
-  | { ok: false, reason: string, attempts: Attempt[] }
+export type CallResult<T> =
+  | { ok: true, value: T, response: LlmResponse, attempts: Attempt[] }
+  /** invalid: the model answered, twice, with nothing `read` accepts (rather than the call failing). */
+  | { ok: false, reason: string, invalid: boolean, attempts: Attempt[] }
 
 const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve, reject) => {
   const timer = setTimeout(resolve, ms)
@@ -45,7 +49,7 @@ function describe (f: LlmFailure, timeoutMs: number): string {
 }
 
 /** One answer, backing off on 429 inside the budget. Throws LlmFailure, or the job's abort reason. */
-async function completeWithin (o: CallOptions, user: string, attempts: Attempt[]): Promise<LlmResponse> {
+async function completeWithin (o: CallOptions<unknown>, user: string, attempts: Attempt[]): Promise<LlmResponse> {
   let reconnected = false
   for (let i = 0; ; i++) {
     const left = o.deadline - RESERVE_MS - Date.now()
@@ -72,7 +76,7 @@ async function completeWithin (o: CallOptions, user: string, attempts: Attempt[]
   }
 }
 
-export async function askForJudgement (o: CallOptions): Promise<CallResult> {
+export async function askFor<T> (o: CallOptions<T>): Promise<CallResult<T>> {
   const attempts: Attempt[] = []
   let user = o.request.user
   let errors: string[] = []
@@ -81,11 +85,11 @@ export async function askForJudgement (o: CallOptions): Promise<CallResult> {
     try {
       response = await completeWithin(o, user, attempts)
     } catch (err) {
-      if (err instanceof LlmFailure) return { ok: false, reason: err.message, attempts }
+      if (err instanceof LlmFailure) return { ok: false, reason: err.message, invalid: false, attempts }
       throw err
     }
-    const read = readAnswer(o.schemaName, response.text)
-    if ('value' in read) return { ok: true, judgement: read.value, response, attempts }
+    const read = o.read(response.text)
+    if ('value' in read) return { ok: true, value: read.value, response, attempts }
     errors = read.errors
     Object.assign(attempts.at(-1)!, { outcome: 'invalid', detail: errors.slice(0, 3).join('; ') })
     if (round === 1) {
@@ -93,7 +97,7 @@ export async function askForJudgement (o: CallOptions): Promise<CallResult> {
       user = retryMessage(o.request.user, errors, response.text)
     }
   }
-  return { ok: false, reason: `the model's answer failed validation twice (${errors.slice(0, 3).join('; ')})`, attempts }
+  return { ok: false, reason: `the model's answer failed validation twice (${errors.slice(0, 3).join('; ')})`, invalid: true, attempts }
 }
 
 /** The second ask: the same prompt, the errors, and the rejected answer (shortened) to fix. */

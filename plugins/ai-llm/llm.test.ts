@@ -1,6 +1,7 @@
 // The LLM providers through the real OpenAI and Anthropic SDKs against a local server speaking
 // each vendor's wire format: structured output, validation and the one retry, 429 back-off,
-// timeouts and 5xx falling back to the rules with the reason, and flagged score claims.
+// timeouts and 5xx falling back to the rules with the reason, and flagged score claims; and
+// app.llm.completer()/structured(), which other plugins use for their own JSON.
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
@@ -174,6 +175,25 @@ for (const [name, env] of Object.entries(PROVIDERS)) {
       t.equal(llm(out).flags.length, 0)
     })
 
+    t.test('app.llm: completer() is the selected provider\'s; structured() asks it with AI_MODEL and the call policy', async (t) => {
+      t.equal(app.llm.completer()?.name, name)
+      const thing = { name: 'thing', schema: { type: 'object', properties: { a: { type: 'integer' } }, required: ['a'], additionalProperties: false } }
+      const ask = (read?: (json: any) => { value: any } | { errors: string[] }) => app.llm.structured({ system: 'sys', user: 'usr', schema: thing, read, signal: new AbortController().signal })
+      fake.script({ text: '```json\n{"a": 1}\n```' })
+      t.match(await ask(), { ok: true, value: { a: 1 }, provider: name, model: 'test-model-2026-01-01', attempts: [{ outcome: 'valid' }] })
+      t.equal(fake.requests[0]!.body.model, 'test-model')
+      if (name === 'openai') t.match(fake.requests[0]!.body.response_format, { json_schema: { name: 'thing', strict: true } })
+
+      fake.script({ answer: { a: 'x' } }, { answer: { a: 'y' } })
+      const numeric = (json: any) => typeof json.a === 'number' ? { value: json } : { errors: ['/a must be a number'] }
+      t.match(await ask(numeric), { ok: false, invalid: true, provider: name, reason: /failed validation twice \(\/a must be a number/ })
+      t.match(fake.requests[2]!.user, /^usr\n\n<validation_errors>\n- \/a must be a number/, 'asked once more with the errors')
+
+      fake.script({ status: 500 })
+      t.match(await ask(), { ok: false, invalid: false, reason: /the LLM API failed with HTTP 500/ })
+      t.equal(fake.requests.length, 4, 'a 5xx is not retried')
+    })
+
     t.test('the job\'s own abort is not a fallback: it propagates', async (t) => {
       fake.script({ hang: true })
       const controller = new AbortController()
@@ -182,3 +202,9 @@ for (const [name, env] of Object.entries(PROVIDERS)) {
     })
   })
 }
+
+t.test('app.llm with the heuristic provider selected: no completer, structured() refuses', async (t) => {
+  const app = await build(t)
+  t.equal(app.llm.completer(), null)
+  await t.rejects(app.llm.structured({ system: 's', user: 'u', schema: { name: 'x', schema: {} }, signal: new AbortController().signal }), /AI_PROVIDER "heuristic" is not an LLM provider/)
+})

@@ -5,9 +5,9 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { AiRegistry, AnalysisContext, AnalysisInput, AnalysisOutput, AnalysisProvider } from '../../kernel/ai.ts'
 import type { LlmCompleter } from '../../kernel/llm.ts'
 import type { PromptStore } from '../prompts/index.ts'
-import { askForJudgement, DEFAULT_BUDGET_MS, type CallResult } from './call.ts'
+import { askFor, DEFAULT_BUDGET_MS, type CallResult } from './call.ts'
 import { fallback, merge, type LlmMeta } from './merge.ts'
-import { OUTPUT_SCHEMAS, SCORE_KEYS } from './schemas.ts'
+import { OUTPUT_SCHEMAS, readAnswer, SCORE_KEYS, type Judgement } from './schemas.ts'
 
 export interface LlmSettings { model: string | null, timeoutMs: number }
 interface Deps { ai: AiRegistry, prompts: PromptStore, settings: LlmSettings, log: FastifyBaseLogger }
@@ -53,10 +53,10 @@ export class LlmAnalysisProvider implements AnalysisProvider {
     })
 
     await ctx.onProgress(45, 'llm')
-    const result: CallResult = await askForJudgement({
+    const result: CallResult<Judgement> = await askFor({
       completer: this.completer,
       request: { system, user, model, schema: { name: prompt.output_schema.replace(/[^\w-]/g, '_'), schema: output.schema }, temperature: prompt.temperature, maxTokens: prompt.max_tokens },
-      schemaName: prompt.output_schema,
+      read: (text) => readAnswer(prompt.output_schema, text),
       timeoutMs: this.deps.settings.timeoutMs,
       deadline: ctx.deadline ?? Date.now() + DEFAULT_BUDGET_MS,
       signal: ctx.signal,
@@ -68,6 +68,6 @@ export class LlmAnalysisProvider implements AnalysisProvider {
       return fallback(rules, meta, result.reason)
     }
     await ctx.onProgress(95, 'merging')
-    return merge(input.type, input.content, rules, result.judgement, meta, result.response.model || model, result.response.usage)
+    return merge(input.type, input.content, rules, result.value, meta, result.response.model || model, result.response.usage)
   }
 }

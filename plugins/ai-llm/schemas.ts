@@ -3,6 +3,7 @@
 // required, no extra ones), which also suits Anthropic tool input and local JSON modes.
 import { Ajv, type ValidateFunction } from 'ajv'
 import type { AnalysisType } from '../../kernel/ai.ts'
+import { parseAnswer } from './json.ts'
 
 /** The rule metrics the model also estimates, so its agreement with the rules can be measured. */
 export const SCORE_KEYS: Record<AnalysisType, string[]> = {
@@ -59,20 +60,9 @@ const validators = new Map<string, ValidateFunction>(Object.entries(OUTPUT_SCHEM
 export function readAnswer (schemaName: string, answer: string): { value: Judgement } | { errors: string[] } {
   const validate = validators.get(schemaName)
   if (!validate) return { errors: [`unknown output schema "${schemaName}"`] }
-  const body = answer.trim().replace(/^```(?:json)?[ \t]*\r?\n?/i, '').replace(/\r?\n?```$/, '').trim()
-  let value: unknown
-  try {
-    value = JSON.parse(body)
-  } catch (err) {
-    const i = body.indexOf('{')
-    const j = body.lastIndexOf('}')
-    try {
-      if (i < 0 || j <= i) throw err
-      value = JSON.parse(body.slice(i, j + 1))
-    } catch {
-      return { errors: [`the answer is not JSON (${(err as Error).message})`] }
-    }
-  }
+  const read = parseAnswer(answer)
+  if ('errors' in read) return read
+  const value = read.value
   if (!validate(value)) return { errors: validate.errors!.slice(0, 20).map((e) => `${e.instancePath || '/'} ${e.message}`) }
   return { value: value as Judgement }
 }
