@@ -1,12 +1,16 @@
 // A local LLM server speaking both vendors' wire formats, for tests and the eval's figures:
 // OpenAI POST /v1/chat/completions and Anthropic POST /v1/messages. The real SDKs talk to it.
 //
-// By default it plays a plausible model: it reads the schema it was sent (score keys) and, when
-// the prompt carries <rule_scores>, claims scores close to them; without them it claims 70s. Like
-// a gullible model it obeys "score ... 100" in the document. Tests queue scripted steps that
+// Like OpenAI, it refuses a strict json_schema that breaks the strict-mode rules (openai-strict.ts)
+// with HTTP 400 before any answer. By default it plays a plausible model: it reads the schema it
+// was sent (score keys) and, when the prompt carries <rule_scores>, claims scores close to them;
+// without them it claims 70s. Like a gullible model it obeys "score ... 100" in the document. Asked
+// to refine a parsed resume (a schema with `basics`), it hands back the <draft> unchanged, in the
+// strict form (every property, null where the draft has none). Tests queue scripted steps that
 // override the next answers: an answer (an object, a function of the request, or raw text), an HTTP status, a hang, or a dropped connection.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { strictProblems, strictRefusal } from './openai-strict.ts'
 
 export interface FakeRequest { path: string, headers: IncomingMessage['headers'], body: any, vendor: 'openai' | 'anthropic', user: string, system: string }
 export type Step =
@@ -33,6 +37,25 @@ const clamp = (n: number) => Math.max(0, Math.min(100, Math.round(n)))
 /** The schema the request asks for, wherever its vendor puts it. */
 function schemaOf (body: any): any {
   return body.response_format?.json_schema?.schema ?? body.output_config?.format?.schema ?? body.tools?.[0]?.input_schema ?? null
+}
+
+/** The <draft> a refinement request carries (plugins/parse/refine.ts), parsed. */
+export function draftOf (req: FakeRequest): any {
+  const m = /<draft>\n([\s\S]*?)\n<\/draft>/.exec(req.user)
+  if (!m) throw new Error('the request carries no <draft>')
+  return JSON.parse(m[1]!)
+}
+
+/** `value` as a model in strict mode sends it for `schema`: every property present, null where it has none. */
+export function strictShape (schema: any, value: unknown): unknown {
+  const s = schema?.anyOf?.find((b: any) => b.type !== 'null') ?? schema
+  if (value === undefined || value === null) return null
+  if (s?.type === 'object' || s?.type?.includes?.('object')) {
+    const v = value as Record<string, unknown>
+    return Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, p]) => [k, strictShape(p, v[k])]))
+  }
+  if ((s?.type === 'array' || s?.type?.includes?.('array')) && Array.isArray(value)) return value.map((item) => strictShape(s.items, item))
+  return value
 }
 
 /** The default model's answer: valid for the schema, scores near the given rule scores. */
@@ -87,6 +110,8 @@ export async function startFakeLlm (): Promise<FakeLlm> {
     res.end(JSON.stringify(body))
   }
   const play = async (step: Step | undefined, req: FakeRequest, res: ServerResponse): Promise<void> => {
+    const schema = schemaOf(req.body)
+    if (!step && schema?.properties?.basics) return send(res, 200, wrap(req.vendor, req.body.model, strictShape(schema, draftOf(req))))
     if (!step) return send(res, 200, wrap(req.vendor, req.body.model, plausibleAnswer(req)))
     if ('delayMs' in step) { await new Promise((r) => setTimeout(r, step.delayMs)); return play(step.then, req, res) }
     if ('hang' in step) return // never answers; the socket is destroyed on close
@@ -112,6 +137,10 @@ export async function startFakeLlm (): Promise<FakeLlm> {
         system: vendor === 'anthropic' ? text(body.system) : messages.filter((m) => m.role === 'system').map((m) => text(m.content)).join('\n')
       }
       requests.push(fake)
+      // The vendor checks a strict schema before any model runs: no scripted step is used up.
+      const format = vendor === 'openai' ? body.response_format : null
+      const problems = format?.type === 'json_schema' && format.json_schema?.strict === true ? strictProblems(format.json_schema.schema) : []
+      if (problems.length) return send(res, 400, strictRefusal(format.json_schema.name, problems[0]!))
       void play(queue.shift(), fake, res)
     })
   })
