@@ -35,7 +35,7 @@ export interface FakeLlm {
 const clamp = (n: number) => Math.max(0, Math.min(100, Math.round(n)))
 
 /** The schema the request asks for, wherever its vendor puts it. */
-function schemaOf (body: any): any {
+export function schemaOf (body: any): any {
   return body.response_format?.json_schema?.schema ?? body.output_config?.format?.schema ?? body.tools?.[0]?.input_schema ?? null
 }
 

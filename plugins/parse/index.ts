@@ -36,4 +36,4 @@ export default fp(async (app) => {
   await app.register(parseRoutes, { prefix: '/resumes/parse', service, job })
   // A job still parsing then fails with a plain error, which pg-boss retries elsewhere.
   if (pool) app.addHook('onClose', async () => { await pool.close() })
-}, { name: 'parse', fastify: '5.x', dependencies: ['auth', 'resumes', 'themes', 'renderer'] })
+}, { name: 'parse', fastify: '5.x', dependencies: ['auth', 'resumes', 'themes', 'renderer', 'ai-llm'] })

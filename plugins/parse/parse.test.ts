@@ -1,6 +1,7 @@
 // Resume parsing over HTTP on real PostgreSQL (pg-boss), Redis, local storage and Chromium-made
 // files: upload -> job -> draft -> POST /resumes/import, the 4xx for bad files, size caps and
-// another user's job. Needs qpdf (to make an encrypted PDF) and Chromium.
+// another user's job, and LLM refinement through the real OpenAI and Anthropic SDKs against the
+// local fake vendor. Needs qpdf (to make an encrypted PDF) and Chromium.
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -10,6 +11,8 @@ import type { JobWithMetadata } from 'pg-boss'
 import { loadConfig } from '../../config/index.ts'
 import { buildApp } from '../../kernel/app.ts'
 import { bearer, build, register, tempDir, testEnv, type Account } from '../../test/helper.ts'
+import { draftOf, schemaOf, startFakeLlm, strictShape, type FakeRequest } from '../../test/llm-fake.ts'
+import { strictProblems } from '../../test/openai-strict.ts'
 import { loadFixtures, PdfPrinter } from './corpus.ts'
 import { buildDocx } from './corpus-docx.ts'
 import { ParseFailure } from './failure.ts'
@@ -268,22 +271,112 @@ t.test('ROLE=api only queues; a ROLE=worker process parses', async (t) => {
   t.equal(job.draft.basics.name, 'Amara Okonkwo-Lindqvist')
 })
 
-t.test('LLM refinement: a provider with complete() corrects the draft; an invalid answer is ignored', async (t) => {
-  const plugins = new URL('../../test/fixtures/parse/plugins', import.meta.url).pathname
-  const app = await build(t, { CVGEN_PLUGIN_DIRS: plugins, AI_PROVIDER: 'fake-llm' })
-  const acct = await register(app)
-  const fixtures = await loadFixtures()
-  const strong = await waitJob(app, acct, (await upload(app, acct, await buildDocx(fixtures.find((f) => f.name === 'strong')!.content))).body.data.job_id)
-  t.equal(strong.status, 'completed')
-  t.equal(strong.draft.basics.label, 'Principal Engineer', "the LLM's correction is in the draft")
-  t.ok(strong.confidence['basics.label'] < 0.5, 'a field the LLM changed has a low confidence')
-  t.ok(strong.confidence['basics.email'] >= 0.98, 'a field both agree on keeps or gains confidence')
-  t.match(strong.warnings.join(' '), /fake-llm changed 1 field/)
-  t.ok(validateResume(strong.draft))
-
-  const weak = await waitJob(app, acct, (await upload(app, acct, await buildDocx(fixtures.find((f) => f.name === 'weak')!.content))).body.data.job_id)
-  t.equal(weak.status, 'completed')
-  t.equal(weak.draft.basics.name, 'Dale Pemberton', 'the rule-based draft stands')
-  t.equal(weak.draft.basics.email, 'dale.pemberton@example.com')
-  t.match(weak.warnings.join(' '), /not a valid JSON Resume document/)
+// Refinement through the real SDKs against the fake vendor (test/llm-fake.ts), which refuses a
+// strict schema OpenAI would refuse. The first job (a 500) gives the rule-based draft and its
+// confidences, which the later jobs on the same file are compared with.
+const fake = await startFakeLlm()
+t.teardown(() => fake.close())
+const VENDORS = {
+  openai: { AI_PROVIDER: 'openai', OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_API_KEY: 'sk-test' },
+  anthropic: { AI_PROVIDER: 'anthropic', ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-test' }
+}
+/** A scripted answer: the draft the request carries, edited, in the strict form the schema sent asks for. */
+const answerWith = (edit: (draft: any) => void) => ({
+  answer: (req: FakeRequest) => {
+    const draft = structuredClone(draftOf(req))
+    edit(draft)
+    return strictShape(schemaOf(req.body), draft)
+  }
 })
+const round = (n: number) => Math.round(n * 100) / 100
+
+for (const [vendor, env] of Object.entries(VENDORS)) {
+  const format = vendor === 'openai' ? 'pdf' : 'docx'
+  t.test(`LLM refinement through the real ${vendor} SDK, on a ${format.toUpperCase()}`, async (t) => {
+    const app = await build(t, { ...env, AI_MODEL: 'test-model', AI_TIMEOUT: '1500ms' })
+    const acct = await register(app)
+    const strong = (await loadFixtures()).find((f) => f.name === 'strong')!.content
+    let file: Buffer
+    if (format === 'pdf') {
+      const printer = await PdfPrinter.launch(app.config.chromiumPath, app.renderer.fonts.file)
+      file = await printer.print(app.renderer.themes.renderResume(app.themes.get('classic')!, { content: strong }))
+      await printer.close()
+    } else file = await buildDocx(strong)
+    const parse = async () => waitJob(app, acct, (await upload(app, acct, file, { filename: `cv.${format}` })).body.data.job_id)
+    const warnings = (job: any) => (job.warnings as string[]).join(' | ')
+    t.beforeEach(() => fake.reset())
+    let rule: any
+
+    await t.test('a failing vendor (HTTP 500): the rule-based draft stands, with a warning', async (t) => {
+      fake.script({ status: 500 })
+      rule = await parse()
+      t.equal(rule.status, 'completed')
+      t.equal(rule.draft.basics.name, 'Amara Okonkwo-Lindqvist')
+      t.match(warnings(rule), `The ${vendor} refinement failed; this is the rule-based draft`)
+      t.equal(fake.requests.length, 1, 'a 5xx is not retried')
+    })
+
+    await t.test('the request: the draft and the text as data, the configured model, a schema the vendor takes', async (t) => {
+      const job = await parse() // the fake's default answer: the draft unchanged
+      const req = fake.requests[0]!
+      t.equal(req.vendor, vendor)
+      t.equal(req.body.model, 'test-model', 'AI_MODEL')
+      t.match(req.user, /^<draft>\n\{"basics":\{"name":"Amara Okonkwo-Lindqvist"/)
+      t.match(req.user, /\n<\/draft>\n<document_text>\n[\s\S]*Klarnet Payments[\s\S]*\n<\/document_text>$/)
+      t.match(req.system, /JSON Resume/)
+      t.notMatch(req.system, /Amara/, 'no document text in the system prompt')
+      if (vendor === 'openai') {
+        t.match(req.body.response_format, { type: 'json_schema', json_schema: { name: 'json_resume', strict: true } })
+        t.same(strictProblems(req.body.response_format.json_schema.schema), [], 'strict-valid, so the fake (like OpenAI) answered')
+      } else {
+        t.match(req.body.output_config, { format: { type: 'json_schema', schema: { type: 'object', additionalProperties: false, required: Array } } })
+      }
+      t.equal(fake.requests.length, 1)
+      t.same(job.draft, rule.draft, 'an answer that agrees changes nothing')
+      t.notMatch(warnings(job), /refinement|changed/)
+    })
+
+    await t.test('a corrected document replaces the draft; changed fields lose confidence, agreed ones gain', async (t) => {
+      fake.script(answerWith((d) => {
+        d.basics.label = 'Principal Engineer'
+        d.basics.location.postalCode = '114 55'
+      }))
+      const job = await parse()
+      t.equal(job.status, 'completed')
+      t.equal(fake.requests.length, 1, 'the vendor took the schema at once')
+      t.equal(job.draft.basics.label, 'Principal Engineer', "the LLM's correction is in the draft")
+      t.equal(job.draft.basics.location.postalCode, '114 55', 'and the field it added')
+      t.notOk(JSON.stringify(job.draft).includes('null'), 'the strict answer\'s nulls are dropped')
+      t.same({ ...job.draft, basics: { ...job.draft.basics, label: rule.draft.basics.label, location: rule.draft.basics.location } }, rule.draft, 'nothing else changed')
+      t.ok(validateResume(job.draft))
+      t.equal(job.confidence['basics.label'], rule.confidence['basics.label'] === undefined ? 0.4 : round(rule.confidence['basics.label'] * 0.5), 'changed: half the rule confidence')
+      t.equal(job.confidence['basics.location.postalCode'], 0.4, 'added by the LLM alone: 0.4')
+      for (const [path, c] of Object.entries(rule.confidence as Record<string, number>)) {
+        if (path !== 'basics.label') t.equal(job.confidence[path], round(Math.min(1, c + 0.1)), `agreed: ${path} gains 0.1`)
+      }
+      t.match(warnings(job), `${vendor} changed 2 field(s); their confidence is lowered, review them`)
+      t.notMatch(warnings(job), /failed|ignored/)
+    })
+
+    await t.test('an answer that is not valid JSON Resume, twice: ignored with a warning', async (t) => {
+      const invalid = answerWith((d) => { d.basics.email = 'not an email'; d.work[0].startDate = 'March 2021' })
+      fake.script(invalid, invalid)
+      const job = await parse()
+      t.equal(job.status, 'completed')
+      t.same(job.draft, rule.draft, 'the rule-based draft stands')
+      t.same(job.confidence, rule.confidence)
+      t.match(warnings(job), `The ${vendor} refinement was not a valid JSON Resume document and was ignored`)
+      t.equal(fake.requests.length, 2, 'asked once more')
+      t.match(fake.requests[1]!.user, /<validation_errors>\n- \/basics\/email must match format "email"\n- \/work\/0\/startDate must match pattern/)
+    })
+
+    await t.test('a vendor that does not answer in AI_TIMEOUT: the rule-based draft, with a warning', async (t) => {
+      fake.script({ hang: true })
+      const job = await parse()
+      t.equal(job.status, 'completed')
+      t.same(job.draft, rule.draft)
+      t.match(warnings(job), `The ${vendor} refinement failed; this is the rule-based draft`)
+      t.equal(fake.requests.length, 1, 'a timeout is not retried')
+    })
+  })
+}

@@ -10,14 +10,12 @@ import { JobRefused } from '../../kernel/errors.ts'
 import type { TrackedHandle } from '../../kernel/jobs.ts'
 import { ParseErrors } from './errors.ts'
 import { ParseFailure } from './failure.ts'
-import { completer, refine } from './refine.ts'
-import { schema } from './result.ts'
+import { refine } from './refine.ts'
 import type { ParserPool } from './sandbox.ts'
 import type { ParseService } from './service.ts'
 
 export const PARSE_QUEUE = 'parse.run'
 export const CONCURRENCY = 2
-const REFINE_TIMEOUT_MS = 60_000
 export interface ParseJob { parse_id: string }
 
 export function defineParseJob (app: FastifyInstance, service: ParseService, pool: ParserPool | null): TrackedHandle<ParseJob> {
@@ -52,12 +50,11 @@ export function defineParseJob (app: FastifyInstance, service: ParseService, poo
         if (err instanceof ParseFailure) throw new JobRefused(err.message, `PARSE_${err.code}`, { cause: err })
         throw err
       }
-      let llm: ReturnType<typeof completer> = null
-      try { llm = completer(app.ai.current()) } catch { /* AI_PROVIDER names no registered provider: no refinement */ }
+      const llm = app.llm.completer() // null for heuristic or an unregistered AI_PROVIDER: no refinement
       if (llm) {
         await service.progress(id, 85, `refining with ${llm.name}`)
         try {
-          result = await refine(llm, result, result.text ?? '', schema, AbortSignal.timeout(REFINE_TIMEOUT_MS))
+          result = await refine(app.llm, result, result.text ?? '')
         } catch (err) {
           log.warn({ err }, 'LLM refinement failed; the rule-based draft stands')
           result = { ...result, warnings: [...result.warnings, `The ${llm.name} refinement failed; this is the rule-based draft`] }
