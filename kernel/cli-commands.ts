@@ -15,3 +15,6 @@ export interface PluginCli {
   /** Errors a user caused (a missing version, a bad flag): printed without a stack, exit code 1. */
   isUsageError? (err: unknown): boolean
 }
+
+/** A mistake of the caller's (an unknown email, a bad value): printed without a stack, exit code 1. */
+export class UsageError extends Error {}

@@ -5,14 +5,13 @@ import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { FastifyInstance } from 'fastify'
-import { ConfigError, loadConfig, TIER_NAMES, type Config, type Tier } from '../config/index.ts'
+import { ConfigError, loadConfig, type Config } from '../config/index.ts'
 import { buildApp, PLUGINS_DIR } from './app.ts'
-import type { CliCommand, PluginCli } from './cli-commands.ts'
+import { UsageError, type CliCommand, type PluginCli } from './cli-commands.ts'
 import { Database } from './db.ts'
 import { privateFiles } from './data-dir.ts'
 import { importPglite } from './embedded/import-pglite.ts'
 import { StartupError } from './startup-error.ts'
-
 
 async function withApp<T> (config: Config, fn: (app: FastifyInstance) => Promise<T>): Promise<T> {
   // Logs go to stderr: stdout is the command's output (prompts eval prints a table there).
@@ -24,8 +23,6 @@ async function withApp<T> (config: Config, fn: (app: FastifyInstance) => Promise
     await app.close()
   }
 }
-
-class UsageError extends Error {}
 
 const COMMANDS: Record<string, CliCommand> = {
   migrate: {
@@ -46,40 +43,6 @@ const COMMANDS: Record<string, CliCommand> = {
     args: 0,
     async run (config) {
       return importPglite(config, { info: (msg) => console.error(msg), warn: (msg) => console.error(msg) })
-    }
-  },
-  'users set-tier': {
-    usage: 'users set-tier <email> <tier>    set a subscription tier (free, pro, enterprise)',
-    args: 2,
-    async run (config, [email, tier]) {
-      if (!(TIER_NAMES as readonly string[]).includes(tier!)) throw new UsageError(`unknown tier "${tier}" (known: ${TIER_NAMES.join(', ')})`)
-      const found = await withApp(config, (app) => app.auth.setTier(email!, tier as Tier))
-      if (!found) throw new UsageError(`no account with email ${email}`)
-      return `${email} is now on the ${tier} tier`
-    }
-  },
-  'users grant-admin': {
-    usage: 'users grant-admin <email>        give operator rights',
-    args: 1,
-    async run (config, [email]) {
-      if (!await withApp(config, (app) => app.auth.setAdmin(email!, true))) throw new UsageError(`no account with email ${email}`)
-      return `${email} is now an admin`
-    }
-  },
-  'users revoke-admin': {
-    usage: 'users revoke-admin <email>       take operator rights away',
-    args: 1,
-    async run (config, [email]) {
-      if (!await withApp(config, (app) => app.auth.setAdmin(email!, false))) throw new UsageError(`no account with email ${email}`)
-      return `${email} is no longer an admin`
-    }
-  },
-  'parse eval': {
-    usage: 'parse eval                       resume parser field accuracy per theme and format (needs Chromium)',
-    args: 0,
-    async run (config) {
-      // role api: this run only reads; it must not pick up queued jobs meanwhile.
-      return withApp({ ...config, role: 'api' }, async (app) => (await app.parse.evaluate()).table)
     }
   }
 }

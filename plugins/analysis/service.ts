@@ -36,6 +36,9 @@ export interface AnalysisRow {
   completed_at: Date | null
 }
 
+/** A step run on every result before it is written; it may add metrics and improvements. */
+export type ReportStep = (target: { user_id: string, target_type: AnalysisType, target_id: string }, output: AnalysisOutput) => Promise<void>
+
 export interface HistoryFilter { limit: number, offset: number, target_id?: string, type?: AnalysisType }
 
 const SUMMARY = 'id, target_id, target_type, status, progress, step, overall_score, provider, model_used, prompt_id, prompt_version, error, created_at, started_at, completed_at'
@@ -54,6 +57,7 @@ export class AnalysisService {
   readonly bus: EventBus
   /** The status rows the analysis.run job moves along. */
   readonly rows: JobTable<AnalysisRow>
+  private readonly steps: ReportStep[] = []
   private readonly plans: PlanOwner
 
   constructor (
@@ -100,6 +104,14 @@ export class AnalysisService {
       return row!
     })
   }
+
+  /**
+   * Registration, at boot: a step every analysis runs after its provider (the exports plugin
+   * adds the ATS reading of the printed PDF). Steps run in registration order.
+   */
+  addStep (step: ReportStep): void { this.steps.push(step) }
+
+  get reportSteps (): readonly ReportStep[] { return this.steps }
 
   /** The user's analysis; another user's (or a missing) id is ANALYSIS_NOT_FOUND. */
   async get (userId: string, id: string): Promise<AnalysisRow> {

@@ -48,8 +48,8 @@ export function defineAnalysisJob (app: FastifyInstance, service: AnalysisServic
           await service.progress(row.id, progress, step)
         }
       })
-      // The ATS reading of the real PDF, when the exports plugin is loaded (metrics.pdf_ats, improvements).
-      if (row.target_type === 'resume' && app.hasDecorator('exports')) await app.exports.addPdfAtsCheck(row.user_id, row.target_id, output)
+      // Registered steps (the exports plugin's ATS reading of the real PDF: metrics.pdf_ats).
+      for (const step of service.reportSteps) await step(row, output)
       signal.throwIfAborted()
       const written = await service.complete(row.id, provider.name, output)
       log.info({ written: written !== null }, written ? 'analysis completed' : 'analysis was already completed')

@@ -1,7 +1,7 @@
 // Custom domains (DESIGN.md "custom_domains", "Public serving"): users claim a domain for a
 // portfolio, prove it with a TXT record and route it with a CNAME (subdomain) or A records
 // (apex); a worker re-checks on a schedule; Caddy's on-demand TLS asks /internal/tls/ask.
-// app.domains.lookup(host) tells the renderer which custom hosts are portfolio sites.
+// The renderer learns which custom hosts are portfolio sites through app.renderer.useCustomHosts.
 import fp from 'fastify-plugin'
 import askRoutes from './ask.ts'
 import { HostAnswers } from './hosts.ts'
@@ -22,9 +22,6 @@ declare module 'fastify' {
   }
 }
 
-/** What this plugin needs of app.renderer, when it is loaded. */
-interface PageCachePurge { cache: { purge (keys: string[]): Promise<unknown> } }
-
 export default fp(async (app) => {
   const { config } = app
   const appDomain = config.appDomain.toLowerCase()
@@ -34,7 +31,7 @@ export default fp(async (app) => {
 
   const purgePages = async (hosts: string[]) => {
     await cache.invalidate(hosts)
-    if (app.hasDecorator('renderer')) await (app as unknown as { renderer: PageCachePurge }).renderer.cache.purge(hosts.map((h) => `h:${h}`))
+    await app.renderer.cache.purge(hosts.map((h) => `h:${h}`))
   }
   const startProbe = async (domainId: string) => {
     try {
@@ -54,6 +51,8 @@ export default fp(async (app) => {
   })
   const hosts = new HostAnswers(cache, service, app.portfolios, appDomain, startProbe, app.log)
   app.decorate('domains', { service, lookup: (host: string) => hosts.lookup(host), allowTls: (host: string) => hosts.allowTls(host) })
+  // The renderer serves a verified custom domain's portfolio at its root: tell it which hosts.
+  app.renderer.useCustomHosts((host) => hosts.lookup(host))
 
   app.portfolios.onChange(async (change) => {
     await cache.invalidate(change.hosts.map((h) => h.toLowerCase()))
@@ -70,4 +69,4 @@ export default fp(async (app) => {
   app.addSchema(DomainSchema)
   await app.register(domainRoutes, { prefix: '/domains', service })
   await app.register(askRoutes, { hosts, sources: config.dns.tlsAskSources, token: config.dns.tlsAskToken })
-}, { name: 'domains', fastify: '5.x', dependencies: ['auth', 'portfolios', 'dns'] })
+}, { name: 'domains', fastify: '5.x', dependencies: ['auth', 'portfolios', 'dns', 'renderer'] })

@@ -83,6 +83,10 @@ export default fp(async (app) => {
     }
   }
   app.decorate('exports', { service, pool, atsCheck, addPdfAtsCheck })
+  // Every resume analysis also reads the printed PDF the way an ATS would.
+  app.analysis.addStep(async (target, output) => {
+    if (target.target_type === 'resume') await addPdfAtsCheck(target.user_id, target.target_id, output)
+  })
   app.addSchema(ExportSchema)
   // Declared in every process: the API enqueues; workers run where ROLE says and Chromium exists.
   const render = defineExportJob(app, service, { pool, concurrency: EXPORT_CONCURRENCY, work: available })
@@ -100,4 +104,4 @@ export default fp(async (app) => {
   }
   // A render still running when this closes fails, and pg-boss retries its job elsewhere or later.
   app.addHook('onClose', async () => { await pool.close() })
-}, { name: 'exports', fastify: '5.x', dependencies: ['auth', 'resumes', 'portfolios', 'renderer'] })
+}, { name: 'exports', fastify: '5.x', dependencies: ['auth', 'resumes', 'portfolios', 'renderer', 'analysis'] })

@@ -17,7 +17,16 @@ import rendererRoutes, { PORTFOLIO_SITE, PUBLIC_SITE, hostClassifier } from './r
 
 declare module 'fastify' {
   interface FastifyInstance {
-    renderer: { themes: ThemeRenderer, cache: PageCache, fonts: RendererFonts }
+    renderer: {
+      themes: ThemeRenderer
+      cache: PageCache
+      fonts: RendererFonts
+      /**
+       * Registration, at boot: which hosts outside APP_DOMAIN are portfolio sites (the domains
+       * plugin registers its lookup). Without one, only subdomains of APP_DOMAIN are.
+       */
+      useCustomHosts (lookup: CustomHostLookup): void
+    }
   }
 }
 
@@ -29,12 +38,12 @@ export interface RendererFonts {
   uncovered (packageName: string | undefined, text: string): { scripts: string[], chars: string[] }
 }
 
-/** What the renderer needs of the domains plugin (app.domains), when it is loaded. */
-interface DomainLookup { lookup (host: string): unknown }
+/** Truthy (or a promise of it) when `host` (lower-case, no port) is a verified custom domain of a portfolio. */
+export type CustomHostLookup = (host: string) => unknown
 
 type Done = (err: Error | null, value?: unknown) => void
 
-function publicSiteStrategy (app: FastifyInstance) {
+function publicSiteStrategy (app: FastifyInstance, customHosts: () => CustomHostLookup | null) {
   const classify = hostClassifier(app.config.appDomain.toLowerCase())
   return {
     name: PUBLIC_SITE,
@@ -50,10 +59,10 @@ function publicSiteStrategy (app: FastifyInstance) {
       const { host, kind } = classify(req.headers.host ?? req.headers[':authority'])
       if (!kind) return done(null, undefined)
       if (kind.kind === 'subdomain') return done(null, PORTFOLIO_SITE)
-      if (!app.hasDecorator('domains')) return done(null, undefined)
-      const domains = (app as unknown as { domains: DomainLookup }).domains
+      const lookup = customHosts()
+      if (!lookup) return done(null, undefined)
       Promise.resolve()
-        .then(() => domains.lookup(host))
+        .then(() => lookup(host))
         .then((found) => done(null, found ? PORTFOLIO_SITE : undefined), (err: unknown) => {
           // Fail closed: a host we cannot place never reaches the API.
           app.log.error({ err, host }, 'renderer: custom domain lookup failed')
@@ -87,12 +96,17 @@ export default fp(async (app) => {
     file: (pkg, version, file) => fontFilePath(fontPackages, pkg, version, file),
     uncovered: (packageName, text) => uncoveredText(packageName, text)
   }
-  app.decorate('renderer', { themes, cache, fonts })
+  let customHosts: CustomHostLookup | null = null
+  const useCustomHosts = (lookup: CustomHostLookup) => {
+    if (customHosts) throw new Error('a custom host lookup is already registered')
+    customHosts = lookup
+  }
+  app.decorate('renderer', { themes, cache, fonts, useCustomHosts })
 
   app.portfolios.onChange(async (change) => { await cache.purge(change.hosts.map((h) => `h:${h.toLowerCase()}`)) })
   app.resumes.onChange(async (change) => { await cache.purge(change.slugs.map((s) => `r:${s}`)) })
 
-  app.addConstraintStrategy(publicSiteStrategy(app) as unknown as Parameters<FastifyInstance['addConstraintStrategy']>[0])
+  app.addConstraintStrategy(publicSiteStrategy(app, () => customHosts) as unknown as Parameters<FastifyInstance['addConstraintStrategy']>[0])
 
   let fontOrigins: string[] = []
   try {
