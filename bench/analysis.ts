@@ -354,7 +354,7 @@ async function main (): Promise<void> {
     }
 
     // 2. End to end, ROLE=all -------------------------------------------------------------
-    app = await buildApp(loadConfig({ ...env, ROLE: 'all' }), { logger: false })
+    app = await buildApp(await loadConfig({ ...env, ROLE: 'all' }), { logger: false })
     let base = await app.listen({ host: '127.0.0.1', port: 0 })
     abort.check()
     const users = await createUsers(app, 50, doc, 'e2e')
@@ -390,7 +390,7 @@ async function main (): Promise<void> {
     app = null
 
     // 3. Jobs/s with worker processes -------------------------------------------------------
-    app = await buildApp(loadConfig({ ...env, ROLE: 'api' }), { logger: false })
+    app = await buildApp(await loadConfig({ ...env, ROLE: 'api' }), { logger: false })
     base = await app.listen({ host: '127.0.0.1', port: 0 })
     pool = new pg.Pool({ connectionString: db.url, max: 2 })
     const jobUsers = await createUsers(app, JOB_USERS, doc, 'jobs')

@@ -80,7 +80,7 @@ async function main (): Promise<void> {
     // No ARGON2_* here: the defaults are the production settings, which is what is measured.
     // The limits are lifted because 20 connections from one IP and one account would trip them at once;
     // 1000000 is the most config/index.ts accepts, far above what a run sends within one window.
-    const config = loadConfig({
+    const config = await loadConfig({
       DATABASE_URL: db.url,
       REDIS_URL,
       REDIS_PREFIX: `cvgen-bench-${runId}:`,

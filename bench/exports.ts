@@ -117,7 +117,7 @@ async function main (): Promise<void> {
   const dataDir = await mkdtemp(join(os.tmpdir(), 'cvgen-bench-exports-'))
   try {
     db = await createDatabase(ADMIN_URL, `cvgen_bench_${runId}`)
-    app = await buildApp(loadConfig({
+    app = await buildApp(await loadConfig({
       DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: `cvgen-bench-${runId}:`, JWT_SECRET: randomBytes(36).toString('base64url'),
       LOG_LEVEL: 'warn', AUTH_RATE_LIMIT_MAX: '1000000', ACCESS_TOKEN_TTL: '2h', DATA_DIR: dataDir, ROLE: 'all', THUMBNAILS: 'true'
     }), { logger: false })

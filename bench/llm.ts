@@ -7,7 +7,8 @@
 import os from 'node:os'
 import { readFileSync } from 'node:fs'
 import type { FastifyBaseLogger } from 'fastify'
-import { AiRegistry, type AnalysisProvider } from '../kernel/ai.ts'
+import type { AnalysisProvider } from '../plugins/ai/index.ts'
+import { ProviderRegistry } from '../kernel/providers.ts'
 import { AnthropicCompleter } from '../plugins/ai-anthropic/completer.ts'
 import { HeuristicProvider } from '../plugins/ai-heuristic/provider.ts'
 import { LlmAnalysisProvider } from '../plugins/ai-llm/provider.ts'
@@ -25,7 +26,7 @@ const p90 = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return 
 
 const fake = await startFakeLlm()
 try {
-  const ai = new AiRegistry('heuristic')
+  const ai = new ProviderRegistry<AnalysisProvider>('analysis provider', 'AI_PROVIDER', 'heuristic')
   ai.register(new HeuristicProvider())
   const deps = { ai, prompts: new PromptStore(BUILTIN_PROMPTS, null, {}), settings: { model: 'bench-model', timeoutMs: 30_000 }, log: { warn () {} } as unknown as FastifyBaseLogger }
   const openai = new LlmAnalysisProvider(new OpenAiCompleter({ apiKey: 'sk-bench', baseUrl: `${fake.url}/v1`, responseFormat: 'json_schema' }), deps)

@@ -72,7 +72,7 @@ async function main (): Promise<void> {
   const full = fixture('full.resume.json')
   const long = { ...full, work: [...(full.work as unknown[]), ...(full.work as unknown[]), ...(full.work as unknown[])], volunteer: [...(full.volunteer as unknown[]), ...(full.volunteer as unknown[])] }
 
-  const printer = await PdfPrinter.launch(loadConfig().chromiumPath, (pkg, version, file) =>
+  const printer = await PdfPrinter.launch((await loadConfig()).chromiumPath, (pkg, version, file) =>
     fontFilePath(app.themes.list().flatMap((t) => t.fonts.flatMap((f) => f.package ? [f.package] : [])), pkg, version, file))
   const onePage = await printer.print(app.renderer.themes.renderResume(classic, { content: weak }))
   const threePages = await printer.print(app.renderer.themes.renderResume(classic, { content: long }))

@@ -172,7 +172,7 @@ async function main (): Promise<void> {
   try {
     db = await createDatabase(ADMIN_URL, `cvgen_bench_${runId}`)
     abort.check()
-    app = await buildApp(loadConfig({
+    app = await buildApp(await loadConfig({
       DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: `cvgen-bench-${runId}:`,
       JWT_SECRET: randomBytes(36).toString('base64url'), LOG_LEVEL: 'warn', AUTH_RATE_LIMIT_MAX: '1000000', DATA_DIR: join(dir, 'data'),
       // As the hosted dashboard runs it: CORS on for the API (public pages opt out of it).

@@ -191,7 +191,7 @@ async function main (): Promise<void> {
   try {
     db = await createDatabase(ADMIN_URL, `cvgen_bench_${runId}`)
     abort.check()
-    const config = loadConfig({
+    const config = await loadConfig({
       DATABASE_URL: db.url,
       REDIS_URL,
       REDIS_PREFIX: `cvgen-bench-${runId}:`,

@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { ConfigError, loadConfig } from './index.ts'
+import openAiSettings from '../plugins/ai-openai/settings.ts'
+import dnsSettings from '../plugins/dns/settings.ts'
+import { ConfigError, loadConfig, pluginSettings } from './index.ts'
 import { startServer } from '../test/process.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'cvgen-config-'))
@@ -10,7 +12,7 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }))
 const base = { DATA_DIR: dir, JWT_SECRET: 's'.repeat(32) }
 
 t.test('defaults', async (t) => {
-  const c = loadConfig(base)
+  const c = await loadConfig(base)
   t.match(c, { port: 3000, host: '127.0.0.1', appDomain: 'cvgen.localhost', databaseUrl: null, redisUrl: null, accessTokenTtlMs: 900_000, refreshTokenTtlMs: 30 * 86_400_000, role: 'all', trustProxy: false })
   t.same(c.argon2, { memoryCost: 19456, timeCost: 2, parallelism: 1 }, "OWASP's minimum in production")
   t.same(c.authRateLimit, { max: 20, windowMs: 60_000 })
@@ -47,10 +49,10 @@ t.test('bad settings are refused, naming every variable', async (t) => {
     [{ AI_PROVIDER: 'anthropic' }, /AI_PROVIDER: anthropic needs ANTHROPIC_API_KEY/]
   ]
   for (const [env, message] of bad) {
-    t.throws(() => loadConfig({ ...base, ...env }), message, Object.keys(env)[0])
+    await t.rejects(() => loadConfig({ ...base, ...env }), message, Object.keys(env)[0])
   }
   try {
-    loadConfig({ ...base, PORT: 'x', ROLE: 'y' })
+    await loadConfig({ ...base, PORT: 'x', ROLE: 'y' })
     t.fail('should throw')
   } catch (err) {
     t.ok(err instanceof ConfigError)
@@ -59,37 +61,41 @@ t.test('bad settings are refused, naming every variable', async (t) => {
 })
 
 t.test('parsed values', async (t) => {
-  const c = loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1', CORS_ORIGINS: 'https://app.example.com/,http://localhost:5173', ACCESS_TOKEN_TTL: '5m', REFRESH_TOKEN_TTL: '7d', DNS_SERVERS: '127.0.0.1:5353,[::1]:53' })
+  const c = await loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1', CORS_ORIGINS: 'https://app.example.com/,http://localhost:5173', ACCESS_TOKEN_TTL: '5m', REFRESH_TOKEN_TTL: '7d', DNS_SERVERS: '127.0.0.1:5353,[::1]:53' })
   t.same(c.trustProxy, ['10.0.0.0/8', '127.0.0.1'])
   t.same(c.corsOrigins, ['https://app.example.com', 'http://localhost:5173'])
   t.equal(c.accessTokenTtlMs, 300_000)
   t.equal(c.refreshTokenTtlMs, 7 * 86_400_000)
-  t.equal(loadConfig({ ...base, TRUST_PROXY: '1' }).trustProxy, 1)
-  const ai = loadConfig({ ...base, AI_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', AI_PROMPT_VERSIONS: 'resume-analysis=1, portfolio-analysis=v2', AI_TIMEOUT: '90s' }).ai
-  t.match(ai, { provider: 'openai', openaiApiKey: null, openaiBaseUrl: 'http://127.0.0.1:11434/v1', timeoutMs: 90_000, openaiResponseFormat: 'json_schema' })
+  t.equal((await loadConfig({ ...base, TRUST_PROXY: '1' })).trustProxy, 1)
+  const withOpenAi = await loadConfig({ ...base, AI_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', AI_PROMPT_VERSIONS: 'resume-analysis=1, portfolio-analysis=v2', AI_TIMEOUT: '90s' })
+  const ai = withOpenAi.ai
+  t.match(ai, { provider: 'openai', timeoutMs: 90_000 })
+  // The provider's own settings come from its settings.ts, typed, with their defaults.
+  t.same(pluginSettings(withOpenAi, openAiSettings), { OPENAI_API_KEY: null, OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', OPENAI_RESPONSE_FORMAT: 'json_schema' })
+  t.same(pluginSettings(c, dnsSettings).DNS_SERVERS, ['127.0.0.1:5353', '[::1]:53'].map((x) => x), 'DNS_SERVERS parsed by the dns plugin')
   t.same(ai.promptVersions, { 'resume-analysis': 1, 'portfolio-analysis': 2 })
-  t.match(loadConfig(base).ai, { provider: 'heuristic', timeoutMs: 60_000, promptVersions: {} })
+  t.match((await loadConfig(base)).ai, { provider: 'heuristic', timeoutMs: 60_000, promptVersions: {} })
 })
 
 t.test('TIERS_FILE overrides plan limits', async (t) => {
   const file = join(dir, 'tiers.json')
   writeFileSync(file, JSON.stringify({ free: { resumes: 5, analysesPerDay: null }, pro: { uploadBytes: 1024 } }))
-  const c = loadConfig({ ...base, TIERS_FILE: file })
+  const c = await loadConfig({ ...base, TIERS_FILE: file })
   t.equal(c.tiers.free.resumes, 5)
   t.equal(c.tiers.free.analysesPerDay, null)
   t.equal(c.tiers.free.portfolios, 3, 'untouched limits keep their defaults')
   t.equal(c.tiers.pro.uploadBytes, 1024)
   writeFileSync(file, JSON.stringify({ gold: {} }))
-  t.throws(() => loadConfig({ ...base, TIERS_FILE: file }), /unknown tier "gold"/)
+  await t.rejects(() => loadConfig({ ...base, TIERS_FILE: file }), /unknown tier "gold"/)
   writeFileSync(file, JSON.stringify({ free: { resumes: -1 } }))
-  t.throws(() => loadConfig({ ...base, TIERS_FILE: file }), /free.resumes must be a whole number/)
+  await t.rejects(() => loadConfig({ ...base, TIERS_FILE: file }), /free.resumes must be a whole number/)
 })
 
 t.test('JWT_SECRET unset: generated once, kept in DATA_DIR', async (t) => {
   const own = mkdtempSync(join(tmpdir(), 'cvgen-secret-'))
   t.teardown(() => rmSync(own, { recursive: true, force: true }))
-  const a = loadConfig({ DATA_DIR: own })
-  const b = loadConfig({ DATA_DIR: own })
+  const a = await loadConfig({ DATA_DIR: own })
+  const b = await loadConfig({ DATA_DIR: own })
   t.equal(a.jwtSecret, b.jwtSecret)
   t.ok(a.jwtSecret.length >= 48)
   t.equal(readFileSync(join(own, 'jwt-secret'), 'utf8').trim(), a.jwtSecret)

@@ -3,19 +3,27 @@
 import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import * as p from './parse.ts'
+import { findPluginSettings, setting, type PluginValues, type Setting } from './plugin-settings.ts'
 import { loadTiers, type Tier, type TierLimits } from './tiers.ts'
 
 export type { Tier, TierLimits } from './tiers.ts'
 export { TIER_NAMES } from './tiers.ts'
+export { definePluginSettings, pluginSettings, type PluginSettings, type PluginValues } from './plugin-settings.ts'
 
-interface Setting<T> { parse: p.Parser<T>, default?: string, doc: string }
-const s = <T>(parse: p.Parser<T>, doc: string, def?: string): Setting<T> => ({ parse, doc, default: def })
+/** Our plugins' folder, whose settings.ts files are read with the operators'. */
+const PLUGINS_DIR = fileURLToPath(new URL('../plugins', import.meta.url))
+
+const s = setting
 
 const MIN = 60_000
 const DAY = 86_400_000
 
-/** The table README's settings section is written from; a compose file may set only these. */
+/**
+ * The kernel's settings. Plugins declare theirs in their own settings.ts (plugin-settings.ts);
+ * settingTables() lists both, and a compose file may set only names from them.
+ */
 export const SETTINGS = {
   PORT: s(p.int(0, 65535), 'HTTP port', '3000'),
   HOST: s(p.str, 'address to listen on (0.0.0.0 in containers)', '127.0.0.1'),
@@ -59,15 +67,7 @@ export const SETTINGS = {
   AI_TIMEOUT: s(p.duration(100, 10 * MIN), 'longest wait for one LLM answer before the heuristic result is used', '60s'),
   ANALYSIS_TIMEOUT: s(p.duration(100, 10 * MIN), 'time the rules of one analysis may take in their worker thread (256 MB heap) before that attempt fails', '30s'),
   AI_PROMPT_VERSIONS: s(p.versionPins, 'pinned prompt versions, e.g. resume-analysis=1,portfolio-analysis=2; unpinned: the highest', ''),
-  OPENAI_RESPONSE_FORMAT: s(p.oneOf(['json_schema', 'json_object', 'none']), 'structured output the OpenAI-compatible server supports (none: schema in the prompt only)', 'json_schema'),
-  OPENAI_API_KEY: s(p.str, 'OpenAI key'),
-  OPENAI_BASE_URL: s(p.url(['http:', 'https:']), 'any OpenAI-compatible server (Ollama, vLLM, LM Studio)'),
-  ANTHROPIC_API_KEY: s(p.str, 'Anthropic key'),
-  ANTHROPIC_BASE_URL: s(p.url(['http:', 'https:']), 'Anthropic-compatible endpoint'),
   DNS_PROVIDER: s(p.str, 'DNS lookup provider', 'system'),
-  DNS_SERVERS: s(p.hostPortList, "resolvers as ip:port, comma separated; unset: the system's"),
-  DNS_DOH_URL: s(p.url(['http:', 'https:']), 'base URL of the DNS-over-HTTPS JSON API the doh provider asks (GET <base>/resolve?name=&type=)', 'https://cloudflare-dns.com/dns-query'),
-  DNS_TIMEOUT: s(p.duration(100, 60_000), 'how long one DNS question may take before it counts as a timeout', '3s'),
   GATEWAY_IPS: s(p.ipList, "the gateway's public IPs for apex A records", ''),
   TLS_ASK_TOKEN: s(p.str, "shared token Caddy's on-demand TLS ask must present"),
   TLS_ASK_SOURCES: s(p.cidrList, 'addresses/CIDRs allowed to call GET /internal/tls/ask (the gateway)', '127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7'),
@@ -117,12 +117,9 @@ export interface Config {
   promptsDir: string | null
   tiers: Record<Tier, TierLimits>
   s3: { endpoint: string | null, bucket: string | null, region: string, accessKeyId: string | null, secretAccessKey: string | null, forcePathStyle: boolean }
-  ai: { provider: string, model: string | null, timeoutMs: number, analysisTimeoutMs: number, promptVersions: Record<string, number>, openaiResponseFormat: Parsed<'OPENAI_RESPONSE_FORMAT'>, openaiApiKey: string | null, openaiBaseUrl: string | null, anthropicApiKey: string | null, anthropicBaseUrl: string | null }
+  ai: { provider: string, model: string | null, timeoutMs: number, analysisTimeoutMs: number, promptVersions: Record<string, number> }
   dns: {
     provider: string
-    servers: string[]
-    dohUrl: string
-    timeoutMs: number
     gatewayIps: string[]
     tlsAskToken: string | null
     tlsAskSources: string[]
@@ -136,6 +133,8 @@ export interface Config {
   /** Images from other hosts on rendered pages: off (stored by cvgen only) or https. */
   remoteImages: 'off' | 'https'
   thumbnails: boolean
+  /** The values of every plugin's own settings.ts; read them with pluginSettings(config, definition). */
+  pluginValues: PluginValues
 }
 
 export class ConfigError extends Error {
@@ -149,22 +148,14 @@ export class ConfigError extends Error {
 }
 
 /**
- * Builds the Config from an environment (process.env by default). Every problem is
- * collected, so one start-up names every bad variable at once.
+ * Builds the Config from an environment (process.env by default), with every plugin
+ * folder's settings.ts (ours and CVGEN_PLUGIN_DIRS'). Every problem is collected, so one
+ * start-up names every bad variable at once, before any plugin loads.
  */
-export function loadConfig (env: Env = process.env): Config {
+export async function loadConfig (env: Env = process.env): Promise<Config> {
   const problems: string[] = []
   const values: Record<string, unknown> = {}
-  for (const [name, setting] of Object.entries(SETTINGS) as [SettingName, Setting<unknown>][]) {
-    const raw = env[name] === '' ? undefined : env[name]
-    const source = raw ?? setting.default
-    if (source === undefined) { values[name] = null; continue }
-    try {
-      values[name] = setting.parse(source)
-    } catch (err) {
-      problems.push(`${name}: ${(err as Error).message}`)
-    }
-  }
+  for (const [name, setting] of Object.entries(SETTINGS) as [SettingName, Setting<unknown>][]) parseSetting(name, setting, env, values, problems)
   const v = values as { [K in SettingName]: Parsed<K> | null }
   const dataDir = resolve(v.DATA_DIR ?? './data')
 
@@ -183,8 +174,8 @@ export function loadConfig (env: Env = process.env): Config {
   if (v.S3_BUCKET && (!v.S3_ACCESS_KEY_ID || !v.S3_SECRET_ACCESS_KEY)) {
     problems.push('S3_BUCKET: needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY as well')
   }
-  if (v.AI_PROVIDER === 'openai' && !v.OPENAI_API_KEY && !v.OPENAI_BASE_URL) problems.push('AI_PROVIDER: openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server)')
-  if (v.AI_PROVIDER === 'anthropic' && !v.ANTHROPIC_API_KEY) problems.push('AI_PROVIDER: anthropic needs ANTHROPIC_API_KEY')
+  const pluginDirs = (v.CVGEN_PLUGIN_DIRS ?? []).map((d) => resolve(d))
+  const pluginValues = await loadPluginValues([PLUGINS_DIR, ...pluginDirs], env, problems)
   if (problems.length > 0) throw new ConfigError(problems)
 
   return {
@@ -210,7 +201,7 @@ export function loadConfig (env: Env = process.env): Config {
     corsOrigins: v.CORS_ORIGINS ?? [],
     trustProxy: v.TRUST_PROXY ?? false,
     role: v.ROLE!,
-    pluginDirs: (v.CVGEN_PLUGIN_DIRS ?? []).map((d) => resolve(d)),
+    pluginDirs,
     themeDirs: (v.CVGEN_THEME_DIRS ?? []).map((d) => resolve(d)),
     promptsDir: v.CVGEN_PROMPTS_DIR ? resolve(v.CVGEN_PROMPTS_DIR) : null,
     tiers: tiers!,
@@ -227,18 +218,10 @@ export function loadConfig (env: Env = process.env): Config {
       model: v.AI_MODEL,
       timeoutMs: v.AI_TIMEOUT!,
       analysisTimeoutMs: v.ANALYSIS_TIMEOUT!,
-      promptVersions: v.AI_PROMPT_VERSIONS ?? {},
-      openaiResponseFormat: v.OPENAI_RESPONSE_FORMAT!,
-      openaiApiKey: v.OPENAI_API_KEY,
-      openaiBaseUrl: v.OPENAI_BASE_URL,
-      anthropicApiKey: v.ANTHROPIC_API_KEY,
-      anthropicBaseUrl: v.ANTHROPIC_BASE_URL
+      promptVersions: v.AI_PROMPT_VERSIONS ?? {}
     },
     dns: {
       provider: v.DNS_PROVIDER!,
-      servers: v.DNS_SERVERS ?? [],
-      dohUrl: v.DNS_DOH_URL!.replace(/\/+$/, ''),
-      timeoutMs: v.DNS_TIMEOUT!,
       gatewayIps: v.GATEWAY_IPS ?? [],
       tlsAskToken: v.TLS_ASK_TOKEN,
       tlsAskSources: v.TLS_ASK_SOURCES ?? [],
@@ -250,8 +233,51 @@ export function loadConfig (env: Env = process.env): Config {
     chromiumPath: v.CHROMIUM_PATH!,
     parse: { maxBytes: v.PARSE_MAX_BYTES!, timeoutMs: v.PARSE_TIMEOUT!, memoryMb: v.PARSE_MEMORY_MB! },
     remoteImages: v.REMOTE_IMAGES!,
-    thumbnails: v.THUMBNAILS!
+    thumbnails: v.THUMBNAILS!,
+    pluginValues
   }
+}
+
+/** Parses one setting from the environment into `into`; a bad value becomes a problem line. */
+function parseSetting (name: string, setting: Setting<unknown>, env: Env, into: Record<string, unknown>, problems: string[]): void {
+  const raw = env[name] === '' ? undefined : env[name]
+  const source = raw ?? setting.default
+  if (source === undefined) { into[name] = null; return }
+  try {
+    into[name] = setting.parse(source)
+  } catch (err) {
+    problems.push(`${name}: ${(err as Error).message}`)
+  }
+}
+
+/** Every plugin folder's settings.ts, validated into one map; problems join the kernel's. */
+async function loadPluginValues (dirs: string[], env: Env, problems: string[]): Promise<PluginValues> {
+  const values: PluginValues = new Map()
+  let found
+  try { found = await findPluginSettings(dirs) } catch (err) { problems.push(`CVGEN_PLUGIN_DIRS: ${(err as Error).message}`); return values }
+  const owners = new Map<string, string>(Object.keys(SETTINGS).map((name) => [name, 'the kernel']))
+  for (const { plugin, definition } of found) {
+    const mine: Record<string, unknown> = {}
+    const before = problems.length
+    for (const [name, setting] of Object.entries(definition.settings)) {
+      const owner = owners.get(name)
+      if (owner) { problems.push(`${name}: declared by ${owner} and by the ${plugin} plugin`); continue }
+      owners.set(name, `the ${plugin} plugin`)
+      parseSetting(name, setting, env, mine, problems)
+    }
+    // A cross-setting check only sees values that parsed.
+    if (problems.length === before && definition.check) problems.push(...definition.check(mine as never, env))
+    values.set(definition, mine)
+  }
+  return values
+}
+
+/** Every setting with its owner (for the settings reference): the kernel's, then each plugin's. */
+export async function settingTables (pluginDirs: string[] = []): Promise<{ owner: string, settings: Record<string, Setting<unknown>> }[]> {
+  return [
+    { owner: 'kernel', settings: SETTINGS as unknown as Record<string, Setting<unknown>> },
+    ...(await findPluginSettings([PLUGINS_DIR, ...pluginDirs])).map((f) => ({ owner: f.plugin, settings: f.definition.settings }))
+  ]
 }
 
 /**

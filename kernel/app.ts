@@ -8,10 +8,9 @@ import autoload from '@fastify/autoload'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import type { Config } from '../config/index.ts'
-import { AiRegistry } from './ai.ts'
 import { createCache, type Cache } from './cache.ts'
 import { secureDataDir } from './data-dir.ts'
-import { Database } from './db.ts'
+import { Database, pluginMigrations } from './db.ts'
 import { loggerOptions } from './log.ts'
 import { postgresUser } from './embedded-db.ts'
 import { sendError, registerErrorHandling } from './error-handler.ts'
@@ -33,7 +32,6 @@ declare module 'fastify' {
     queue: Queue
     jobs: Jobs
     storage: StorageDriver
-    ai: AiRegistry
   }
 }
 
@@ -114,7 +112,6 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // After every plugin has defined its jobs: the workers take jobs once the app is ready.
   app.addHook('onReady', async () => { await app.jobs.start() })
   app.decorate('storage', createStorage(config))
-  app.decorate('ai', new AiRegistry(config.ai.provider))
   const closeInfrastructure = async () => {
     await app.queue.stop()
     await db.close()
@@ -133,7 +130,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
 async function loadWaves (app: FastifyInstance, config: Config, cache: Cache): Promise<void> {
   if (config.migrateOnStart) {
-    const applied = await app.db.migrate()
+    const applied = await app.db.migrate(pluginMigrations(config.pluginDirs))
     if (applied.length > 0) app.log.info({ applied }, 'migrations applied')
   }
 

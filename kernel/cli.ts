@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import { ConfigError, loadConfig, type Config } from '../config/index.ts'
 import { buildApp, PLUGINS_DIR } from './app.ts'
 import { UsageError, type CliCommand, type PluginCli } from './cli-commands.ts'
-import { Database } from './db.ts'
+import { Database, pluginMigrations } from './db.ts'
 import { privateFiles } from './data-dir.ts'
 import { importPglite } from './embedded/import-pglite.ts'
 import { StartupError } from './startup-error.ts'
@@ -31,7 +31,7 @@ const COMMANDS: Record<string, CliCommand> = {
     async run (config) {
       const db = await Database.open(config, { info: (msg) => console.error(msg), warn: (msg) => console.error(msg) })
       try {
-        const applied = await db.migrate()
+        const applied = await db.migrate(pluginMigrations(config.pluginDirs))
         return applied.length > 0 ? `applied ${applied.length}: ${applied.join(', ')}` : 'database is up to date'
       } finally {
         await db.close()
@@ -87,7 +87,7 @@ async function main (argv: string[]): Promise<number> {
   // Operators' folders come from the settings; with settings that do not load, the command
   // itself reports them below, and only our plugins' commands are known.
   let loaded: Config | ConfigError
-  try { loaded = loadConfig() } catch (err) { if (!(err instanceof ConfigError)) throw err; loaded = err }
+  try { loaded = await loadConfig() } catch (err) { if (!(err instanceof ConfigError)) throw err; loaded = err }
   await addPluginCommands([PLUGINS_DIR, ...(loaded instanceof ConfigError ? [] : loaded.pluginDirs)])
   const name = [argv.slice(0, 2).join(' '), argv[0] ?? ''].find((n) => n in COMMANDS)
   if (!name) {

@@ -1,5 +1,7 @@
 // app.db: MikroORM on PostgreSQL (or the embedded database). Plugins add their entities
 // with app.db.registerEntities() and get a fresh EntityManager per unit of work from fork().
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { MikroORM, PostgreSqlConnection, type EntityManager, type EntitySchema } from '@mikro-orm/postgresql'
 import { Migrator } from '@mikro-orm/migrations'
@@ -50,6 +52,43 @@ export type SqlParams = Array<{} | null>
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url))
 
+/** An operator plugin's own migrations: `<folder>/migrations/`, tracked in a table of its own. */
+export interface MigrationSource { plugin: string, dir: string }
+
+/** The migrations folders of operators' plugins (`<dir>/<plugin>/migrations/`), in folder then name order. */
+export function pluginMigrations (pluginDirs: string[]): MigrationSource[] {
+  return pluginDirs.flatMap((dir) => existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))
+      .map((e) => ({ plugin: e.name, dir: join(dir, e.name, 'migrations') })).filter((m) => existsSync(m.dir))
+    : [])
+}
+
+function ormOptions (connection: ConnectionOptions, migrations: string, tableName: string, max: number) {
+  return {
+    ...('connectionString' in connection
+      ? { clientUrl: connection.connectionString }
+      : { host: connection.host, port: connection.port, user: connection.user, password: connection.password, dbName: connection.database }),
+    driverOptions: { application_name: connection.application_name },
+    entities: [],
+    discovery: { warnWhenNoEntities: false },
+    extensions: [Migrator],
+    migrations: {
+      path: migrations,
+      tableName,
+      glob: '!(*.d).{js,ts}',
+      emit: 'ts' as const,
+      snapshot: false,
+      transactional: true,
+      allOrNothing: true,
+      silent: true // start-up logs what was applied itself
+    },
+    pool: { min: 0, max },
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+    debug: false
+  }
+}
+
 export class Database {
   readonly orm: MikroORM
   /** How pg-boss and other raw clients reach the same database. */
@@ -81,28 +120,7 @@ export class Database {
       connection = { ...embeddedDb.connection, application_name: applicationName() }
     }
     try {
-      const orm = await MikroORM.init({
-        ...('connectionString' in connection
-          ? { clientUrl: connection.connectionString }
-          : { host: connection.host, port: connection.port, user: connection.user, password: connection.password, dbName: connection.database }),
-        driverOptions: { application_name: connection.application_name },
-        entities: [],
-        discovery: { warnWhenNoEntities: false },
-        extensions: [Migrator],
-        migrations: {
-          path: MIGRATIONS_DIR,
-          glob: '!(*.d).{js,ts}',
-          emit: 'ts',
-          snapshot: false,
-          transactional: true,
-          allOrNothing: true,
-          silent: true // start-up logs what was applied itself
-        },
-        pool: { min: 0, max: 10 },
-        forceUtcTimezone: true,
-        allowGlobalContext: false,
-        debug: false
-      })
+      const orm = await MikroORM.init(ormOptions(connection, MIGRATIONS_DIR, 'mikro_orm_migrations', 10))
       return new Database(orm, connection, embeddedDb !== null, embeddedDb)
     } catch (err) {
       await embeddedDb?.stop()
@@ -118,10 +136,23 @@ export class Database {
     return this.orm.em.fork()
   }
 
-  /** Applies pending migrations; returns the names applied (empty when up to date). */
-  async migrate (): Promise<string[]> {
-    const applied = await this.orm.migrator.up()
-    return applied.map((m) => m.name)
+  /**
+   * Applies pending migrations, ours first, then each operator plugin's (`sources`) with its
+   * own tracking table, so their names never collide with ours or each other's. Returns the
+   * names applied (an operator's as `<plugin>/<name>`), empty when up to date.
+   */
+  async migrate (sources: MigrationSource[] = []): Promise<string[]> {
+    const applied = (await this.orm.migrator.up()).map((m) => m.name)
+    for (const source of sources) {
+      const table = `cvgen_migrations_${source.plugin.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`
+      const orm = await MikroORM.init(ormOptions(this.connection, source.dir, table, 1))
+      try {
+        applied.push(...(await orm.migrator.up()).map((m) => `${source.plugin}/${m.name}`))
+      } finally {
+        await orm.close()
+      }
+    }
+    return applied
   }
 
   async pendingMigrations (): Promise<string[]> {

@@ -10,7 +10,7 @@ import { StartupError } from './startup-error.ts'
 privateFiles()
 let config: Config
 try {
-  config = loadConfig()
+  config = await loadConfig()
 } catch (err) {
   if (err instanceof ConfigError) {
     console.error(err.message)

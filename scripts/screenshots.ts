@@ -18,7 +18,7 @@ const OUT = join(ROOT, 'docs', 'screenshots')
 const fixture = (name: string) => JSON.parse(readFileSync(join(ROOT, 'samples', name), 'utf8'), (key, v) => (key === 'image' || key === 'image_url') ? undefined : v)
 
 async function main () {
-  const config = loadConfig()
+  const config = await loadConfig()
   mkdirSync(OUT, { recursive: true })
   const renderer = new ThemeRenderer()
   const resume = fixture('full.resume.json')

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { parse } from 'yaml'
-import { ConfigError, loadConfig, SETTINGS } from '../config/index.ts'
+import { ConfigError, loadConfig, settingTables } from '../config/index.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8')
@@ -74,7 +74,9 @@ function interpolate (value: string, vars: Record<string, string>): string {
     })
 }
 
-const unknownSettings = (names: string[]): string[] => names.filter((n) => !Object.hasOwn(SETTINGS, n))
+// The kernel's settings and every plugin's own (settings.ts).
+const KNOWN = new Set((await settingTables()).flatMap((table) => Object.keys(table.settings)))
+const unknownSettings = (names: string[]): string[] => names.filter((n) => !KNOWN.has(n))
 
 // What an operator would export before `docker compose up`.
 const HOST_VARS = { JWT_SECRET: 'compose-test-secret-0123456789abcdefghij', POSTGRES_PASSWORD: 'compose-test-pw', MINIO_ROOT_PASSWORD: 'compose-minio-pw', TLS_ASK_TOKEN: 'compose-ask-token' }
@@ -93,8 +95,8 @@ t.test('services: postgres 16, redis, minio, caddy, and api and worker built fro
   t.ok(worker.build, 'worker has build')
   t.equal(environmentOf(app).ROLE, 'api')
   t.equal(environmentOf(worker).ROLE, 'worker')
-  t.equal(loadConfig(resolvedEnv(worker)).role, 'worker')
-  t.equal(loadConfig(resolvedEnv(app)).role, 'api')
+  t.equal((await loadConfig(resolvedEnv(worker))).role, 'worker')
+  t.equal((await loadConfig(resolvedEnv(app))).role, 'api')
   t.ok(services.postgres, 'postgres service')
   t.match(services.postgres?.image, /^postgres:16(\b|$)/, 'postgres image is PostgreSQL 16')
   t.ok(services.redis, 'redis service')
@@ -145,7 +147,7 @@ t.test('DATABASE_URL and REDIS_URL point at the compose services', async (t) => 
 
 t.test('loadConfig accepts every value the compose file sets', async (t) => {
   const env = resolvedEnv(app)
-  const config = loadConfig(env)
+  const config = await loadConfig(env)
   t.equal(config.host, '0.0.0.0')
   t.equal(config.port, 3000)
   t.equal(config.dataDir, '/data')
@@ -153,9 +155,9 @@ t.test('loadConfig accepts every value the compose file sets', async (t) => {
   t.equal(config.redisUrl, env.REDIS_URL)
   t.equal(config.jwtSecret, HOST_VARS.JWT_SECRET)
   // Live: the same environment with one bad value is refused, naming the variable.
-  t.throws(() => loadConfig({ ...env, PORT: 'abc' }), ConfigError)
-  t.throws(() => loadConfig({ ...env, PORT: 'abc' }), /PORT: must be a whole number/)
-  t.throws(() => loadConfig({ ...env, JWT_SECRET: 'short' }), /JWT_SECRET: must be at least 32 characters/)
+  await t.rejects(() => loadConfig({ ...env, PORT: 'abc' }), ConfigError)
+  await t.rejects(() => loadConfig({ ...env, PORT: 'abc' }), /PORT: must be a whole number/)
+  await t.rejects(() => loadConfig({ ...env, JWT_SECRET: 'short' }), /JWT_SECRET: must be at least 32 characters/)
 })
 
 t.test('minio holds the bucket S3_BUCKET names, with the keys the app uses', async (t) => {
@@ -167,7 +169,7 @@ t.test('minio holds the bucket S3_BUCKET names, with the keys the app uses', asy
   t.ok(services.minio?.healthcheck?.test, 'minio has a healthcheck')
   t.match((services['minio-init']?.entrypoint ?? []).join(' '), new RegExp(`mc mb --ignore-existing local/${env.S3_BUCKET}\\b`), 'the init job creates that bucket')
   t.ok(services.minio?.volumes?.some((v) => v.endsWith(':/data')), 'minio data on a volume')
-  const config = loadConfig(env)
+  const config = await loadConfig(env)
   t.equal(config.s3.bucket, 'cvgen')
   t.equal(config.s3.forcePathStyle, true)
 })
@@ -304,7 +306,7 @@ t.test('Dockerfile starts kernel/server.ts as the signalled process', async (t) 
 
   const set = steps.filter((s) => s.op === 'ENV').flatMap((s) => envKeys(s.args))
   t.ok(set.includes('HOST') && set.includes('DATA_DIR'), 'sets HOST and DATA_DIR')
-  t.same(unknownSettings(set), [], 'the image sets only names from SETTINGS')
+  t.same(unknownSettings(set), [], 'the image sets only names cvgen declares')
 })
 
 t.test('.dockerignore keeps local state out of the build context', async (t) => {

@@ -58,7 +58,7 @@ export async function testEnv (t: TestContext, env: Record<string, string> = {})
 }
 
 export async function build (t: TestContext, env: Record<string, string> = {}): Promise<FastifyInstance> {
-  const app = await buildApp(loadConfig(await testEnv(t, env)), { logger: false })
+  const app = await buildApp(await loadConfig(await testEnv(t, env)), { logger: false })
   t.teardown(() => app.close())
   await app.ready()
   return app

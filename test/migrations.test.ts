@@ -10,7 +10,7 @@ const quiet = { info () {}, warn () {} }
 
 t.test('migrations run up from an empty database; a re-run is a no-op', async (t) => {
   const url = await createDatabase(t)
-  const db = await Database.open(loadConfig({ DATABASE_URL: url, JWT_SECRET: 'x'.repeat(32) }), quiet)
+  const db = await Database.open(await loadConfig({ DATABASE_URL: url, JWT_SECRET: 'x'.repeat(32) }), quiet)
   t.teardown(() => db.close())
 
   const pending = await db.pendingMigrations()
@@ -48,7 +48,7 @@ t.test('npm run migrate (the CLI) on a fresh database, then again', async (t) =>
 
 t.test('MIGRATE_ON_START=false leaves the database alone', async (t) => {
   const url = await createDatabase(t)
-  const db = await Database.open(loadConfig({ DATABASE_URL: url, JWT_SECRET: 'x'.repeat(32), MIGRATE_ON_START: 'false' }), quiet)
+  const db = await Database.open(await loadConfig({ DATABASE_URL: url, JWT_SECRET: 'x'.repeat(32), MIGRATE_ON_START: 'false' }), quiet)
   t.teardown(() => db.close())
   t.ok((await db.pendingMigrations()).length >= 1)
 })

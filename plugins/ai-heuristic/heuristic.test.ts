@@ -2,7 +2,7 @@
 // fixtures in samples/analysis, determinism, prompt-injection immunity and progress reporting.
 import { readFileSync } from 'node:fs'
 import { test } from 'tap'
-import type { AnalysisContext, AnalysisInput, AnalysisOutput } from '../../kernel/ai.ts'
+import type { AnalysisContext, AnalysisInput, AnalysisOutput } from '../ai/index.ts'
 import { HeuristicProvider, RULES_VERSION } from './provider.ts'
 import { checkSpelling } from './spelling.ts'
 import { TECH_TERMS } from './text.ts'

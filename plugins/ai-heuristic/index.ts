@@ -6,4 +6,4 @@ export default fp(async (app) => {
   const provider = new HeuristicProvider({ timeoutMs: app.config.ai.analysisTimeoutMs })
   app.ai.register(provider)
   app.addHook('onClose', () => provider.close())
-}, { name: 'ai-heuristic', fastify: '5.x' })
+}, { name: 'ai-heuristic', fastify: '5.x', dependencies: ['ai'] })

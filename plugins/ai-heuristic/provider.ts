@@ -3,7 +3,7 @@
 // The rules run in a worker thread (thread.ts) with a heap cap and a time limit, never on the event
 // loop that serves requests: a document that costs too much fails its own attempt, nothing else.
 // LLM providers call this provider for their rule metrics (app.ai.get('heuristic')), so the same holds there.
-import type { AnalysisContext, AnalysisInput, AnalysisOutput, AnalysisProvider } from '../../kernel/ai.ts'
+import type { AnalysisContext, AnalysisInput, AnalysisOutput, AnalysisProvider } from '../ai/index.ts'
 import { WarmThread } from '../../kernel/thread.ts'
 import type { Result } from './resume.ts'
 import type { AnalysisRequest, ProgressEvent } from './thread.ts'

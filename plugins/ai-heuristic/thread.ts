@@ -1,6 +1,6 @@
 // Runs inside the heuristic provider's worker thread (provider.ts): one analysis per call, progress
 // as events. The dictionaries load before the thread says it is ready, so no call pays for them.
-import type { AnalysisType } from '../../kernel/ai.ts'
+import type { AnalysisType } from '../ai/index.ts'
 import { serve } from '../../kernel/thread.ts'
 import { analyzePortfolio } from './portfolio.ts'
 import { analyzeResume, type Result } from './resume.ts'

@@ -5,7 +5,7 @@
 // selected provider's model for their own JSON: app.llm.completer() and app.llm.structured()
 // (plugins/parse refines parsed resumes that way).
 import fp from 'fastify-plugin'
-import type { AnalysisProvider } from '../../kernel/ai.ts'
+import type { AnalysisProvider } from '../ai/index.ts'
 import type { LlmCompleter } from '../../kernel/llm.ts'
 import { LlmAnalysisProvider } from './provider.ts'
 import { askStructured, type StructuredRequest, type StructuredResult } from './structured.ts'

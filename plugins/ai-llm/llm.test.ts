@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import type { AnalysisContext, AnalysisOutput } from '../../kernel/ai.ts'
+import type { AnalysisContext, AnalysisOutput } from '../ai/index.ts'
 import { build } from '../../test/helper.ts'
 import { plausibleAnswer, startFakeLlm, type FakeLlm, type FakeRequest } from '../../test/llm-fake.ts'
 

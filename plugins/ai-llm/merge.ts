@@ -3,7 +3,7 @@
 // (critique, tone, STAR assessment, rewrites, its own strengths and improvements). Its claimed
 // scores are compared with the rules' and, when they contradict them by more than FLAG_MARGIN
 // points, flagged and not used. metrics.sources and the report say which part came from where.
-import type { AnalysisOutput, AnalysisType } from '../../kernel/ai.ts'
+import type { AnalysisOutput, AnalysisType } from '../ai/index.ts'
 import type { Attempt } from './call.ts'
 import { SCORE_KEYS, type Judgement } from './schemas.ts'
 

@@ -2,7 +2,7 @@
 // handed to the prompt as facts), then the active prompt through the model with the shared
 // call policy, then rules and judgement merged, or the heuristic result with the reason.
 import type { FastifyBaseLogger } from 'fastify'
-import type { AiRegistry, AnalysisContext, AnalysisInput, AnalysisOutput, AnalysisProvider } from '../../kernel/ai.ts'
+import type { AiRegistry, AnalysisContext, AnalysisInput, AnalysisOutput, AnalysisProvider } from '../ai/index.ts'
 import type { LlmCompleter } from '../../kernel/llm.ts'
 import type { PromptStore } from '../prompts/index.ts'
 import { askFor, DEFAULT_BUDGET_MS, type CallResult } from './call.ts'

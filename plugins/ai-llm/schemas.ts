@@ -2,7 +2,7 @@
 // (`output_schema`). Written for OpenAI's strict structured output (every property
 // required, no extra ones), which also suits Anthropic tool input and local JSON modes.
 import { Ajv, type ValidateFunction } from 'ajv'
-import type { AnalysisType } from '../../kernel/ai.ts'
+import type { AnalysisType } from '../ai/index.ts'
 import { parseAnswer } from './json.ts'
 
 /** The rule metrics the model also estimates, so its agreement with the rules can be measured. */

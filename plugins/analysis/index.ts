@@ -25,4 +25,4 @@ export default fp(async (app) => {
   const job = defineAnalysisJob(app, service)
   await app.register(analysisRoutes, { prefix: '/ai', service, job })
   app.addHook('onClose', async () => { await bus.close() })
-}, { name: 'analysis', fastify: '5.x', dependencies: ['auth', 'resumes', 'portfolios'] })
+}, { name: 'analysis', fastify: '5.x', dependencies: ['auth', 'resumes', 'portfolios', 'ai'] })

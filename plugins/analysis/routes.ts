@@ -1,6 +1,6 @@
 // /ai routes: enqueue an analysis, read its status (JSON or a live SSE stream), history, reports.
 import type { FastifyInstance } from 'fastify'
-import type { AnalysisType } from '../../kernel/ai.ts'
+import type { AnalysisType } from '../ai/index.ts'
 import { KernelErrors } from '../../kernel/errors.ts'
 import type { TrackedHandle } from '../../kernel/jobs.ts'
 import { errors, ok, okList } from '../../kernel/schemas.ts'

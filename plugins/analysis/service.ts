@@ -1,7 +1,7 @@
 // Analyses: rows in analysis_results, the daily quota, and the writes a job makes as it
 // runs (progress, the one completed write, failure). No Fastify here, so a worker or the
 // CLI can use it too.
-import type { AnalysisOutput, AnalysisType } from '../../kernel/ai.ts'
+import type { AnalysisOutput, AnalysisType } from '../ai/index.ts'
 import type { Database, SqlParams } from '../../kernel/db.ts'
 import type { PlanOwner } from '../auth/index.ts'
 import { JobTable, type JobStatus } from '../../kernel/jobs.ts'

@@ -2,7 +2,7 @@
 // progress written to the row and pushed to live clients, write the result once. Attempts,
 // retries and the final failure are app.jobs' (kernel/jobs.ts).
 import type { FastifyInstance } from 'fastify'
-import type { AnalysisInput } from '../../kernel/ai.ts'
+import type { AnalysisInput } from '../ai/index.ts'
 import { JobRefused } from '../../kernel/errors.ts'
 import type { TrackedHandle } from '../../kernel/jobs.ts'
 import { AnalysisErrors } from './errors.ts'

@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { startDnsServer } from '../../test/dns-server.ts'
 import { DohDnsProvider, txtValue } from './doh.ts'
-import { DnsRegistry } from './registry.ts'
 import { SystemDnsProvider } from './system.ts'
 
 t.test('system provider: found, nxdomain, nodata, servfail, timeout', async (t) => {
@@ -70,10 +69,3 @@ t.test('doh provider speaks the dns-json API', async (t) => {
   t.equal(txtValue('"a\\"b" "c"'), 'a"bc')
 })
 
-t.test('registry: DNS_PROVIDER picks a registered provider', async (t) => {
-  const r = new DnsRegistry('mine')
-  t.throws(() => r.current(), /DNS_PROVIDER is "mine" but no plugin registered it/)
-  const mine = { name: 'mine', resolveTxt: async () => ({ status: 'nodata' as const }), resolveCname: async () => ({ status: 'nodata' as const }), resolveA: async () => ({ status: 'nodata' as const }) }
-  r.register(mine)
-  t.equal(r.current(), mine)
-})

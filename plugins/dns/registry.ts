@@ -1,6 +1,7 @@
 // The DNS provider extension point (DESIGN.md "DNS provider"). A provider answers with an
 // outcome value, never by throwing: a timeout, a SERVFAIL and an NXDOMAIN mean different
 // things to the domains plugin (retry later vs. "the record is not there").
+import type { ProviderRegistry } from '../../kernel/providers.ts'
 
 export type RecordType = 'TXT' | 'CNAME' | 'A'
 
@@ -22,29 +23,8 @@ export interface DnsProvider {
   resolveA (host: string): Promise<DnsOutcome>
 }
 
-export class DnsRegistry {
-  private readonly providers = new Map<string, DnsProvider>()
-  private readonly selected: string
-
-  constructor (selected: string) {
-    this.selected = selected
-  }
-
-  register (provider: DnsProvider): void {
-    this.providers.set(provider.name, provider)
-  }
-
-  names (): string[] { return [...this.providers.keys()].sort() }
-
-  get (name: string): DnsProvider | undefined { return this.providers.get(name) }
-
-  /** The provider DNS_PROVIDER names; throws when no plugin registered it. */
-  current (): DnsProvider {
-    const provider = this.providers.get(this.selected)
-    if (!provider) throw new Error(`DNS_PROVIDER is "${this.selected}" but no plugin registered it (registered: ${this.names().join(', ') || 'none'})`)
-    return provider
-  }
-}
+/** app.dns: the kernel's provider registry, for DNS providers (DNS_PROVIDER selects one). */
+export type DnsRegistry = ProviderRegistry<DnsProvider>
 
 /** "Host.Example.COM." -> "host.example.com" */
 export const canonicalName = (name: string): string => name.trim().toLowerCase().replace(/\.$/, '')

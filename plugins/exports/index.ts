@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import fp from 'fastify-plugin'
 import { LRUCache } from 'lru-cache'
-import type { AnalysisOutput } from '../../kernel/ai.ts'
+import type { AnalysisOutput } from '../ai/index.ts'
 import { compare, pdfText, type AtsReport } from './ats.ts'
 import { BrowserPool } from './browser.ts'
 import { fontServer, printHtml, renderPdf, type Paper } from './print.ts'

@@ -252,7 +252,7 @@ const declareSmall = (zip: Buffer) => patchSizes(zip, (old, name) => (name === '
 
 t.test('ROLE=api only queues; a ROLE=worker process parses', async (t) => {
   const env = await testEnv(t)
-  const api = await buildApp(loadConfig({ ...env, ROLE: 'api' }), { logger: false })
+  const api = await buildApp(await loadConfig({ ...env, ROLE: 'api' }), { logger: false })
   t.teardown(() => api.close())
   await api.ready()
   const acct = await register(api)
@@ -263,7 +263,7 @@ t.test('ROLE=api only queues; a ROLE=worker process parses', async (t) => {
   const queued = (await api.inject({ method: 'GET', url: `/resumes/parse/${res.body.data.job_id}`, headers: bearer(acct.access) })).json().data
   t.equal(queued.status, 'queued', 'nothing parses in the API process')
 
-  const worker = await buildApp(loadConfig({ ...env, ROLE: 'worker' }), { logger: false })
+  const worker = await buildApp(await loadConfig({ ...env, ROLE: 'worker' }), { logger: false })
   t.teardown(() => worker.close())
   await worker.ready()
   const job = await waitJob(api, acct, res.body.data.job_id)

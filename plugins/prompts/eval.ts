@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import type { AnalysisOutput, AnalysisType } from '../../kernel/ai.ts'
+import type { AnalysisOutput, AnalysisType } from '../ai/index.ts'
 import type { Prompt, PromptStore } from './store.ts'
 
 export class EvalError extends Error {}

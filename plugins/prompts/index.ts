@@ -38,4 +38,4 @@ export default fp(async (app) => {
       }))
     }))
   }))
-}, { name: 'prompts', fastify: '5.x', dependencies: ['auth'] })
+}, { name: 'prompts', fastify: '5.x', dependencies: ['auth', 'ai'] })

@@ -195,7 +195,7 @@ t.test('public pages', async (t) => {
 
 t.test('page views are not logged at info (the gateway keeps the access log); API requests are', async (t) => {
   const lines: string[] = []
-  const app = await buildApp(loadConfig(await testEnv(t, { LOG_LEVEL: 'info' })), {
+  const app = await buildApp(await loadConfig(await testEnv(t, { LOG_LEVEL: 'info' })), {
     logger: { level: 'info', stream: { write: (line: string) => { lines.push(line) } } }
   })
   t.teardown(() => app.close())

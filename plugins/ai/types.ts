@@ -1,8 +1,4 @@
-// app.ai: the registry of analysis providers (DESIGN.md "AI provider" extension point).
-// `heuristic` (offline, deterministic) is the default; AI_PROVIDER picks another, which an
-// operator's plugin may register. LLM providers (openai, anthropic) register here too, through
-// app.llm (plugins/ai-llm), and build on the heuristic provider's exact rule metrics.
-
+// The analysis provider contract (app.ai's providers): what a provider is given and returns.
 export type AnalysisType = 'resume' | 'portfolio'
 
 export interface AnalysisInput {
@@ -41,27 +37,3 @@ export interface AnalysisProvider {
   analyze (input: AnalysisInput, ctx: AnalysisContext): Promise<AnalysisOutput>
 }
 
-export class AiRegistry {
-  private readonly providers = new Map<string, AnalysisProvider>()
-  private readonly selected: string
-
-  constructor (selected: string) {
-    this.selected = selected
-  }
-
-  register (provider: AnalysisProvider): void {
-    this.providers.set(provider.name, provider)
-  }
-
-  names (): string[] { return [...this.providers.keys()].sort() }
-
-  /** A provider by name, e.g. `heuristic`, whose exact rule metrics LLM providers build on. */
-  get (name: string): AnalysisProvider | undefined { return this.providers.get(name) }
-
-  /** The provider AI_PROVIDER names; throws when no plugin registered it. */
-  current (): AnalysisProvider {
-    const provider = this.providers.get(this.selected)
-    if (!provider) throw new Error(`AI_PROVIDER is "${this.selected}" but no plugin registered it (registered: ${this.names().join(', ') || 'none'})`)
-    return provider
-  }
-}
