@@ -56,6 +56,7 @@ export const SETTINGS = {
   CVGEN_THEME_DIRS: s(p.list, "operators' theme folders, comma separated", ''),
   CVGEN_PROMPTS_DIR: s(p.str, 'folder of prompt files that add to or override prompts/'),
   TIERS_FILE: s(p.str, 'JSON file overriding plan limits per tier'),
+  STORAGE_DRIVER: s(p.str, 'where files live: local (disk under DATA_DIR), s3, or an operator\'s driver (storage.ts in a plugin folder); unset: s3 when S3_BUCKET is set, else local'),
   S3_ENDPOINT: s(p.url(['http:', 'https:']), 'S3-protocol endpoint (MinIO, R2, ...)'),
   S3_BUCKET: s(p.str, 'bucket; unset: local-disk storage under DATA_DIR'),
   S3_REGION: s(p.str, 'S3 region', 'us-east-1'),
@@ -116,6 +117,8 @@ export interface Config {
   themeDirs: string[]
   promptsDir: string | null
   tiers: Record<Tier, TierLimits>
+  /** The storage driver's name (STORAGE_DRIVER, or s3/local from S3_BUCKET). */
+  storageDriver: string
   s3: { endpoint: string | null, bucket: string | null, region: string, accessKeyId: string | null, secretAccessKey: string | null, forcePathStyle: boolean }
   ai: { provider: string, model: string | null, timeoutMs: number, analysisTimeoutMs: number, promptVersions: Record<string, number> }
   dns: {
@@ -171,6 +174,7 @@ export async function loadConfig (env: Env = process.env): Promise<Config> {
       problems.push(`DATA_DIR: cannot keep the generated JWT secret in ${dataDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); make it writable by this user, or set DATA_DIR (or JWT_SECRET)`)
     }
   }
+  if (v.STORAGE_DRIVER === 's3' && !v.S3_BUCKET) problems.push('STORAGE_DRIVER: s3 needs S3_BUCKET (and its keys)')
   if (v.S3_BUCKET && (!v.S3_ACCESS_KEY_ID || !v.S3_SECRET_ACCESS_KEY)) {
     problems.push('S3_BUCKET: needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY as well')
   }
@@ -205,6 +209,7 @@ export async function loadConfig (env: Env = process.env): Promise<Config> {
     themeDirs: (v.CVGEN_THEME_DIRS ?? []).map((d) => resolve(d)),
     promptsDir: v.CVGEN_PROMPTS_DIR ? resolve(v.CVGEN_PROMPTS_DIR) : null,
     tiers: tiers!,
+    storageDriver: v.STORAGE_DRIVER ?? (v.S3_BUCKET ? 's3' : 'local'),
     s3: {
       endpoint: v.S3_ENDPOINT,
       bucket: v.S3_BUCKET,

@@ -111,7 +111,15 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   app.decorate('jobs', new Jobs(app.queue, app.log, config.role === 'all' || config.role === 'worker'))
   // After every plugin has defined its jobs: the workers take jobs once the app is ready.
   app.addHook('onReady', async () => { await app.jobs.start() })
-  app.decorate('storage', createStorage(config))
+  let storage: StorageDriver
+  try {
+    storage = await createStorage(config)
+  } catch (err) {
+    await db.close()
+    await cache.close()
+    throw err
+  }
+  app.decorate('storage', storage)
   const closeInfrastructure = async () => {
     await app.queue.stop()
     await db.close()

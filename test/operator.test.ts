@@ -2,11 +2,13 @@
 // provider of two files, a DNS provider, and a plugin with its own table (migrations/) and
 // setting (settings.ts). Their settings are validated with the kernel's, all problems at once;
 // a provider name no plugin registered stops the start.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { ConfigError, loadConfig } from '../config/index.ts'
 import { buildApp } from '../kernel/app.ts'
-import { bearer, build, register, testEnv } from './helper.ts'
+import { bearer, build, register, tempDir, testEnv } from './helper.ts'
 
 const OPERATOR = fileURLToPath(new URL('./fixtures/operator', import.meta.url))
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -61,4 +63,17 @@ t.test('a provider name no plugin registered stops the start, naming those that 
     t.teardown(() => app.close())
     await t.rejects(async () => { await app.ready() }, new RegExp(`^${setting} is "${value}" but no plugin registered a ${kind} of that name \\(registered: .*(echo|static)`))
   }
+})
+
+t.test('an operator storage driver, chosen by STORAGE_DRIVER, holds every file; an unknown driver stops the start', async (t) => {
+  const root = tempDir(t)
+  const app = await build(t, { ...env, STORAGE_DRIVER: 'mirror', MIRROR_ROOT: root })
+  await app.storage.put('users/x/avatar/a.png', Buffer.from('png'), 'image/png')
+  t.ok(existsSync(join(root, 'users/x/avatar/a.png')), 'written under its own folder')
+  t.same((await app.storage.get('users/x/avatar/a.png'))?.body, Buffer.from('png'))
+
+  const missing = await loadConfig(await testEnv(t, { ...env, STORAGE_DRIVER: 'mirror' })).then(() => null, (e: unknown) => e)
+  t.match(missing, { problems: ['MIRROR_ROOT: STORAGE_DRIVER=mirror needs it'] }, "the driver's own setting is checked with the rest")
+  const typo = await loadConfig(await testEnv(t, { ...env, STORAGE_DRIVER: 'mirorr' }))
+  await t.rejects(buildApp(typo, { logger: false }), /^STORAGE_DRIVER is "mirorr" but no plugin registered a storage driver of that name \(registered: local, mirror, s3\)$/)
 })

@@ -1,9 +1,13 @@
-// The storage extension point: createStorage(config) picks the driver at start-up — S3 when
-// S3_BUCKET is set, else local disk under DATA_DIR/uploads — and registerStorage(app) adds
-// what that driver needs on the app (the local upload/download routes, closing the client).
+// The storage extension point: createStorage(config) builds the driver STORAGE_DRIVER names at
+// start-up — by default S3 when S3_BUCKET is set, else local disk under DATA_DIR/uploads, or an
+// operator's (storage.ts in a plugin folder) — and registerStorage(app) adds what that driver
+// needs on the app (the local upload/download routes, closing the client).
+import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config/index.ts'
+import { ProviderRegistry } from '../providers.ts'
 import { LocalStorage } from './local.ts'
 import localStorageRoutes from './local-routes.ts'
 import { S3Storage } from './s3.ts'
@@ -16,20 +20,57 @@ export { LocalStorage } from './local.ts'
 export { PREVIEW_URL_TTL, hidePreview, isPrivateKey, previewUrl, type PreviewStorage } from './previews.ts'
 export { S3Storage } from './s3.ts'
 
-export function createStorage (config: Config): StorageDriver {
-  const { s3 } = config
-  if (s3.bucket) {
-    // config/ refuses a bucket without both keys, so these are set.
-    return new S3Storage({
-      endpoint: s3.endpoint,
-      bucket: s3.bucket,
-      region: s3.region,
-      accessKeyId: s3.accessKeyId!,
-      secretAccessKey: s3.secretAccessKey!,
-      forcePathStyle: s3.forcePathStyle
-    })
+/** A storage driver as a provider: STORAGE_DRIVER names one; create() builds it from the settings. */
+export interface StorageFactory {
+  readonly name: string
+  create (config: Config): StorageDriver
+}
+
+const BUILT_IN: StorageFactory[] = [
+  {
+    name: 's3',
+    create: ({ s3 }) => {
+      if (!s3.bucket) throw new Error('STORAGE_DRIVER=s3 needs S3_BUCKET')
+      // config/ refuses a bucket without both keys, so these are set.
+      return new S3Storage({
+        endpoint: s3.endpoint,
+        bucket: s3.bucket,
+        region: s3.region,
+        accessKeyId: s3.accessKeyId!,
+        secretAccessKey: s3.secretAccessKey!,
+        forcePathStyle: s3.forcePathStyle
+      })
+    }
+  },
+  { name: 'local', create: (config) => new LocalStorage({ root: join(config.dataDir, 'uploads'), publicUrl: config.publicUrl, secret: config.jwtSecret }) }
+]
+
+/**
+ * The operators' drivers: `<dir>/<plugin>/storage.{ts,js}` exporting `default` (one
+ * StorageFactory or a list). They load in the first wave, before any plugin, because every
+ * plugin may store files as it registers.
+ */
+async function operatorDrivers (pluginDirs: string[]): Promise<StorageFactory[]> {
+  const found: StorageFactory[] = []
+  for (const dir of pluginDirs) {
+    if (!existsSync(dir)) continue
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!entry.isDirectory()) continue
+      const file = ['storage.ts', 'storage.js'].map((f) => join(dir, entry.name, f)).find((f) => existsSync(f))
+      if (!file) continue
+      const mod = await import(pathToFileURL(file).href) as { default?: StorageFactory | StorageFactory[] }
+      if (!mod.default) throw new Error(`${file}: the default export must be a storage driver factory ({ name, create(config) })`)
+      found.push(...[mod.default].flat())
+    }
   }
-  return new LocalStorage({ root: join(config.dataDir, 'uploads'), publicUrl: config.publicUrl, secret: config.jwtSecret })
+  return found
+}
+
+/** The driver STORAGE_DRIVER names (ours: s3, local; or an operator's), built from the settings. */
+export async function createStorage (config: Config): Promise<StorageDriver> {
+  const drivers = new ProviderRegistry<StorageFactory>('storage driver', 'STORAGE_DRIVER', config.storageDriver)
+  for (const factory of [...BUILT_IN, ...await operatorDrivers(config.pluginDirs)]) drivers.register(factory)
+  return drivers.current().create(config)
 }
 
 /**
