@@ -49,7 +49,7 @@ t.test('bad settings are refused, naming every variable', async (t) => {
     [{ AI_PROVIDER: 'anthropic' }, /AI_PROVIDER: anthropic needs ANTHROPIC_API_KEY/]
   ]
   for (const [env, message] of bad) {
-    await t.rejects(() => loadConfig({ ...base, ...env }), message, Object.keys(env)[0])
+    await t.rejects(() => loadConfig({ ...base, ...env }), message, Object.keys(env).join(', '))
   }
   try {
     await loadConfig({ ...base, PORT: 'x', ROLE: 'y' })

@@ -11,8 +11,9 @@ export function formatDate (value: unknown): string {
   const s = str(value)
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T.*)?$/.exec(s)
   if (!m) return s
+  const year = m[1]! // group 1 is not optional: a match always has the year
   const month = m[2] ? Number(m[2]) : 0
-  return month >= 1 && month <= 12 ? `${MONTHS[month - 1]} ${m[1]}` : m[1]
+  return month >= 1 && month <= 12 ? `${MONTHS[month - 1]} ${year}` : year
 }
 
 /** "Mar 2021 – Jun 2024"; a start without an end runs to "Present"; nothing when neither is set. */

@@ -45,7 +45,7 @@ t.test('kernel', async (t) => {
   })
 
   t.test('strings PostgreSQL cannot store and overflowing numbers are 400 with a path', async (t) => {
-    for (const [payload, path] of [['{"n":1,"tags":["a\\u0000b"]}', '/tags/0'], ['{"n":1,"tags":["\\ud800"]}', '/tags/0'], ['{"n":1e400}', '/n']]) {
+    for (const [payload, path] of [['{"n":1,"tags":["a\\u0000b"]}', '/tags/0'], ['{"n":1,"tags":["\\ud800"]}', '/tags/0'], ['{"n":1e400}', '/n']] as const) {
       const res = await app.inject({ method: 'POST', url: '/probe/echo', payload, headers: { 'content-type': 'application/json' } })
       t.equal(res.statusCode, 400, payload)
       t.match(res.json().error, { code: 'VALIDATION_FAILED', details: [{ path, in: 'body' }] }, payload)

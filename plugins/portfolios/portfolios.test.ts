@@ -253,15 +253,15 @@ t.test('portfolios', async (t) => {
   t.test('delete is soft and final', async (t) => {
     const p = await create(a, { is_published: true, title: 'Gone soon' })
     t.equal((await call(a, 'DELETE', `/portfolios/${p.id}`)).statusCode, 204)
-    for (const [method, url] of [['GET', ''], ['PUT', ''], ['DELETE', ''], ['POST', '/duplicate']]) {
-      const res = await call(a, method!, `/portfolios/${p.id}${url}`, method === 'PUT' ? { title: 'x' } : undefined)
+    for (const [method, url] of [['GET', ''], ['PUT', ''], ['DELETE', ''], ['POST', '/duplicate']] as const) {
+      const res = await call(a, method, `/portfolios/${p.id}${url}`, method === 'PUT' ? { title: 'x' } : undefined)
       t.equal(res.statusCode, 404, `${method} ${url} after delete`)
       t.equal(res.json().error.code, 'PORTFOLIOS_NOT_FOUND')
     }
     t.notOk((await call(a, 'GET', '/portfolios?limit=100')).json().data.some((x: { id: string }) => x.id === p.id), 'not listed')
     const [row] = await app.db.fork().execute('select deleted_at, subdomain from portfolios where id = ?', [p.id])
-    t.ok(row.deleted_at, 'the row keeps deleted_at')
-    t.equal(row.subdomain, p.subdomain, 'and its data')
+    t.ok(row?.deleted_at, 'the row keeps deleted_at')
+    t.equal(row?.subdomain, p.subdomain, 'and its data')
     t.equal(await app.portfolios.findPublishedBySubdomain(p.subdomain), null, 'no longer served')
   })
 

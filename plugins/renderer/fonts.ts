@@ -40,10 +40,11 @@ function parseRanges (text: string): [number, number][] {
   for (const part of text.split(',')) {
     const m = /^\s*U\+([0-9A-Fa-f?]+)(?:-([0-9A-Fa-f]+))?\s*$/.exec(part)
     if (!m) continue
-    if (m[1].includes('?')) {
-      out.push([parseInt(m[1].replace(/\?/g, '0'), 16), parseInt(m[1].replace(/\?/g, 'F'), 16)])
+    const first = m[1]! // group 1 is not optional: a match always has it
+    if (first.includes('?')) {
+      out.push([parseInt(first.replace(/\?/g, '0'), 16), parseInt(first.replace(/\?/g, 'F'), 16)])
     } else {
-      const lo = parseInt(m[1], 16)
+      const lo = parseInt(first, 16)
       out.push([lo, m[2] ? parseInt(m[2], 16) : lo])
     }
   }
@@ -81,7 +82,7 @@ export function fontPackage (name: string): FontPackage | null {
           } catch { continue }
           for (const block of css.split('@font-face').slice(1)) {
             const file = /url\(\.\/files\/([a-z0-9-]+\.woff2)\)/.exec(block)?.[1]
-            const ranges = /unicode-range:\s*([^;]+);/.exec(block)?.[1].trim() ?? 'U+0-10FFFF'
+            const ranges = /unicode-range:\s*([^;]+);/.exec(block)?.[1]?.trim() ?? 'U+0-10FFFF'
             if (!file) continue
             pkg.faces.push({ weight, style, file, ranges, parsed: parseRanges(ranges), latin: /-latin-\d/.test(file) })
             if (weight === 400 && style === 'normal') all.push(...parseRanges(ranges))
@@ -104,8 +105,9 @@ export function covers (pkg: FontPackage | null, cp: number): boolean {
   let hi = r.length - 1
   while (lo <= hi) {
     const mid = (lo + hi) >> 1
-    if (cp < r[mid][0]) hi = mid - 1
-    else if (cp > r[mid][1]) lo = mid + 1
+    const [from, to] = r[mid]! // 0 <= lo <= mid <= hi < r.length
+    if (cp < from) hi = mid - 1
+    else if (cp > to) lo = mid + 1
     else return true
   }
   return false

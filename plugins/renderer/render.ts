@@ -121,7 +121,8 @@ const LANG_TAG = /^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*$/
 /** lang and dir from an explicit language or, failing that, from the letters of the main text. */
 export function detectLanguage (mainText: string, hint?: string): { lang: string, dir: 'ltr' | 'rtl' } {
   if (hint && LANG_TAG.test(hint)) {
-    return { lang: hint, dir: RTL_LANGS.has(hint.split('-')[0].toLowerCase()) ? 'rtl' : 'ltr' }
+    const primary = hint.replace(/-.*/, '') // the primary language subtag, e.g. "he" of "he-IL"
+    return { lang: hint, dir: RTL_LANGS.has(primary.toLowerCase()) ? 'rtl' : 'ltr' }
   }
   let letters = 0
   const counts = { hebrew: 0, arabic: 0, kana: 0, hangul: 0, han: 0 }

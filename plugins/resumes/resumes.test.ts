@@ -122,13 +122,13 @@ t.test('resumes', async (t) => {
   t.test('delete is soft and final', async (t) => {
     const r = await create(a)
     t.equal((await call(a, 'DELETE', `/resumes/${r.id}`)).statusCode, 204)
-    for (const [method, url] of [['GET', ''], ['PUT', ''], ['DELETE', ''], ['POST', '/duplicate'], ['GET', '/export.json']]) {
-      const res = await call(a, method!, `/resumes/${r.id}${url}`, method === 'PUT' ? { title: 'x' } : undefined)
+    for (const [method, url] of [['GET', ''], ['PUT', ''], ['DELETE', ''], ['POST', '/duplicate'], ['GET', '/export.json']] as const) {
+      const res = await call(a, method, `/resumes/${r.id}${url}`, method === 'PUT' ? { title: 'x' } : undefined)
       t.equal(res.statusCode, 404, `${method} ${url} after delete`)
       t.equal(res.json().error.code, 'RESUMES_NOT_FOUND')
     }
     const [row] = await app.db.fork().execute('select deleted_at from resumes where id = ?', [r.id])
-    t.ok(row.deleted_at, 'the row keeps deleted_at')
+    t.ok(row?.deleted_at, 'the row keeps deleted_at')
   })
 
   t.test('duplicate', async (t) => {

@@ -20,7 +20,8 @@ export interface ThemeManifest {
   version: string
   description: string
   supports: ThemeKind[]
-  fonts: ThemeFont[]
+  /** At least one (the manifest schema's minItems): the first is the fallback choice. */
+  fonts: [ThemeFont, ...ThemeFont[]]
   /** JSON Schema (draft-07, type object, additionalProperties false) of theme_config. */
   options: Record<string, unknown>
   defaults: Record<string, unknown>

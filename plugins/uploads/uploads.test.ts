@@ -216,7 +216,7 @@ for (const driver of ['local', 's3'] as const) {
       const u = new URL(s.public_url)
       const missing = await signed(a, { size: 50 })
       const id = s.key.split('/').pop()!
-      const lookalikes = [
+      const lookalikes: [name: string, url: string][] = [
         ['missing object', missing.public_url],
         ['foreign host', `https://elsewhere.example${u.pathname}`],
         ['other port', s.public_url.replace(`:${u.port}`, `:${Number(u.port) + 1}`)],
@@ -233,7 +233,7 @@ for (const driver of ['local', 's3'] as const) {
         ['empty', ''],
         ['javascript', 'javascript:alert(1)']
       ]
-      for (const [name, url] of lookalikes) t.equal(await app.uploads.resolveOwned(a.id, url!), null, name)
+      for (const [name, url] of lookalikes) t.equal(await app.uploads.resolveOwned(a.id, url), null, name)
       t.same(await stored(s.key), { size: 50, contentType: 'image/png' }, 'the own object is untouched')
     })
 
