@@ -426,8 +426,10 @@ async function main (): Promise<void> {
         'select extract(epoch from (max(completed_at) - min(started_at))) * 1000 as ms from analysis_results where id = any($1::uuid[])', [ids])
       const jobsPerSec = JOBS / (totalMs / 1000)
       throughput[n] = jobsPerSec
-      rows.push({ cells: [`3. ${JOBS} jobs, ${n} worker process${n > 1 ? 'es' : ''} (ROLE=worker)`, String(JOBS), '-', '-', '-', '-',
-        `${f(jobsPerSec)} jobs/s (${f(totalMs / 1000, 2)} s first POST -> all completed; enqueue ${f(enqueuedMs / 1000, 2)} s; rows' first start -> last completion ${f(Number(span[0]!.ms) / 1000, 2)} s = ${f(JOBS / (Number(span[0]!.ms) / 1000))} jobs/s)`] })
+      rows.push({
+        cells: [`3. ${JOBS} jobs, ${n} worker process${n > 1 ? 'es' : ''} (ROLE=worker)`, String(JOBS), '-', '-', '-', '-',
+        `${f(jobsPerSec)} jobs/s (${f(totalMs / 1000, 2)} s first POST -> all completed; enqueue ${f(enqueuedMs / 1000, 2)} s; rows' first start -> last completion ${f(Number(span[0]!.ms) / 1000, 2)} s = ${f(JOBS / (Number(span[0]!.ms) / 1000))} jobs/s)`]
+      })
       console.log(`3. ${n} worker(s): ${f(jobsPerSec)} jobs/s`)
     }
     const ratio = throughput[2]! / throughput[1]!

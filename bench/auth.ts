@@ -35,7 +35,6 @@ interface Scenario {
 
 interface Measured { name: string, load: LoadResult, loop: LoopDelay }
 
-
 /** Median time of a few sequential hashes: the floor of one login's latency. */
 async function timeOneHash (params: Config['argon2']): Promise<number> {
   const times: number[] = []
@@ -169,7 +168,6 @@ function report (measured: Measured[], idle: LoopDelay, resolutionMs: number): v
   }
   if (bad.length > 0) process.exitCode = 1
 }
-
 
 main().catch((err: Error) => {
   console.error(err.message === 'aborted' ? 'aborted' : err)

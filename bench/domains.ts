@@ -44,9 +44,19 @@ async function main (): Promise<void> {
   try {
     db = await createDatabase(ADMIN_URL, `cvgen_bench_${runId}`)
     app = await buildApp(await loadConfig({
-      DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: `cvgen-bench-${runId}:`, JWT_SECRET: randomBytes(36).toString('base64url'),
-      LOG_LEVEL: 'warn', DATA_DIR: dataDir, APP_DOMAIN: APP, DNS_SERVERS: dns.address, GATEWAY_IPS: '127.0.0.1', ROLE: 'api',
-      AUTH_RATE_LIMIT_MAX: '1000000', ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1'
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      REDIS_PREFIX: `cvgen-bench-${runId}:`,
+      JWT_SECRET: randomBytes(36).toString('base64url'),
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      APP_DOMAIN: APP,
+      DNS_SERVERS: dns.address,
+      GATEWAY_IPS: '127.0.0.1',
+      ROLE: 'api',
+      AUTH_RATE_LIMIT_MAX: '1000000',
+      ARGON2_MEMORY_KIB: '1024',
+      ARGON2_TIME_COST: '1'
     }), { logger: false })
     await app.listen({ host: '127.0.0.1', port: 0 })
     const address = app.server.address()

@@ -118,8 +118,16 @@ async function main (): Promise<void> {
   try {
     db = await createDatabase(ADMIN_URL, `cvgen_bench_${runId}`)
     app = await buildApp(await loadConfig({
-      DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: `cvgen-bench-${runId}:`, JWT_SECRET: randomBytes(36).toString('base64url'),
-      LOG_LEVEL: 'warn', AUTH_RATE_LIMIT_MAX: '1000000', ACCESS_TOKEN_TTL: '2h', DATA_DIR: dataDir, ROLE: 'all', THUMBNAILS: 'true'
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      REDIS_PREFIX: `cvgen-bench-${runId}:`,
+      JWT_SECRET: randomBytes(36).toString('base64url'),
+      LOG_LEVEL: 'warn',
+      AUTH_RATE_LIMIT_MAX: '1000000',
+      ACCESS_TOKEN_TTL: '2h',
+      DATA_DIR: dataDir,
+      ROLE: 'all',
+      THUMBNAILS: 'true'
     }), { logger: false })
     const base = await app.listen({ host: '127.0.0.1', port: 0 })
     const pool = app.exports.pool

@@ -108,8 +108,15 @@ function runWrk (url: string, host: string | undefined, seconds: number, onStart
       const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)
       if (code !== 0 || !rps || !total) return reject(new Error(`wrk failed (${code}): ${out}`))
       resolve({
-        reqPerSec: Number(rps[1]), total: Number(total[1]), latencyP50: lat('50'), latencyP99: lat('99'), non2xx,
-        errors: sock ? sock.slice(1).reduce((n, x) => n + Number(x), 0) : 0, statusCodes: {}, starved: 0, firstFailure: null
+        reqPerSec: Number(rps[1]),
+        total: Number(total[1]),
+        latencyP50: lat('50'),
+        latencyP99: lat('99'),
+        non2xx,
+        errors: sock ? sock.slice(1).reduce((n, x) => n + Number(x), 0) : 0,
+        statusCodes: {},
+        starved: 0,
+        firstFailure: null
       })
     })
   })
@@ -173,8 +180,13 @@ async function main (): Promise<void> {
     db = await createDatabase(ADMIN_URL, `cvgen_bench_${runId}`)
     abort.check()
     app = await buildApp(await loadConfig({
-      DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: `cvgen-bench-${runId}:`,
-      JWT_SECRET: randomBytes(36).toString('base64url'), LOG_LEVEL: 'warn', AUTH_RATE_LIMIT_MAX: '1000000', DATA_DIR: join(dir, 'data'),
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      REDIS_PREFIX: `cvgen-bench-${runId}:`,
+      JWT_SECRET: randomBytes(36).toString('base64url'),
+      LOG_LEVEL: 'warn',
+      AUTH_RATE_LIMIT_MAX: '1000000',
+      DATA_DIR: join(dir, 'data'),
       // As the hosted dashboard runs it: CORS on for the API (public pages opt out of it).
       CORS_ORIGINS: 'https://app.example.com'
     }), { logger: false })

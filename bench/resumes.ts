@@ -49,7 +49,6 @@ interface Target { name: string, url: string, spec: LoadSpec }
 interface Run { load: LoadResult, loop: LoopDelay }
 interface Measured { target: Target, runs: Run[], bytes: number }
 
-
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b)
   const m = s.length >> 1
@@ -307,7 +306,6 @@ function report (measured: Measured[]): void {
   // Below the goal is a finding, not a broken run: the exit code only flags invalid runs.
   if (bad.length > 0) process.exitCode = 1
 }
-
 
 main().catch((err: Error) => {
   console.error(err.message === 'aborted' ? 'aborted' : err)

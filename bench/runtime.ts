@@ -87,8 +87,15 @@ const dataDir = mkdtempSync(join(tmpdir(), 'cvgen-bench-runtime-'))
 let js: string | null = null
 try {
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', PORT: '0', LOG_LEVEL: 'info',
-    DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:6379', JWT_SECRET: randomId(24), DATA_DIR: dataDir
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    NODE_ENV: 'production',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: db.url,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    JWT_SECRET: randomId(24),
+    DATA_DIR: dataDir
   }
   console.log('compiling the sources with tsc for the baseline ...')
   js = compile()

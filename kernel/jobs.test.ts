@@ -77,7 +77,10 @@ t.test('the last attempt fails the row with a public reason and its code; a refu
   const settled: string[] = []
   let refusedRuns = 0
   const common = {
-    concurrency: 1, pollingIntervalSeconds: 0.5, table, rowId: (d: { id: string }) => d.id,
+    concurrency: 1,
+    pollingIntervalSeconds: 0.5,
+    table,
+    rowId: (d: { id: string }) => d.id,
     messages: { retrying: () => 'retrying', failed: (n: number) => `failed after ${n} attempts`, failedCode: 'T_FAILED' },
     enqueueFailed: { error: () => new AppError('no'), message: 'not queued' },
     settled: async (row: Row) => { settled.push(row.id) }

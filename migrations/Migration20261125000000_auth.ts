@@ -3,7 +3,7 @@ import { Migration } from '@mikro-orm/migrations'
 // Accounts and refresh-token families (DESIGN.md "Data").
 export class Migration20261125000000_auth extends Migration {
   override async up (): Promise<void> {
-    this.addSql(`create type subscription_tier as enum ('free', 'pro', 'enterprise');`)
+    this.addSql('create type subscription_tier as enum (\'free\', \'pro\', \'enterprise\');')
     this.addSql(`create table users (
       id uuid primary key default gen_random_uuid(),
       email varchar(254) not null,

@@ -37,7 +37,7 @@ async function start (t: Test, env: Record<string, string> = {}) {
   t.teardown(() => server.kill())
   const api = async (method: string, path: string, token?: string, body?: unknown) => {
     const res = await fetch(`${server.url}${path}`, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined })
-    return { status: res.status, body: await res.json() as any } // eslint-disable-line @typescript-eslint/no-explicit-any
+    return { status: res.status, body: await res.json() as any }
   }
   const reg = await api('POST', '/auth/register', undefined, { email: `u${rand()}@example.com`, password: 'correct horse battery staple', full_name: 'Hostile' })
   t.equal(reg.status, 201)

@@ -88,14 +88,22 @@ function wrap (vendor: FakeRequest['vendor'], model: string, answer: unknown): u
   const answered = `${model}-2026-01-01`
   if (vendor === 'openai') {
     return {
-      id: 'chatcmpl-fake', object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: answered,
+      id: 'chatcmpl-fake',
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: answered,
       choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason: 'stop', logprobs: null }],
       usage: { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150 }
     }
   }
   return {
-    id: 'msg_fake', type: 'message', role: 'assistant', model: answered,
-    content: [{ type: 'text', text }], stop_reason: 'end_turn', stop_sequence: null,
+    id: 'msg_fake',
+    type: 'message',
+    role: 'assistant',
+    model: answered,
+    content: [{ type: 'text', text }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
     usage: { input_tokens: 100, output_tokens: 50 }
   }
 }
@@ -132,7 +140,10 @@ export async function startFakeLlm (): Promise<FakeLlm> {
       const messages: any[] = body.messages ?? []
       const text = (c: any) => typeof c === 'string' ? c : Array.isArray(c) ? c.map((b) => b.text ?? '').join('') : ''
       const fake: FakeRequest = {
-        path: req.url!, headers: req.headers, body, vendor,
+        path: req.url!,
+        headers: req.headers,
+        body,
+        vendor,
         user: messages.filter((m) => m.role === 'user').map((m) => text(m.content)).join('\n'),
         system: vendor === 'anthropic' ? text(body.system) : messages.filter((m) => m.role === 'system').map((m) => text(m.content)).join('\n')
       }

@@ -56,7 +56,8 @@ t.test('the fake refuses a broken strict schema as OpenAI does, through the real
   const client = new OpenAI({ apiKey: 'sk-test', baseURL: `${fake.url}/v1`, maxRetries: 0 })
   const jsonResume = JSON.parse(readFileSync(new URL('../plugins/resumes/json-resume.schema.json', import.meta.url), 'utf8'))
   const ask = (strict: boolean) => client.chat.completions.create({
-    model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }],
+    model: 'gpt-test',
+    messages: [{ role: 'user', content: 'hi' }],
     response_format: { type: 'json_schema', json_schema: { name: 'json_resume', schema: jsonResume, strict } }
   })
   fake.script({ answer: { basics: { name: 'A' } } })

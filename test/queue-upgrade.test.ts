@@ -151,7 +151,7 @@ t.test('a carry-over that fails leaves the old schema untouched; the next start 
   await setup.boss()
   await setup.stop()
   await admin.query('alter table pgboss.version_hidden rename to version')
-  await admin.query(`create function public.refuse () returns trigger language plpgsql as $$ begin raise exception 'disk full (simulated)'; end $$`)
+  await admin.query('create function public.refuse () returns trigger language plpgsql as $$ begin raise exception \'disk full (simulated)\'; end $$')
   await admin.query(`create trigger refuse before insert on ${QUEUE_SCHEMA}.job_common for each row execute function public.refuse()`)
 
   const err = await first.boss().then(() => null, (e: Error) => e)

@@ -64,7 +64,7 @@ export async function importPglite (config: Config, log: Log): Promise<string> {
 
 async function copyAll (source: Source, db: Database, log: Log): Promise<string> {
   // 1. Our schema, as far as the old database had come; start-up applies the rest.
-  const applied = await source.query<{ name: string }>("select name from mikro_orm_migrations order by name").catch(() => ({ rows: [] as { name: string }[] }))
+  const applied = await source.query<{ name: string }>('select name from mikro_orm_migrations order by name').catch(() => ({ rows: [] as { name: string }[] }))
   const last = applied.rows.at(-1)?.name
   if (last) await db.orm.migrator.up({ to: last })
 

@@ -16,7 +16,7 @@ function ctx (progress: Array<[number, string]> = [], signal = new AbortControll
 }
 const resume = (content: Record<string, unknown>, jobDescription: string | null = JD): AnalysisInput => ({ type: 'resume', content, title: 't', jobDescription })
 const portfolio = (content: Record<string, unknown>): AnalysisInput => ({ type: 'portfolio', content, title: 't' })
-type M = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type M = Record<string, any>
 const metrics = (out: AnalysisOutput): M => out.metrics as M
 
 test('provider identity', async (t) => {
@@ -154,7 +154,7 @@ test('portfolio: STAR per project, tag relevance, completeness', async (t) => {
 
 test('timing: one warm analysis of a ~1000-word resume', async (t) => {
   const base = fixture('strong.resume.json')
-  const work = (base.work as Array<Record<string, unknown>>)
+  const work = base.work as Array<Record<string, unknown>>
   const big = { ...base, work: Array.from({ length: 12 }, (_, i) => ({ ...work[i % 2], name: `Company ${i + 1}`, startDate: `${2000 + i}-01`, endDate: `${2000 + i}-12` })) }
   await provider.analyze(resume(big), ctx()) // warm
   const started = process.hrtime.bigint()

@@ -22,11 +22,14 @@ function judgement (type: AnalysisType, entry: string): Record<string, unknown> 
     critique: text(4000, 'overall critique, Markdown, 2-4 short paragraphs'),
     tone: object({ verdict: { type: 'string', enum: ['confident', 'neutral', 'hesitant', 'inflated'] }, comment: text(600) }),
     star: {
-      type: 'array', maxItems: 30, description: `STAR assessment per ${entry}`,
+      type: 'array',
+      maxItems: 30,
+      description: `STAR assessment per ${entry}`,
       items: object({ path: text(120, 'JSON path, e.g. work[0].highlights[1]'), rating: { type: 'string', enum: ['complete', 'partial', 'missing'] }, comment: text(400) })
     },
     rewrites: {
-      type: 'array', maxItems: 12,
+      type: 'array',
+      maxItems: 12,
       items: object({ path: text(120), original: text(600), rewrite: text(600), reason: text(300) })
     },
     strengths: { type: 'array', maxItems: 8, items: text(400) },

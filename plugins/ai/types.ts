@@ -36,4 +36,3 @@ export interface AnalysisProvider {
   readonly name: string
   analyze (input: AnalysisInput, ctx: AnalysisContext): Promise<AnalysisOutput>
 }
-

@@ -31,7 +31,8 @@ async function call (app: FastifyInstance, acct: Account | null, method: 'GET' |
 
 async function resume (app: FastifyInstance, acct: Account, delayMs = 50): Promise<string> {
   const res = await call(app, acct, 'POST', '/resumes', {
-    title: 'CV ' + rand(2), template_id: 'classic',
+    title: 'CV ' + rand(2),
+    template_id: 'classic',
     content: { basics: { name: 'Ada Lovelace', summary: 'Engineer' }, meta: { delay_ms: delayMs } }
   })
   if (res.status !== 201) throw new Error(`resume: ${res.status} ${JSON.stringify(res.body)}`)
@@ -115,11 +116,25 @@ t.test('analysis with ROLE=all: queue, progress, one completed write, SSE, histo
 
     const report = (await call(app, alice, 'GET', `/ai/reports/${jobId}`)).body.data
     t.match(report, {
-      id: jobId, target_id: target, target_type: 'resume', status: 'completed', progress: 100,
-      overall_score: Number, metrics: { ats_score: Number, impact_score: Number, brevity_score: Number, grammar_score: Number },
-      strengths: ['deterministic'], improvements: ['be slower'], detailed_report: /Score/,
-      provider: 'slow-test', model_used: 'slow-test-1', prompt_id: 'slow-test', prompt_version: '1',
-      job_description: 'TypeScript engineer', error: null, attempts: 1, completed_at: String, created_at: String
+      id: jobId,
+      target_id: target,
+      target_type: 'resume',
+      status: 'completed',
+      progress: 100,
+      overall_score: Number,
+      metrics: { ats_score: Number, impact_score: Number, brevity_score: Number, grammar_score: Number },
+      strengths: ['deterministic'],
+      improvements: ['be slower'],
+      detailed_report: /Score/,
+      provider: 'slow-test',
+      model_used: 'slow-test-1',
+      prompt_id: 'slow-test',
+      prompt_version: '1',
+      job_description: 'TypeScript engineer',
+      error: null,
+      attempts: 1,
+      completed_at: String,
+      created_at: String
     })
     t.notOk('user_id' in report)
     t.notOk('event_seq' in report)
@@ -279,7 +294,6 @@ t.test('analysis with ROLE=all: queue, progress, one completed write, SSE, histo
     const raw = await app.inject({ method: 'POST', url: '/ai/analyze', headers: { ...bearer(alice.access), 'content-type': 'application/json' }, payload: '{"target_id":' })
     t.equal(raw.statusCode, 400)
   })
-
 })
 
 t.test('a target deleted before the job runs fails without retry', async (t) => {
@@ -361,8 +375,13 @@ t.test('durability: a worker process SIGKILLed mid-job; the job is retried by an
   const jobId = (await call(api, acct, 'POST', '/ai/analyze', { target_id: target, type: 'resume' })).body.data.job_id
 
   const workerEnv = {
-    ...AI_ENV, DATABASE_URL: db, REDIS_URL, REDIS_PREFIX: prefix, ROLE: 'worker',
-    JWT_SECRET: rand(24), DATA_DIR: tempDir(t)
+    ...AI_ENV,
+    DATABASE_URL: db,
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    ROLE: 'worker',
+    JWT_SECRET: rand(24),
+    DATA_DIR: tempDir(t)
   }
   const first = await startServer(workerEnv)
   t.teardown(() => killTree(first.child.pid!))

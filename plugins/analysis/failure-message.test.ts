@@ -10,7 +10,9 @@ t.test('a failure while saving the result: a readable message, no SQL', async (t
   const acct = await register(app)
   await refuseCompletion(app, 'analysis_results')
   const resume = await app.inject({
-    method: 'POST', url: '/resumes', headers: bearer(acct.access),
+    method: 'POST',
+    url: '/resumes',
+    headers: bearer(acct.access),
     payload: { title: 'CV ' + rand(2), template_id: 'classic', content: { basics: { name: 'Ada Lovelace', summary: 'Engineer who reduced costs by 20%' } } }
   })
   const job = (await app.inject({ method: 'POST', url: '/ai/analyze', headers: bearer(acct.access), payload: { target_id: resume.json().data.id, type: 'resume' } })).json().data.job_id

@@ -67,7 +67,8 @@ export default async function analysisRoutes (app: FastifyInstance, { service, j
       }
     },
     schema: {
-      tags, security,
+      tags,
+      security,
       summary: 'Queue an analysis of one of your resumes or portfolios',
       description: 'Answers at once with the job id; follow it with /ai/analyze/:job_id/status or /events. 429 ANALYSIS_DAILY_QUOTA (Retry-After: seconds to UTC midnight, details {limit, used, tier}) past the plan\'s analyses per day.',
       body: AnalyzeBody,
@@ -97,7 +98,8 @@ export default async function analysisRoutes (app: FastifyInstance, { service, j
       request.user = app.verifyAccessToken(token)
     },
     schema: {
-      tags, security,
+      tags,
+      security,
       summary: 'Live progress as Server-Sent Events',
       description: 'The current state first, then every change, each with `id: <seq>` (Last-Event-ID resumes after it); the stream ends after completed or failed. Accepts `?access_token=` because EventSource cannot send headers. ' +
         `At most ${STREAM_LIMITS.perUser} open streams per user and ${STREAM_LIMITS.perJob} per analysis (per API process): beyond, 429 ANALYSIS_TOO_MANY_STREAMS with Retry-After.`,
@@ -180,7 +182,8 @@ export default async function analysisRoutes (app: FastifyInstance, { service, j
   app.get<{ Querystring: { limit: number, offset: number, target_id?: string, type?: AnalysisType } }>('/history', {
     preHandler: app.requireUser,
     schema: {
-      tags, security,
+      tags,
+      security,
       summary: 'Your analyses, newest first',
       querystring: HistoryQuery,
       response: { 200: okList({ $ref: 'AnalysisSummary#' }), ...errors(400, 401) }
@@ -194,7 +197,8 @@ export default async function analysisRoutes (app: FastifyInstance, { service, j
   app.get<{ Params: { id: string } }>('/reports/:id', {
     preHandler: app.requireUser,
     schema: {
-      tags, security,
+      tags,
+      security,
       summary: 'The full result of an analysis (null scores while queued or processing)',
       params: IdParams,
       response: { 200: ok({ $ref: 'AnalysisReport#' }), ...errors(400, 401, 404) }

@@ -11,7 +11,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 async function analysis (app: FastifyInstance, acct: Account): Promise<string> {
   const resume = await app.inject({
-    method: 'POST', url: '/resumes', headers: bearer(acct.access),
+    method: 'POST',
+    url: '/resumes',
+    headers: bearer(acct.access),
     payload: { title: 'CV ' + rand(2), template_id: 'classic', content: { basics: { name: 'Ada Lovelace', summary: 'Engineer' } } }
   })
   const res = await app.inject({ method: 'POST', url: '/ai/analyze', headers: bearer(acct.access), payload: { target_id: resume.json().data.id, type: 'resume' } })

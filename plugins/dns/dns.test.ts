@@ -68,4 +68,3 @@ t.test('doh provider speaks the dns-json API', async (t) => {
   t.match(await refused.resolveTxt('ada.com'), { status: 'servfail', message: /request failed/ })
   t.equal(txtValue('"a\\"b" "c"'), 'a"bc')
 })
-

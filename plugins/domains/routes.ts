@@ -15,7 +15,8 @@ export default async function domainRoutes (app: FastifyInstance, { service }: {
 
   app.post<{ Body: { domain_name: string, portfolio_id: string } }>('/', {
     schema: {
-      tags, security,
+      tags,
+      security,
       summary: 'Claim a custom domain for one of your portfolios',
       description: 'Answers with the DNS records to add (instructions). Several accounts may claim one name; the first whose records verify wins. 409 DOMAINS_TAKEN while another account holds it verified.',
       body: CreateBody,
@@ -40,7 +41,8 @@ export default async function domainRoutes (app: FastifyInstance, { service }: {
       rateLimit: { max: 20, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `domains-verify:${request.user?.id ?? request.ip}` }
     },
     schema: {
-      tags, security,
+      tags,
+      security,
       summary: 'Check the DNS records now',
       description: 'A live check; the domain stays pending with last_error while records are missing.',
       params: IdParams,

@@ -89,9 +89,9 @@ export class DomainService {
         const tier = await this.settings.plans.lockTier(em, userId)
         const [mine] = await em.execute('select 1 from custom_domains where user_id = ? and domain_name = ? and deleted_at is null', [userId, name.name])
         if (mine) throw new DomainsErrors.ALREADY_ADDED().withDetails([{ path: '/domain_name', message: 'is already one of your domains' }])
-        const [taken] = await em.execute(`select 1 from custom_domains where domain_name = ? and verification_status = 'verified' and deleted_at is null and user_id <> ?`, [name.name, userId])
+        const [taken] = await em.execute('select 1 from custom_domains where domain_name = ? and verification_status = \'verified\' and deleted_at is null and user_id <> ?', [name.name, userId])
         if (taken) throw new DomainsErrors.TAKEN().withDetails([{ path: '/domain_name', message: 'is verified by another account' }])
-        const [busy] = await em.execute(`select 1 from custom_domains where project_id = ? and deleted_at is null and verification_status <> 'failed'`, [input.portfolio_id])
+        const [busy] = await em.execute('select 1 from custom_domains where project_id = ? and deleted_at is null and verification_status <> \'failed\'', [input.portfolio_id])
         if (busy) throw new DomainsErrors.PORTFOLIO_HAS_DOMAIN().withDetails([{ path: '/portfolio_id', message: 'has a custom domain' }])
         const [{ n }] = await em.execute<{ n: number }[]>('select count(*)::int as n from custom_domains where user_id = ? and deleted_at is null', [userId]) as [{ n: number }]
         this.settings.plans.check(tier, 'customDomains', 'CUSTOM_DOMAINS', n)

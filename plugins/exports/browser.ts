@@ -11,7 +11,6 @@ import { CHROMIUM_ARGS } from '../../kernel/chromium.ts'
 /** A4 at 96 dpi: the viewport a PNG or thumbnail of a resume is taken in. */
 export const VIEWPORT = { width: 794, height: 1123 }
 
-
 export interface PoolOptions {
   executablePath: string
   /** Pages kept open and renders run at once (more wait for a free page). */
@@ -53,8 +52,10 @@ export class BrowserPool extends EventEmitter {
 
   private readonly opts: PoolOptions
 
-  constructor (opts: PoolOptions) { super()
-    this.opts = opts }
+  constructor (opts: PoolOptions) {
+    super()
+    this.opts = opts
+  }
 
   get available (): boolean { return chromiumInstalled(this.opts.executablePath) }
 

@@ -78,7 +78,10 @@ t.test('PDF: a long resume runs over several pages; PNG: a decodable image of th
   const app = await build(t)
   const a = await register(app)
   const work = Array.from({ length: 40 }, (_, i) => ({
-    name: `Company ${i + 1}`, position: 'Engineer', startDate: `${1980 + i}-01`, endDate: `${1981 + i}-01`,
+    name: `Company ${i + 1}`,
+    position: 'Engineer',
+    startDate: `${1980 + i}-01`,
+    endDate: `${1981 + i}-01`,
     highlights: [`Bullet number ${i + 1} about shipping software that mattered to customers`, 'Another line of achievements with measurable results']
   }))
   const id = await createResume(app, a, { basics: { name: 'Long Resume' }, work })

@@ -30,7 +30,8 @@ export default async function exportRoutes (app: FastifyInstance, { service, job
       }
     },
     schema: {
-      tags, security,
+      tags,
+      security,
       summary: 'Queue a PDF or PNG export of one of your resumes',
       description: "Printed by Chromium with the resume's theme and print CSS. Follow it with GET /exports/:id. 503 EXPORTS_CHROMIUM_MISSING when this server has no Chromium (the message says how to install it).",
       params: ResumeParams,
@@ -49,7 +50,8 @@ export default async function exportRoutes (app: FastifyInstance, { service, job
   app.get<{ Params: { id: string }, Querystring: { expires_in: number } }>('/exports/:id', {
     preHandler: app.requireUser,
     schema: {
-      tags, security,
+      tags,
+      security,
       summary: 'Status of an export, with a signed download URL once completed',
       params: IdParams,
       querystring: ExportQuery,

@@ -130,7 +130,7 @@ for (const type of ['resume', 'portfolio'] as const) {
     t.match(new URL(moved).pathname, /^\/storage\/download\/private\/thumbnails\//, 'the answer already has the private copy')
     t.equal((await download(app, moved)).status, 200)
     const other = await app.inject({ method: 'PUT', url, headers: bearer(b.access), payload: { [visibility]: true } })
-    t.equal(other.statusCode, 404, "another user cannot publish it")
+    t.equal(other.statusCode, 404, 'another user cannot publish it')
 
     // Deleted: the preview goes with the request.
     const latest = (await app.inject({ method: 'GET', url, headers: bearer(a.access) })).json().data.thumbnail_url as string

@@ -15,7 +15,6 @@ import type { ThemeManifest } from '../themes/index.ts'
 import { buildDocx } from './corpus-docx.ts'
 import { CHROMIUM_ARGS } from '../../kernel/chromium.ts'
 
-
 const FIXTURES = fileURLToPath(new URL('../../samples/', import.meta.url))
 /** The sample resumes, relative to samples/ (shipped in the image, so `parse eval` runs there). */
 export const FIXTURE_FILES = ['jsonresume/sample.resume.json', 'full.resume.json', 'analysis/strong.resume.json', 'analysis/weak.resume.json']

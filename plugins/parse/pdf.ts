@@ -26,7 +26,12 @@ export async function pdfLines (data: Uint8Array, onPage?: (page: number, pages:
   const task = getDocument({
     // A copy: pdfjs takes over (detaches) the array it is given, and the image scan may need it after.
     data: new Uint8Array(data),
-    disableFontFace: true, useSystemFonts: false, verbosity: 0, stopAtErrors: false, enableXfa: false, maxImageSize: MAX_IMAGE_PIXELS
+    disableFontFace: true,
+    useSystemFonts: false,
+    verbosity: 0,
+    stopAtErrors: false,
+    enableXfa: false,
+    maxImageSize: MAX_IMAGE_PIXELS
   })
   let doc: PDFDocumentProxy
   try {

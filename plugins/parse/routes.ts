@@ -48,7 +48,8 @@ export default async function parseRoutes (app: FastifyInstance, { service, job 
       }
     },
     schema: {
-      tags, security,
+      tags,
+      security,
       summary: 'Upload a PDF or DOCX resume to turn into a JSON Resume draft',
       description: 'multipart/form-data with one file field named "file". Answers at once with the job id; poll GET /resumes/parse/:job_id. ' +
         'The size limit is PARSE_MAX_BYTES and the plan\'s upload size, whichever is smaller (413 PARSE_FILE_TOO_LARGE, details {limit, tier}). ' +
@@ -95,7 +96,8 @@ export default async function parseRoutes (app: FastifyInstance, { service, job 
   app.get<{ Params: { job_id: string } }>('/:job_id', {
     preHandler: app.requireUser,
     schema: {
-      tags, security,
+      tags,
+      security,
       summary: 'Status of a parse job; the draft, confidence and warnings once completed',
       params: JobParams,
       response: { 200: ok({ $ref: 'ParseStatus#' }), ...errors(400, 401, 404) }

@@ -39,7 +39,7 @@ export class ParseService {
 
   async create (userId: string, id: string, kind: FileKind, size: number, key: string): Promise<ParseJobRow> {
     const [row] = await this.db.fork().execute<ParseJobRow[]>(
-      `insert into parse_jobs (id, user_id, file_kind, file_size, storage_key, step) values (?, ?, ?, ?, ?, 'queued') returning *`,
+      'insert into parse_jobs (id, user_id, file_kind, file_size, storage_key, step) values (?, ?, ?, ?, ?, \'queued\') returning *',
       [id, userId, kind, size, key])
     return row!
   }

@@ -39,4 +39,3 @@ export async function checkZip (buffer: Buffer, { maxBytes = MAX_UNZIPPED_BYTES,
   })
   return { isWord: hasDocument }
 }
-

@@ -24,7 +24,8 @@ export default async function portfolioRoutes (app: FastifyInstance): Promise<vo
 
   app.post<{ Body: PortfolioInput & { title: string, template_id: string } }>('/', {
     schema: {
-      tags, security,
+      tags,
+      security,
       summary: 'Create a portfolio',
       description: "Without content, it starts from the theme's starter content. Publishing without a subdomain generates one from the title. " +
         'custom_domain is not writable here (see /domains). 403 PLAN_LIMIT_PORTFOLIOS past the plan\'s limit.',
@@ -39,7 +40,8 @@ export default async function portfolioRoutes (app: FastifyInstance): Promise<vo
 
   app.put<Id & { Body: PortfolioInput }>('/:id', {
     schema: {
-      tags, security,
+      tags,
+      security,
       summary: 'Change a portfolio',
       description: 'content and theme_config replace the stored ones as a whole. Publishing without a subdomain generates one from the title.',
       params: IdParams,

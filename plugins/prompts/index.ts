@@ -12,7 +12,6 @@ declare module 'fastify' {
   }
 }
 
-
 export default fp(async (app) => {
   const { config } = app
   const store = new PromptStore(BUILTIN_PROMPTS, config.promptsDir, config.ai.promptVersions)
@@ -33,8 +32,15 @@ export default fp(async (app) => {
       active_version: p.active_version,
       pinned: p.pinned,
       versions: p.versions.map((v) => ({
-        version: v.version, description: v.description, target: v.target, output_schema: v.output_schema,
-        temperature: v.temperature, max_tokens: v.max_tokens, source: v.source, file: v.file, active: v.version === p.active_version
+        version: v.version,
+        description: v.description,
+        target: v.target,
+        output_schema: v.output_schema,
+        temperature: v.temperature,
+        max_tokens: v.max_tokens,
+        source: v.source,
+        file: v.file,
+        active: v.version === p.active_version
       }))
     }))
   }))

@@ -78,7 +78,10 @@ export function parsePrompt (text: string, file: string, source: PromptSource): 
     throw new PromptError(`${file}: template does not compile: ${(err as Error).message}`)
   }
   return {
-    ...fm, source, file, text,
+    ...fm,
+    source,
+    file,
+    text,
     render: (vars) => ({ system: renderSystem(vars).trim(), user: renderUser(vars).trim() })
   }
 }

@@ -9,7 +9,6 @@ import type { FastifyInstance } from 'fastify'
 import { bearer, build, register, type Account } from '../../test/helper.ts'
 import { CHROMIUM_ARGS } from '../../kernel/chromium.ts'
 
-
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../samples/${name}`, import.meta.url), 'utf8')) as Record<string, any>
 
 /** The fixtures link images on example hosts, which this closed network cannot reach: drop them. */

@@ -11,13 +11,17 @@ const PHOTO = 'https://photos.example/me.jpg'
 
 async function pages (app: FastifyInstance, user: Account, slug: string, sub: string, ownImage: string) {
   const resume = await app.inject({
-    method: 'POST', url: '/resumes', headers: bearer(user.access),
+    method: 'POST',
+    url: '/resumes',
+    headers: bearer(user.access),
     payload: { title: 'CV', template_id: 'classic', is_public: true, slug, theme_config: { template_id: 'classic', show_photo: true }, content: { basics: { name: 'Ada Lovelace', image: PHOTO } } }
   })
   t.equal(resume.statusCode, 201, resume.body)
   t.equal(resume.json().data.content.basics.image, PHOTO, 'the document keeps its photo URL')
   const folio = await app.inject({
-    method: 'POST', url: '/portfolios', headers: bearer(user.access),
+    method: 'POST',
+    url: '/portfolios',
+    headers: bearer(user.access),
     payload: { title: 'Works', template_id: 'modern', is_published: true, subdomain: sub, content: { about: `Hello ![Tracking pixel](${TRACKER}) and ![My diagram](${ownImage})`, projects: [], contact: {} } }
   })
   t.equal(folio.statusCode, 201, folio.body)

@@ -249,7 +249,7 @@ for (const id of THEMES) {
     const opts = { lang: '"><script>alert(1)</script>', baseUrl: 'javascript:alert(1)//' }
     for (const [label, resume] of [['sample', SAMPLE], ['full', FULL]] as const) {
       const evil = poison(clone(resume)) as Record<string, unknown>
-      ;(evil.basics as Record<string, unknown>).email = `x@example.com"><script>alert(1)</script>`
+      ;(evil.basics as Record<string, unknown>).email = 'x@example.com"><script>alert(1)</script>'
       const html = r.renderResume(m, { title: PAYLOAD, content: evil, theme_config: evilConfig }, opts)
       t.test(`resume ${label}`, async (t) => {
         checkSafe(t, html)

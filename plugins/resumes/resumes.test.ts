@@ -85,7 +85,7 @@ t.test('resumes', async (t) => {
     const switched = (await call(a, 'PUT', `/resumes/${r.id}`, { template_id: 'modern' })).json().data
     const modern = (await app.inject('/themes/modern')).json().data
     t.equal(switched.template_id, 'modern')
-    t.same(switched.theme_config, { ...modern.defaults, template_id: 'modern' }, "a new theme starts from its defaults")
+    t.same(switched.theme_config, { ...modern.defaults, template_id: 'modern' }, 'a new theme starts from its defaults')
 
     const cfg = await call(a, 'PUT', `/resumes/${r.id}`, { theme_config: { ...modern.defaults } })
     t.equal(cfg.statusCode, 200)

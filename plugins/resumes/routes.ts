@@ -22,7 +22,8 @@ export default async function resumeRoutes (app: FastifyInstance): Promise<void>
 
   app.post<{ Body: ResumeInput & { title: string, template_id: string } }>('/', {
     schema: {
-      tags, security,
+      tags,
+      security,
       summary: 'Create a resume',
       description: "Without content, it starts from the theme's starter content. 403 PLAN_LIMIT_RESUMES past the plan's limit.",
       body: CreateBody,
@@ -32,7 +33,8 @@ export default async function resumeRoutes (app: FastifyInstance): Promise<void>
 
   app.post<{ Body: Record<string, unknown>, Querystring: { title?: string, template_id?: string } }>('/import', {
     schema: {
-      tags, security,
+      tags,
+      security,
       summary: 'Import a JSON Resume document (the whole body) as a new private resume',
       querystring: ImportQuery,
       body: { type: 'object', additionalProperties: true, description: 'a JSON Resume document' },
@@ -46,7 +48,8 @@ export default async function resumeRoutes (app: FastifyInstance): Promise<void>
 
   app.get<Id>('/:id/export.json', {
     schema: {
-      tags, security,
+      tags,
+      security,
       summary: 'The JSON Resume document itself (not enveloped), as a download',
       params: IdParams,
       response: { 200: { type: 'object', additionalProperties: true }, ...errors(400, 401, 404) }
@@ -60,7 +63,8 @@ export default async function resumeRoutes (app: FastifyInstance): Promise<void>
 
   app.put<Id & { Body: ResumeInput }>('/:id', {
     schema: {
-      tags, security,
+      tags,
+      security,
       summary: 'Change a resume',
       description: 'theme_config replaces the options as a whole. Making it public without a slug generates one from the title.',
       params: IdParams,

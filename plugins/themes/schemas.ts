@@ -9,7 +9,7 @@ const SEMVER = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d
 // Family names and fallbacks end up inside CSS `font-family:` declarations, so only the
 // characters a font stack needs are allowed (no `;`, `}`, `<`, `(`). A fallback must end
 // with a CSS generic family, so text always renders.
-const FONT_FAMILY = "^[A-Za-z0-9][A-Za-z0-9 -]*$"
+const FONT_FAMILY = '^[A-Za-z0-9][A-Za-z0-9 -]*$'
 const FONT_FALLBACK = "^(?:\\s*[A-Za-z0-9'\"-][A-Za-z0-9'\" -]*,)*\\s*(serif|sans-serif|monospace|cursive|fantasy|system-ui|ui-serif|ui-sans-serif|ui-monospace|ui-rounded|math|emoji|fangsong)$"
 
 /** Readable messages for the patterns an operator or a user is most likely to miss. */

@@ -412,7 +412,9 @@ for (const driver of ['local', 's3'] as const) {
       const shot = await signed(a, { purpose: 'project_screenshot', size: html.length })
       t.equal((await upload(shot, html)).status, 200)
       const portfolio = await app.inject({
-        method: 'POST', url: '/portfolios', headers: bearer(a.access),
+        method: 'POST',
+        url: '/portfolios',
+        headers: bearer(a.access),
         payload: { title: 'Work', template_id: 'classic', content: { projects: [{ title: 'P', image: shot.public_url }] } }
       })
       t.equal(portfolio.statusCode, 422, portfolio.body)
