@@ -35,7 +35,7 @@ const JOB_USERS = 20 // 200 jobs = 10 per user per run, 20 per user over both ru
 
 const fixture = (path: string) => JSON.parse(readFileSync(new URL(`../samples/${path}`, import.meta.url), 'utf8'))
 const JOB_DESCRIPTION = JSON.stringify(fixture('jsonresume/sample.job.json'))
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 function percentile (xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b)
@@ -203,7 +203,7 @@ async function startWorker (env: Record<string, string>, workers: WorkerProcess[
   let out = ''
   child.stdout!.on('data', (d) => { out += d })
   child.stderr!.on('data', (d) => { out += d })
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   const w: WorkerProcess = { child, exited, output: () => out }
   workers.push(w)
   const until = Date.now() + timeoutMs

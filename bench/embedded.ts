@@ -101,18 +101,21 @@ const external: Scenario = {
   }
 }
 
-const previous: Scenario | null = PREVIOUS === null ? null : {
-  name: `previous (${PREVIOUS})`,
-  cwd: PREVIOUS,
-  async fresh () {
-    const root = mkdtempSync(join(tmpdir(), 'cvgen-bench-prev-'))
-    return {
-      env: { DATA_DIR: join(root, 'data') },
-      async databasePids () { return [] }, // in the app's process
-      async cleanup () { rmSync(root, { recursive: true, force: true }) }
+function previousScenario (cwd: string): Scenario {
+  return {
+    name: `previous (${cwd})`,
+    cwd,
+    async fresh () {
+      const root = mkdtempSync(join(tmpdir(), 'cvgen-bench-prev-'))
+      return {
+        env: { DATA_DIR: join(root, 'data') },
+        async databasePids () { return [] }, // in the app's process
+        async cleanup () { rmSync(root, { recursive: true, force: true }) }
+      }
     }
   }
 }
+const previous: Scenario | null = PREVIOUS === null ? null : previousScenario(PREVIOUS)
 
 async function started (env: Record<string, string>, cwd?: string): Promise<{ server: ServerProcess, ms: number }> {
   const t0 = performance.now()

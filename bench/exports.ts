@@ -25,7 +25,7 @@ const REDIS_URL = 'redis://127.0.0.1:6379'
 const GOAL_P50_MS = 400
 const EXPORTS_PER_USER_PER_MIN = 60 // plugins/exports/routes.ts
 const FULL = JSON.parse(readFileSync(new URL('../samples/full.resume.json', import.meta.url), 'utf8'))
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const f = (n: number, d = 1) => n.toFixed(d)
 
 function percentile (xs: number[], p: number): number {

@@ -16,7 +16,7 @@ const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const POLL_SECONDS = 2
 const now = () => performance.timeOrigin + performance.now()
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 type Mode = 'notify' | 'polling'
 const queueOf = (mode: Mode) => `bench.${mode}`

@@ -78,7 +78,7 @@ async function startNginx (dir: string, page: Buffer): Promise<{ url: string, ch
     try {
       if ((await fetch(`${url}/page`)).ok) return { url, child }
     } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100))
+    await new Promise((resolve) => setTimeout(resolve, 100))
   }
   child.kill('SIGKILL')
   return `nginx did not start (see ${dir}/error.log)`

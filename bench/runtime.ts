@@ -20,7 +20,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const roundsArg = process.argv.indexOf('--rounds')
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5
 const SOURCES = ['config', 'kernel', 'plugins', 'migrations']
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2 }
 
 /** tsc's output of the server's sources, with the data folders they read beside it. */

@@ -10,7 +10,7 @@ import { Queue } from './queue.ts'
 
 interface Row extends JobRow { progress: number, step: string | null, error_code: string | null, result: unknown, completed_at: string | null }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function setup (t: Parameters<typeof build>[0]) {
   const app = await build(t, { ROLE: 'api' })

@@ -4,6 +4,7 @@
 // once for every JSON body, before any route sees it, so each plugin need not remember.
 import type { ErrorDetail } from './errors.ts'
 
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this pattern looks for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1')

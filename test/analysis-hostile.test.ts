@@ -9,7 +9,7 @@ import { QUEUE_SCHEMA } from '../kernel/queue.ts'
 import { REDIS_URL, createDatabase, rand, tempDir } from './helper.ts'
 import { startServer, type ServerProcess } from './process.ts'
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Polls /healthz every 100 ms until stopped; resolves with the slowest answer (ms) and any failure. */
 function watchHealth (base: string) {
@@ -17,6 +17,7 @@ function watchHealth (base: string) {
   let slowest = 0
   const failures: string[] = []
   const done = (async () => {
+    // eslint-disable-next-line no-unmodified-loop-condition -- stop() clears it while the loop awaits
     while (running) {
       const start = performance.now()
       try {

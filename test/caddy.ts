@@ -73,7 +73,7 @@ export async function startCaddy (dir: string, appPort: number, ports: { http: n
   const deadline = Date.now() + 20_000
   while (!(await canConnect(ports.https))) {
     if (child.exitCode !== null || Date.now() > deadline) { await stop(); throw new Error(`caddy did not start:\n${out}`) }
-    await new Promise((r) => setTimeout(r, 100))
+    await new Promise((resolve) => setTimeout(resolve, 100))
   }
   return { httpsPort: ports.https, httpPort: ports.http, rootCaFile: join(dir, 'storage', 'pki', 'authorities', 'local', 'root.crt'), output: () => out, stop }
 }

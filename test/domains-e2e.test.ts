@@ -13,7 +13,7 @@ import { startDnsServer } from './dns-server.ts'
 
 const APP = 'cvgen.test'
 const DOMAIN = 'cv.ada-e2e.com'
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function until<T> (what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms

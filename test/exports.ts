@@ -10,7 +10,7 @@ import { inflateSync } from 'node:zlib'
 import type { FastifyInstance } from 'fastify'
 
 const run = promisify(execFile)
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 export async function waitForExport (app: FastifyInstance, token: string, id: string, timeoutMs = 60_000, query = ''): Promise<Record<string, any>> {
   const until = Date.now() + timeoutMs

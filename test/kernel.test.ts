@@ -187,7 +187,7 @@ t.test('readiness fails with 503 while the database is unreachable, and recovers
   let status = 0
   for (let i = 0; i < 50 && status !== 200; i++) {
     status = (await app.inject('/readyz')).statusCode
-    if (status !== 200) await new Promise((r) => setTimeout(r, 100))
+    if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100))
   }
   t.equal(status, 200, 'ready again once the database is back')
 })

@@ -21,7 +21,7 @@ async function analyse (app: FastifyInstance, acct: Account, content: unknown, j
   for (const until = Date.now() + 30_000; Date.now() < until;) {
     const report = (await app.inject({ url: `/ai/reports/${id}`, headers: bearer(acct.access) })).json().data
     if (report.status === 'completed' || report.status === 'failed') return report
-    await new Promise((r) => setTimeout(r, 50))
+    await new Promise((resolve) => setTimeout(resolve, 50))
   }
   throw new Error('analysis did not finish')
 }

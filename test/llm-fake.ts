@@ -121,7 +121,7 @@ export async function startFakeLlm (): Promise<FakeLlm> {
     const schema = schemaOf(req.body)
     if (!step && schema?.properties?.basics) return send(res, 200, wrap(req.vendor, req.body.model, strictShape(schema, draftOf(req))))
     if (!step) return send(res, 200, wrap(req.vendor, req.body.model, plausibleAnswer(req)))
-    if ('delayMs' in step) { await new Promise((r) => setTimeout(r, step.delayMs)); return play(step.then, req, res) }
+    if ('delayMs' in step) { await new Promise((resolve) => setTimeout(resolve, step.delayMs)); return play(step.then, req, res) }
     if ('hang' in step) return // never answers; the socket is destroyed on close
     if ('drop' in step) { res.socket?.destroy(); return } // the connection dies mid-request
     if ('status' in step) return send(res, step.status, step.body ?? { error: { type: 'fake_error', message: `fake status ${step.status}` } }, step.headers)
@@ -169,7 +169,7 @@ export async function startFakeLlm (): Promise<FakeLlm> {
       const until = Date.now() + timeoutMs
       while (requests.length < n) {
         if (Date.now() > until) throw new Error(`fake LLM got ${requests.length} of ${n} requests`)
-        await new Promise((r) => setTimeout(r, 20))
+        await new Promise((resolve) => setTimeout(resolve, 20))
       }
     },
     reset: () => { queue.length = 0; requests.length = 0 },

@@ -25,7 +25,7 @@ t.test('credentials in URLs and headers never reach the log', async (t) => {
   await hit(`/healthz?%61ccess_token=${encoded}`) // a percent-encoded name is the same parameter
   const bearer = secret(); const cookie = secret(); secrets.push(bearer, cookie)
   await hit('/auth/me', { authorization: `Bearer ${bearer}`, cookie: `session=${cookie}` })
-  await new Promise((r) => setTimeout(r, 300)) // the last lines reach stdout
+  await new Promise((resolve) => setTimeout(resolve, 300)) // the last lines reach stdout
 
   const log = server.output()
   t.match(log, /"url":"\/ai\/analyze\/[^"]+\/events\?access_token=\[redacted\]"/, 'the request is logged, its token is not')

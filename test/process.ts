@@ -46,7 +46,7 @@ export function startServer (env: Record<string, string>, timeoutMs = 60_000, { 
     if (uid !== undefined) [cmd, args] = ['env', ['-u', 'NODE_OPTIONS', cmd, ...args]]
     const child = spawn(cmd, args, { cwd, detached: npm, uid, gid, env: { ...baseEnv(), PORT: '0', LOG_LEVEL: 'info', ...env } })
     let out = ''
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
     const kill = () => {
       try {
         if (npm) process.kill(-child.pid!, 'SIGKILL')
@@ -68,7 +68,7 @@ export function startServer (env: Record<string, string>, timeoutMs = 60_000, { 
           async stop (signal = 'SIGTERM') {
             child.kill(signal)
             // null when it has not exited within 30 s (the test then fails on that, not on tap's timeout)
-            return Promise.race([exited, new Promise<null>((r) => setTimeout(r, 30_000, null).unref())])
+            return Promise.race([exited, new Promise<null>((resolve) => setTimeout(resolve, 30_000, null).unref())])
           },
           kill
         })

@@ -22,7 +22,7 @@ function killTree (pid: number): void {
   for (const c of children) killTree(c)
   try { process.kill(pid, 'SIGKILL') } catch {}
 }
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function call (app: FastifyInstance, acct: Account | null, method: 'GET' | 'POST', url: string, payload?: unknown) {
   const res = await app.inject({ method, url, payload: payload as object, headers: acct ? bearer(acct.access) : {} })

@@ -3,7 +3,7 @@
 import t from 'tap'
 import { bearer, build, rand, refuseCompletion, register } from '../../test/helper.ts'
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 t.test('a failure while saving the result: a readable message, no SQL', async (t) => {
   const app = await build(t)

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { bearer, build, rand, register, type Account } from '../../test/helper.ts'
 import { STREAM_LIMITS } from './routes.ts'
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function analysis (app: FastifyInstance, acct: Account): Promise<string> {
   const resume = await app.inject({

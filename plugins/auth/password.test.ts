@@ -5,8 +5,8 @@ import { bearer, build, rand, register } from '../../test/helper.ts'
 
 t.test('weak passwords are refused with the reason; strong ones pass', async (t) => {
   const app = await build(t, { AUTH_RATE_LIMIT_MAX: '10000' })
-  const signUp = (password: string, email = `w${rand()}@example.com`, full_name = 'Grace Hopper') =>
-    app.inject({ method: 'POST', url: '/auth/register', payload: { email, password, full_name } })
+  const signUp = (password: string, email = `w${rand()}@example.com`, fullName = 'Grace Hopper') =>
+    app.inject({ method: 'POST', url: '/auth/register', payload: { email, password, full_name: fullName } })
 
   const weak: [string, string, RegExp, string?, string?][] = [
     ['ten ones', '1111111111', /repeated/i],

@@ -150,7 +150,10 @@ export class AuthService {
       return { userId: consumed.user_id, sessionId: consumed.family_id, refreshToken: next.token }
     })
     // Thrown after the transaction so the family revocation above is committed, not rolled back.
-    if ('error' in outcome) throw new outcome.error()
+    if ('error' in outcome) {
+      const Refusal = outcome.error // an error class (@fastify/error), instantiated here
+      throw new Refusal()
+    }
     return { access_token: this.opts.signAccess(outcome.userId, outcome.sessionId), refresh_token: outcome.refreshToken }
   }
 

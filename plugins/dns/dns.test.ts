@@ -49,7 +49,7 @@ t.test('doh provider speaks the dns-json API', async (t) => {
     res.setHeader('content-type', 'application/dns-json')
     res.end(JSON.stringify(answers[`${url.searchParams.get('type')} ${name}`] ?? { Status: 3 }))
   })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => { server.closeAllConnections(); server.close() })
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dns-query`
   const p = new DohDnsProvider({ baseUrl: base, timeoutMs: 3000 })

@@ -24,8 +24,8 @@ async function portfolio (app: FastifyInstance, user: Account, subdomain?: strin
   return res.json().data.id
 }
 
-const claim = (app: FastifyInstance, user: Account, domain_name: unknown, portfolio_id: unknown) =>
-  app.inject({ method: 'POST', url: '/domains', headers: bearer(user.access), payload: { domain_name, portfolio_id } })
+const claim = (app: FastifyInstance, user: Account, domainName: unknown, portfolioId: unknown) =>
+  app.inject({ method: 'POST', url: '/domains', headers: bearer(user.access), payload: { domain_name: domainName, portfolio_id: portfolioId } })
 const verify = (app: FastifyInstance, user: Account, id: string) => app.inject({ method: 'POST', url: `/domains/${id}/verify`, headers: bearer(user.access) })
 
 function addRecords (dns: DnsServer, domain: { domain_name: string, instructions: { type: string, host: string, value: string }[] }) {
@@ -267,7 +267,7 @@ t.test('the ask endpoint: verified domains and live subdomains only, gateway sou
   // A deleted portfolio releases its domain.
   await app.inject({ method: 'DELETE', url: `/portfolios/${pid}`, headers: bearer(ada.access) })
   let code = 200
-  for (let i = 0; i < 50 && code === 200; i++) { await new Promise((r) => setTimeout(r, 20)); code = (await ask('cv.asker.com')).statusCode }
+  for (let i = 0; i < 50 && code === 200; i++) { await new Promise((resolve) => setTimeout(resolve, 20)); code = (await ask('cv.asker.com')).statusCode }
   t.equal(code, 404, 'portfolio deleted: domain released')
   t.equal((await ask(`ada-works.${APP}`)).statusCode, 404, 'and its subdomain')
 })
@@ -322,7 +322,7 @@ t.test('DNS_PROVIDER=doh verifies through a DNS-over-HTTPS JSON server', async (
     res.setHeader('content-type', 'application/dns-json')
     res.end(JSON.stringify(records ? { Status: 0, Answer: records.filter((r) => r.type === type || r.type === 5).map((r) => ({ name: `${name}.`, ...r })) } : { Status: 3 }))
   })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => server.close())
   const { app } = await setup(t, { DNS_PROVIDER: 'doh', DNS_DOH_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, DNS_SERVERS: '' })
   const ada = await register(app)

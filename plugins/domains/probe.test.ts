@@ -6,14 +6,14 @@ import { probeTls } from './probe.ts'
 
 t.test('a closed port and a silent gateway are errors, not hangs', async (t) => {
   const closed = net.createServer()
-  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r))
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
   const port = (closed.address() as net.AddressInfo).port
-  await new Promise<void>((r) => closed.close(() => r()))
+  await new Promise<void>((resolve) => closed.close(() => resolve()))
   await t.rejects(probeTls('cv.example.com', { address: { host: '127.0.0.1', port }, caFile: null, timeoutMs: 2000 }), /ECONNREFUSED/)
 
   const sockets = new Set<net.Socket>()
   const silent = net.createServer((s) => { sockets.add(s) })
-  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
   t.teardown(() => { for (const s of sockets) s.destroy(); silent.close() })
   const started = Date.now()
   await t.rejects(probeTls('cv.example.com', { address: { host: '127.0.0.1', port: (silent.address() as net.AddressInfo).port }, caFile: null, timeoutMs: 300 }),
@@ -27,7 +27,7 @@ t.test('a domain that resolves to a loopback or private address is not connected
   await t.rejects(probeTls('localhost', { address: null, caFile: null, timeoutMs: 2000 }), /resolves to .*127\.0\.0\.1.*not a public address/)
   // Allowed by the setting, the probe does connect (and, with nothing on 443 here, fails there).
   const listening = net.createServer()
-  const on443 = await new Promise<boolean>((r) => { listening.once('error', () => r(false)); listening.listen(443, '127.0.0.1', () => r(true)) })
+  const on443 = await new Promise<boolean>((resolve) => { listening.once('error', () => resolve(false)); listening.listen(443, '127.0.0.1', () => resolve(true)) })
   if (on443) listening.close()
   const allowed = await probeTls('localhost', { address: null, allowPrivate: true, caFile: null, timeoutMs: 2000 }).then(() => null, (err: Error) => err)
   t.ok(allowed, 'nothing serves TLS on 443 here')

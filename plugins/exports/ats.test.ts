@@ -7,7 +7,7 @@ import { bearer, build, register } from '../../test/helper.ts'
 import { compare } from './ats.ts'
 
 const FULL = JSON.parse(readFileSync(new URL('../../samples/full.resume.json', import.meta.url), 'utf8'))
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const NO_GAPS = { font: 'Inter', scripts: [], chars: [] }
 const content = {
   basics: { name: 'Ada Lovelace', email: 'ada@example.com', phone: '+44 20 7946 0000', location: { city: 'London' } },

@@ -22,7 +22,7 @@ t.test('renders are bounded, time out, and reuse warm pages', async (t) => {
     most = Math.max(most, running)
     pages.add(page)
     await page.setContent('<p>hello</p>')
-    await new Promise((r) => setTimeout(r, 100))
+    await new Promise((resolve) => setTimeout(resolve, 100))
     running--
   })))
   t.equal(most, 2, 'never more than maxPages at once')
@@ -42,7 +42,7 @@ t.test('renders are bounded, time out, and reuse warm pages', async (t) => {
 t.test('a printed page reaches no network: only what serve() answers loads', async (t) => {
   const hits: string[] = []
   const server = createServer((req, res) => { hits.push(req.url ?? ''); res.end('x') })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => server.close())
   const { port } = server.address() as AddressInfo
   const pool = new BrowserPool({

@@ -8,7 +8,7 @@ import { startS3 } from '../../test/s3.ts'
 import type { FastifyInstance } from 'fastify'
 
 const FULL = JSON.parse(readFileSync(new URL('../../samples/full.resume.json', import.meta.url), 'utf8'))
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function createResume (app: FastifyInstance, a: Account, content: unknown = FULL, extra: object = {}): Promise<string> {
   const res = await app.inject({ method: 'POST', url: '/resumes', headers: bearer(a.access), payload: { title: 'CV', template_id: 'classic', content, ...extra } })

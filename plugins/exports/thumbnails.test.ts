@@ -7,7 +7,7 @@ import { QUEUE_SCHEMA } from '../../kernel/queue.ts'
 import { decodePng, download } from '../../test/exports.ts'
 import { bearer, build, register, type Account } from '../../test/helper.ts'
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function waitFor (app: FastifyInstance, a: Account, url: string, until: (row: Record<string, any>) => boolean): Promise<Record<string, any>> {
   for (let i = 0; i < 300; i++) {

@@ -67,7 +67,7 @@ t.test('keyword lists wrapped by a narrow column stay one list', async (t) => {
   const html = readFileSync(new URL('../../test/fixtures/parse/two-column.html', import.meta.url), 'utf8')
     .replace('grid-template-columns:37% 1fr', 'grid-template-columns:22% 1fr')
   const lines = await pdfLines(new Uint8Array(await printer.print(html)))
-  t.ok(lines.some((l) => l.text === 'dbt' || l.text.endsWith(' dbt') && !l.text.startsWith('Data')), 'the narrow column does wrap the list')
+  t.ok(lines.some((l) => l.text === 'dbt' || (l.text.endsWith(' dbt') && !l.text.startsWith('Data'))), 'the narrow column does wrap the list')
   const d = extractFields(lines).draft as any
   t.same(d.skills.map((s: any) => [s.name, s.keywords]), [
     ['Data', ['Python', 'Spark', 'Airflow', 'dbt']],

@@ -47,7 +47,6 @@ export class PdfPrinter {
     const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS })
     try {
       const page = await browser.newPage()
-      let printer: PdfPrinter
       await page.route('**/*', async (route) => {
         if (route.request().url() === ORIGIN) return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: printer.html })
         const url = new URL(route.request().url())
@@ -58,7 +57,8 @@ export class PdfPrinter {
         if (route.request().resourceType() === 'image') return route.fulfill({ status: 200, contentType: 'image/png', body: PIXEL })
         return route.abort()
       })
-      printer = new PdfPrinter(browser, page)
+      // The route above reads `printer` only for requests made by print(), after this line.
+      const printer = new PdfPrinter(browser, page)
       return printer
     } catch (err) {
       await browser.close()

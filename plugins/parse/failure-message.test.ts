@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { bearer, build, refuseCompletion, register, type Account } from '../../test/helper.ts'
 import { buildDocx } from './corpus-docx.ts'
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function upload (app: FastifyInstance, acct: Account, file: Buffer) {
   const boundary = 'cvgenfailure'

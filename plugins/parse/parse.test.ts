@@ -23,7 +23,7 @@ import { Jobs } from '../../kernel/jobs.ts'
 import { Queue } from '../../kernel/queue.ts'
 import { PARSE_QUEUE, defineParseJob } from './worker.ts'
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mP8/x8AAwMCAO+ip1sAAAAASUVORK5CYII=', 'base64')
 
 function multipart (file: Buffer, { field = 'file', filename = 'resume.pdf', type = 'application/octet-stream' } = {}) {
@@ -82,7 +82,7 @@ t.test('resume parsing over HTTP', async (t) => {
     const leftOver = () => execFileSync('find', [join(app.config.dataDir, 'uploads'), '-type', 'f', '-path', '*parse*'], { encoding: 'utf8' }).trim()
     let keys = leftOver()
     for (let i = 0; i < 50 && keys !== ''; i++) {
-      await new Promise((r) => setTimeout(r, 100))
+      await new Promise((resolve) => setTimeout(resolve, 100))
       keys = leftOver()
     }
     t.equal(keys, '', 'no parse upload left on disk')

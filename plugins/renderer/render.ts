@@ -53,6 +53,7 @@ const IMAGE_SCHEMES = new Set(['http:', 'https:'])
 /** The URL if it is an absolute http, https or mailto URL, else ''. JSON Resume allows any scheme. */
 export function safeUrl (value: unknown, schemes: Set<string> = LINK_SCHEMES): string {
   const s = str(value)
+  // eslint-disable-next-line no-control-regex -- a URL with control characters is refused
   if (!s || s.length > 2048 || /[\u0000-\u001f\s]/.test(s)) return ''
   try {
     const u = new URL(s)
@@ -285,7 +286,7 @@ export class ThemeRenderer {
     ].join('\n').replace(/<\/?(style|script)/gi, '')
 
     const bodyClasses = Object.entries(choices)
-      .filter(([, v]) => typeof v === 'string' && CLASS_TOKEN.test(v) || v === true)
+      .filter(([, v]) => (typeof v === 'string' && CLASS_TOKEN.test(v)) || v === true)
       .map(([k, v]) => (v === true ? k.replace(/_/g, '-') : `${k.replace(/_(id)?$/, '').replace(/_/g, '-')}-${v}`))
 
     return template({

@@ -1,6 +1,5 @@
 // The public renderer over HTTP: real PostgreSQL and Redis (test/helper.ts build).
 import { createHash } from 'node:crypto'
-import { join } from 'node:path'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import t from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'

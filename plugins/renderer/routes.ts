@@ -59,7 +59,7 @@ export type HostKind = { kind: 'subdomain', subdomain: string } | { kind: 'custo
  */
 export function classifyHost (host: string, appDomain: string): HostKind | null {
   if (!host || host === appDomain || IPV4.test(host) || !host.includes('.')) return null
-  if (host === 'localhost' || host.endsWith('.localhost') && !host.endsWith(`.${appDomain}`)) return null
+  if (host === 'localhost' || (host.endsWith('.localhost') && !host.endsWith(`.${appDomain}`))) return null
   if (host.endsWith(`.${appDomain}`)) {
     const label = host.slice(0, -(appDomain.length + 1))
     if (label.includes('.') || RESERVED_NAMES.has(label) || !LABEL.test(label)) return null
@@ -135,9 +135,13 @@ function bodyOf (page: Page, acceptEncoding: string | undefined): { body: Buffer
   if (!acceptEncoding || b.identity.length < COMPRESS_MIN_BYTES) return { body: b.identity, encoding: null }
   const encoding = negotiate(acceptEncoding, ENCODINGS)
   if (encoding === 'br') {
-    return { body: b.br ??= brotliCompressSync(b.identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 6, [zlib.BROTLI_PARAM_SIZE_HINT]: b.identity.length } }), encoding }
+    b.br ??= brotliCompressSync(b.identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 6, [zlib.BROTLI_PARAM_SIZE_HINT]: b.identity.length } })
+    return { body: b.br, encoding }
   }
-  if (encoding === 'gzip') return { body: b.gzip ??= gzipSync(b.identity, { level: 9 }), encoding }
+  if (encoding === 'gzip') {
+    b.gzip ??= gzipSync(b.identity, { level: 9 })
+    return { body: b.gzip, encoding }
+  }
   return { body: b.identity, encoding: null }
 }
 

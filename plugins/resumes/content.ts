@@ -70,6 +70,7 @@ function at (prefix: string, pointer: string): string {
 function tooLong (s: string, max: number): number | false {
   if (s.length <= max) return false
   let n = 0
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- iterating counts code points; each one's value is not needed
   for (const _ of s) n++
   return n > max ? n : false
 }

@@ -361,7 +361,7 @@ for (const driver of ['local', 's3'] as const) {
 
     t.test('avatar: upload, set, show, refuse others, clear', async (t) => {
       const me = (who: Account) => app.inject({ url: '/auth/me', headers: bearer(who.access) })
-      const setAvatar = (who: Account, avatar_url: unknown) => app.inject({ method: 'PUT', url: '/auth/me', headers: bearer(who.access), payload: { avatar_url } })
+      const setAvatar = (who: Account, avatarUrl: unknown) => app.inject({ method: 'PUT', url: '/auth/me', headers: bearer(who.access), payload: { avatar_url: avatarUrl } })
 
       const s = await signed(a, { size: 321 })
       t.equal((await upload(s, png(321))).status, 200)
