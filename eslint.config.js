@@ -18,7 +18,7 @@ export default [
   {
     // MikroORM migrations: each class is named like its file, Migration<timestamp>_<what>, and
     // the file name is what the database records as applied, so neither is ours to re-case.
-    files: ['migrations/**'],
+    files: ['**/migrations/**'],
     rules: {
       camelcase: ['error', { allow: ['^UNSAFE_', '^Migration\\d{14}_'], properties: 'never', ignoreGlobals: true }]
     }
