@@ -2,7 +2,7 @@
 // Resume project's validator on every shipped theme's resume and portfolio pages, escaping
 // and sanitizing of hostile content, right-to-left and CJK/emoji handling, template caching
 // and render time.
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import t, { type Test } from 'tap'
@@ -345,6 +345,19 @@ t.test('templates are compiled once; an operator theme folder works the same way
   utimesSync(file, later, later)
   t.match(cached.renderResume(m, { content: SAMPLE }), /Professional Summary/, 'compiled once per process')
   t.match(live.renderResume(m, { content: SAMPLE }), /Profile Overview/, 'reload: true picks up the edit')
+})
+
+t.test('every theme gets the shared partials; a theme of its own partial overrides one', async (t) => {
+  const dir = t.testdir({})
+  cpSync(join(BUILTIN_THEMES_DIR, 'classic'), join(dir, 'classic'), { recursive: true })
+  const m = loadTheme(join(dir, 'classic'), 'classic', 'operator').manifest
+  const shared = readFileSync(join(BUILTIN_THEMES_DIR, '_shared', 'partials', 'head.hbs'), 'utf8')
+  t.match(shared, /<meta/, 'the shared head is a real document head')
+  const plain = new ThemeRenderer().renderResume(m, { content: SAMPLE })
+  t.match(plain, /<meta charset/i, 'the shared head is used')
+  mkdirSync(join(dir, 'classic', 'partials'), { recursive: true })
+  writeFileSync(join(dir, 'classic', 'partials', 'head.hbs'), '<meta name="generator" content="operator-head">' + shared)
+  t.match(new ThemeRenderer().renderResume(m, { content: SAMPLE }), /content="operator-head"/, "the theme's own head wins")
 })
 
 t.test('render time (warm, sample resume)', async (t) => {

@@ -2,7 +2,9 @@
 // A pure module (no Fastify): the HTTP layer, a PDF worker or the CLI call it the same way.
 //
 // A theme folder holds theme.json (read by the theme registry), resume.hbs, portfolio.hbs,
-// optional partials/*.hbs, style.css and optional print.css. Each folder's files are read
+// optional partials/*.hbs, style.css and optional print.css. Partials every theme shares live
+// once in themes/_shared/partials (the document head); a theme's own partial of the same name
+// overrides the shared one. Each folder's files are read
 // and compiled once per renderer (per process), in their own Handlebars environment, so an
 // operator theme's partials never clash with another theme's. `reload: true` re-reads a
 // folder whenever a file's mtime changes (for theme authors).
@@ -13,7 +15,8 @@
 // clamped numbers in CSS custom properties. Handlebars escapes every {{value}}; the only
 // triple-stash values are that CSS and Markdown that went through markdown.ts.
 import { readFileSync, readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import Handlebars from 'handlebars'
 import { dateRange, formatDate } from '../../kernel/dates.ts'
 import type { ThemeFont, ThemeKind, ThemeManifest } from '../themes/index.ts'
@@ -24,6 +27,9 @@ import { markdownText, renderMarkdown } from './markdown.ts'
  * Whether an image URL found in the content may be shown. The renderer plugin builds it
  * from REMOTE_IMAGES; a renderer made without one shows any http(s) image.
  */
+/** Partials every theme gets (a theme's own partials/ may override each). */
+const SHARED_PARTIALS = fileURLToPath(new URL('../../themes/_shared/partials', import.meta.url))
+
 export type ImagePolicy = (url: string) => boolean
 
 export interface RenderInput { title?: string | null, content: unknown, theme_config?: Record<string, unknown> | null }
@@ -219,8 +225,11 @@ export class ThemeRenderer {
   private readonly reload: boolean
   private readonly allowImage: ImagePolicy
 
-  constructor (opts: { reload?: boolean, images?: ImagePolicy } = {}) {
+  private readonly sharedPartials: string
+
+  constructor (opts: { reload?: boolean, images?: ImagePolicy, sharedPartials?: string } = {}) {
     this.reload = opts.reload ?? false
+    this.sharedPartials = opts.sharedPartials ?? SHARED_PARTIALS
     this.allowImage = opts.images ?? (() => true)
   }
 
@@ -323,10 +332,12 @@ export class ThemeRenderer {
 
     const hb = Handlebars.create()
     registerHelpers(hb)
-    const partialsDir = join(dir, 'partials')
-    for (const file of files.filter((f) => f.startsWith(partialsDir))) {
-      const name = file.slice(partialsDir.length + 1).replace(/\.hbs$/, '')
-      hb.registerPartial(name, hb.compile(readFileSync(file, 'utf8'), { strict: false }))
+    // Shared first, then the theme's own: a later registration of a name replaces the earlier.
+    for (const partialsDir of [this.sharedPartials, join(dir, 'partials')]) {
+      for (const file of files.filter((f) => f.startsWith(partialsDir + sep))) {
+        const name = file.slice(partialsDir.length + 1).replace(/\.hbs$/, '')
+        hb.registerPartial(name, hb.compile(readFileSync(file, 'utf8'), { strict: false }))
+      }
     }
     const templates: CompiledTheme['templates'] = {}
     for (const kind of manifest.supports) {
@@ -346,6 +357,6 @@ export class ThemeRenderer {
         return readdirSync(d).filter((n) => exts.test(n)).sort().map((n) => join(d, n))
       } catch { return [] }
     }
-    return [...list(dir, /\.(hbs|css)$/), ...list(join(dir, 'partials'), /\.hbs$/)]
+    return [...list(dir, /\.(hbs|css)$/), ...list(this.sharedPartials, /\.hbs$/), ...list(join(dir, 'partials'), /\.hbs$/)]
   }
 }
