@@ -64,10 +64,14 @@ export type AppErrorConstructor = new (...args: unknown[]) => AppError
  * `new AuthErrors.EMAIL_TAKEN()` with code AUTH_EMAIL_TAKEN. Messages may hold %s
  * placeholders filled by the constructor's arguments.
  */
+/** Every code defineErrors made in this process, for the generated reference (docs/errors.md). */
+export const DEFINED_ERRORS: { code: string, status: number, message: string }[] = []
+
 export function defineErrors<const T extends ErrorTable> (prefix: string, table: T): { [K in keyof T]: AppErrorConstructor } {
   const out: Record<string, AppErrorConstructor> = {}
   for (const [key, [status, message]] of Object.entries(table)) {
     const code = prefix ? `${prefix}_${key}` : key
+    DEFINED_ERRORS.push({ code, status, message })
     out[key] = createError(code, message, status, AppError as unknown as ErrorConstructor) as unknown as AppErrorConstructor
   }
   return out as { [K in keyof T]: AppErrorConstructor }
