@@ -58,13 +58,17 @@ async function cost (fn: () => unknown): Promise<number> {
   return best
 }
 
-/** 10x the input costs less than 20x the time (plus 50 ms of noise: sorting and GC are not quite linear); a quadratic scan costs 100x. */
+/**
+ * 10x the input costs less than 40x the time (plus 50 ms of noise): sorting, GC and a loaded
+ * 2-core machine are not quite linear (the spelling scan was seen at 20.7x under load), while a
+ * quadratic scan costs 100x.
+ */
 async function linear (t: Test, label: string, make: (n: number) => string, fn: (s: string) => unknown): Promise<void> {
   const small = make(20_000)
   const large = make(200_000)
   const a = await cost(() => fn(small))
   const b = await cost(() => fn(large))
-  t.ok(b < 20 * a + 50, `${label}: 20,000 chars ${a.toFixed(2)} ms, 200,000 chars ${b.toFixed(2)} ms`)
+  t.ok(b < 40 * a + 50, `${label}: 20,000 chars ${a.toFixed(2)} ms, 200,000 chars ${b.toFixed(2)} ms`)
 }
 
 test('every pattern over user text is linear', { timeout: 120_000 }, async (t) => {
