@@ -174,3 +174,32 @@ t.test('declarations: one definition per queue, no send to an undeclared queue, 
   t.equal(queue.started, false, 'and no pg-boss started for them')
   t.ok(await plain.send({}), 'a producer sends all the same')
 })
+
+t.test('poison: a job whose every attempt dies is failed with a reason by its dead-letter worker, and the process serves on', async (t) => {
+  const { app, table, jobs, newRow } = await setup(t)
+  const release: Array<() => void> = []
+  t.teardown(() => { for (const r of release) r() })
+  const settled: string[] = []
+  let attempts = 0
+  const job = jobs.define({
+    queue: `t.dying.${Date.now()}`,
+    // Each attempt hangs past its 2 s expiry, as one whose process was killed would.
+    options: { retryLimit: 1, retryDelay: 0, expireInSeconds: 2 },
+    concurrency: 3,
+    pollingIntervalSeconds: 0.5,
+    table,
+    rowId: (d: { id: string }) => d.id,
+    messages: { retrying: () => 'retrying', failed: () => 'failed on the server', failedCode: 'T_FAILED' },
+    enqueueFailed: { error: () => new AppError('no'), message: 'not queued' },
+    settled: async (row) => { settled.push(row.id) },
+    run: async () => { attempts++; await new Promise<void>((resolve) => release.push(resolve)) }
+  })
+  await jobs.start()
+  const id = await newRow()
+  await job.enqueue(id, { id }, app.log)
+  const failed = await until('the dead-letter worker', finished(app, id), 60_000)
+  t.match(failed, { status: 'failed', error: /stopped unexpectedly on the server, 2 times/, error_code: 'T_FAILED' })
+  t.equal(attempts, 2, 'both attempts ran, neither finished')
+  t.same(settled, [id], 'its clean-up ran once')
+  t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'the process serves on')
+})

@@ -75,6 +75,11 @@ export interface TrackedHandle<Data extends object> extends JobHandle<Data> {
   enqueue (rowId: string, data: Data, log: FastifyBaseLogger): Promise<void>
 }
 
+/** A running attempt's heartbeat interval (pg-boss's minimum). */
+const HEARTBEAT_SECONDS = 10
+/** The dead-letter queue of a tracked job: `<queue>.dead`. */
+const DEAD_SUFFIX = '.dead'
+
 /** Seconds before expiry at which a job's signal aborts: time to write the failure. */
 const MARGIN_SECONDS = 10
 const DEFAULT_EXPIRE_SECONDS = 15 * 60
@@ -98,7 +103,18 @@ export class Jobs {
   define<Data extends object> (def: PlainJob<Data>): JobHandle<Data>
   define (def: PlainJob<object> | TrackedJob<object, JobRow>): TrackedHandle<object> {
     if (this.defined.has(def.queue)) throw new Error(`job ${def.queue} is defined twice`)
-    this.queue.declare(def.queue, def.options)
+    // A running attempt proves it is alive every few seconds: when its process dies, pg-boss
+    // retries it within HEARTBEAT_SECONDS plus a supervision pass, not after its expiry.
+    const options = { heartbeatSeconds: HEARTBEAT_SECONDS, ...def.options }
+    if ('table' in def) {
+      // An attempt that dies (its process or thread killed) never reaches the handler's catch;
+      // when the last one dies, pg-boss moves the job to this queue, whose worker fails the row.
+      const dead = `${def.queue}${DEAD_SUFFIX}`
+      this.queue.declare(dead, { retryLimit: 3, retryDelay: 5, heartbeatSeconds: HEARTBEAT_SECONDS })
+      this.defined.set(dead, { queue: dead, options: {}, concurrency: 1, pollingIntervalSeconds: 5, work: def.work, run: async () => {}, handler: this.deadLetter(def) } as Definition)
+      Object.assign(options, { deadLetter: dead })
+    }
+    this.queue.declare(def.queue, options)
     const handler = 'table' in def ? this.tracked(def) : this.plain(def)
     this.defined.set(def.queue, { ...def, handler } as Definition)
     const send = (data: object, options: SendOptions = {}) => this.queue.send(def.queue, data, options)
@@ -154,6 +170,23 @@ export class Jobs {
       data: job.data, row, attempt: job.retryCount + 1, attempts: job.retryLimit + 1, log, signal: controller.signal, deadline
     }
     return { ctx, done: () => clearTimeout(timer) }
+  }
+
+  /**
+   * The dead-letter worker of a tracked job: its last attempt died (or failed). A row the
+   * handler already failed stays as it is (fail() moves only queued or processing rows); one
+   * left processing by a killed attempt is failed with a reason, and cleaned up.
+   */
+  private deadLetter (def: TrackedJob<object, JobRow>) {
+    return async (job: JobWithMetadata<object>): Promise<void> => {
+      const id = def.rowId(job.data ?? {})
+      if (typeof id !== 'string') return
+      const attempts = (def.options.retryLimit ?? 2) + 1
+      const row = await def.table.fail(id, `The job stopped unexpectedly on the server, ${attempts} times; it was not retried again`, def.messages.failedCode ?? null)
+      if (!row) return
+      this.log.warn({ queue: def.queue, job_id: id, attempts }, 'job failed for good: every attempt died before it could finish')
+      if (def.settled) await def.settled(row, this.log).catch((err: unknown) => this.log.warn({ err }, 'job clean-up failed'))
+    }
   }
 
   private plain (def: PlainJob<object>) {

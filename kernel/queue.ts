@@ -14,8 +14,12 @@ import type { ConnectionOptions } from './db.ts'
 import { carryOverLegacyJobs } from './queue-legacy.ts'
 
 export const QUEUE_SCHEMA = 'cvgen_queue'
-/** How often expired jobs (a killed worker's) are moved to retry, and queue stats refreshed. */
-const SUPERVISE_SECONDS = 15
+/**
+ * How often jobs whose worker stopped (no heartbeat, or past their expiry) are moved to retry,
+ * and queue stats refreshed. With the jobs' 10 s heartbeat, a killed worker's job is retried
+ * 10-15 s after the kill, plus its retry delay.
+ */
+const SUPERVISE_SECONDS = 5
 
 export interface WorkOptions {
   /** How many jobs of this queue run at once in this process (one pg-boss worker each). */
@@ -94,12 +98,22 @@ export class Queue {
     return options
   }
 
-  /** Creates the declared queue once per process. */
+  /**
+   * Creates the declared queue once per process, its dead-letter queue first. A queue that
+   * exists (an earlier version made it) is brought to the declared options, since pg-boss
+   * would keep the first creation's: that is how queues gain heartbeats and dead letters.
+   */
   createQueue (name: string): Promise<void> {
     let p = this.created.get(name)
     if (!p) {
       const options = this.optionsOf(name)
-      p = (async () => { await (await this.boss()).createQueue(name, { notify: true, ...options }) })()
+      p = (async () => {
+        const boss = await this.boss()
+        if (options.deadLetter) await this.createQueue(options.deadLetter)
+        await boss.createQueue(name, { notify: true, ...options })
+        const { policy: _policy, partition: _partition, ...changeable } = options
+        await boss.updateQueue(name, { notify: true, ...changeable })
+      })()
       p.catch(() => this.created.delete(name))
       this.created.set(name, p)
     }
