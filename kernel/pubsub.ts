@@ -163,7 +163,10 @@ export class RedisPubSub implements PubSub {
    */
   private connection (): Redis {
     if (!this.subscriber) {
-      const sub = this.redis.duplicate({ connectionName: subscriberName(this.prefix), autoResubscribe: true })
+      // The subscriber queues while it connects (it is made on first use, so its first SUBSCRIBE
+      // always waits for the connection; the timeout above bounds that). The main client has no
+      // offline queue, so cache commands fail fast during an outage.
+      const sub = this.redis.duplicate({ connectionName: subscriberName(this.prefix), autoResubscribe: true, enableOfflineQueue: true })
       sub.on('error', (err) => this.onError(err, 'pub/sub: subscriber connection error'))
       sub.on('message', (channel: string, message: string) => this.registry.deliver(channel, message))
       this.subscriber = sub

@@ -94,8 +94,6 @@ async function freePort (): Promise<number> {
   return port
 }
 
-// Every request is slow during the outage (the kernel's per-IP rate limit waits on ioredis's
-// offline queue, seconds per request, before it lets the request through), so few are made.
 t.test('a Redis outage does not open the per-address limit', { timeout: 180_000 }, async (t) => {
   const port = await freePort()
   const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] })
