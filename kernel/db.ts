@@ -50,6 +50,26 @@ PostgreSqlConnection.prototype.mapOptions = function (this: PostgreSqlConnection
  */
 export type SqlParams = Array<{} | null>
 
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
+// SQLSTATE 08: connection exception; 57P01-03: the server is shutting down, crashed or starting;
+// 53300: too many connections.
+const UNAVAILABLE_STATES = /^(08...|57P0[123]|53300)$/
+const UNAVAILABLE_MESSAGES = /Connection terminated|Connection ended unexpectedly|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery mode)/i
+
+/**
+ * Whether an error means the database cannot be reached right now (stopped, restarting,
+ * unreachable), as opposed to a query it refused: those are answered 503 with Retry-After.
+ * Drivers wrap and aggregate (an address tried over IPv4 and IPv6), so causes are walked.
+ */
+export function isDatabaseUnavailable (err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 5) return false
+  const e = err as { code?: unknown, message?: unknown, cause?: unknown, errors?: unknown }
+  if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || UNAVAILABLE_STATES.test(e.code))) return true
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true
+  if (Array.isArray(e.errors) && e.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true
+  return isDatabaseUnavailable(e.cause, depth + 1)
+}
+
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url))
 
 /** An operator plugin's own migrations: `<folder>/migrations/`, tracked in a table of its own. */
@@ -68,7 +88,9 @@ function ormOptions (connection: ConnectionOptions, migrations: string, tableNam
     ...('connectionString' in connection
       ? { clientUrl: connection.connectionString }
       : { host: connection.host, port: connection.port, user: connection.user, password: connection.password, dbName: connection.database }),
-    driverOptions: { application_name: connection.application_name },
+    // A pool that cannot connect gives up after 5 s (pg's default waits forever), so a request
+    // during an outage gets its 503 instead of hanging.
+    driverOptions: { application_name: connection.application_name, connectionTimeoutMillis: 5000 },
     entities: [],
     discovery: { warnWhenNoEntities: false },
     extensions: [Migrator],

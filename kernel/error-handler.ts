@@ -2,6 +2,10 @@
 // details; anything unexpected is logged with the request id and answered as a bare 500.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, KernelErrors } from './errors.ts'
+import { isDatabaseUnavailable } from './db.ts'
+
+/** How long a client should wait before retrying while the database is unreachable. */
+const DATABASE_RETRY_AFTER_S = 5
 import { validationDetails } from './validation.ts'
 
 interface Shaped { status: number, code: string, message: string, details?: unknown, headers?: Record<string, string> }
@@ -44,6 +48,10 @@ export function shapeError (err: FastifyError & Partial<AppError>): Shaped | nul
       message: `The ${err.validationContext ?? 'request'} is not valid`,
       details: validationDetails(err.validation, err.validationContext)
     }
+  }
+  if (isDatabaseUnavailable(err)) {
+    const e = new KernelErrors.DATABASE_UNAVAILABLE()
+    return { status: e.statusCode, code: e.code, message: e.message, headers: { 'retry-after': String(DATABASE_RETRY_AFTER_S) } }
   }
   const known = err.code ? FASTIFY_CODES[err.code] : undefined
   if (known) return { status: known.status, code: known.code, message: known.message ?? err.message }

@@ -91,5 +91,6 @@ export const KernelErrors = defineErrors('', {
   UNSUPPORTED_MEDIA_TYPE: [415, 'Unsupported content type %s'],
   RATE_LIMITED: [429, 'Too many requests, retry in %s seconds'],
   SERVICE_UNAVAILABLE: [503, '%s is unavailable'],
+  DATABASE_UNAVAILABLE: [503, 'The database is unavailable; try again shortly'],
   INTERNAL_ERROR: [500, 'Something went wrong on our side']
 })
