@@ -82,4 +82,5 @@ export function errors (...statuses: number[]): Record<number, { $ref: string }>
   return Object.fromEntries(statuses.map((s) => [s, { $ref: 'ErrorEnvelope#' }]))
 }
 
-export const NoContent = Type.Null({ description: 'No content' })
+/** A 204: typed as no payload at all (`reply.code(204).send()`), documented as null. */
+export const NoContent = Type.Unsafe<undefined>({ type: 'null', description: 'No content' })

@@ -1,20 +1,20 @@
 // /portfolios routes: one call into app.portfolios each, wrapped in the envelope.
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { NoContent, PaginationQuery, errors, ok, okList } from '../../kernel/schemas.ts'
 import { CreateBody, IdParams, UpdateBody } from './schemas.ts'
-import type { PortfolioInput } from './service.ts'
 
-type Id = { Params: { id: string } }
 const ref = { $ref: 'Portfolio#' }
 const tags = ['portfolios']
 const security = [{ bearer: [] }]
 
-export default async function portfolioRoutes (app: FastifyInstance): Promise<void> {
+export default async function portfolioRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   // onRequest, not preHandler: a request without a valid token is a 401 before its body is
   // even parsed, never a 400 that describes what the body should have been.
   app.addHook('onRequest', app.requireUser)
 
-  app.get<{ Querystring: { limit: number, offset: number } }>('/', {
+  app.get('/', {
     schema: { tags, security, summary: 'Your portfolios, most recently updated first', querystring: PaginationQuery, response: { 200: okList(ref), ...errors(400, 401) } }
   }, async (request) => {
     const { limit, offset } = request.query
@@ -22,7 +22,7 @@ export default async function portfolioRoutes (app: FastifyInstance): Promise<vo
     return { data: items, meta: { limit, offset, total } }
   })
 
-  app.post<{ Body: PortfolioInput & { title: string, template_id: string } }>('/', {
+  app.post('/', {
     schema: {
       tags,
       security,
@@ -34,11 +34,11 @@ export default async function portfolioRoutes (app: FastifyInstance): Promise<vo
     }
   }, async (request, reply) => reply.code(201).send({ data: await app.portfolios.create(request.user.id, request.body) }))
 
-  app.get<Id>('/:id', {
+  app.get('/:id', {
     schema: { tags, security, params: IdParams, response: { 200: ok(ref), ...errors(400, 401, 404) } }
   }, async (request) => ({ data: await app.portfolios.get(request.user.id, request.params.id) }))
 
-  app.put<Id & { Body: PortfolioInput }>('/:id', {
+  app.put('/:id', {
     schema: {
       tags,
       security,
@@ -50,14 +50,14 @@ export default async function portfolioRoutes (app: FastifyInstance): Promise<vo
     }
   }, async (request) => ({ data: await app.portfolios.update(request.user.id, request.params.id, request.body) }))
 
-  app.delete<Id>('/:id', {
+  app.delete('/:id', {
     schema: { tags, security, summary: 'Delete (soft): it answers 404 everywhere after and frees its subdomain', params: IdParams, response: { 204: NoContent, ...errors(400, 401, 404) } }
   }, async (request, reply) => {
     await app.portfolios.remove(request.user.id, request.params.id)
     return reply.code(204).send()
   })
 
-  app.post<Id>('/:id/duplicate', {
+  app.post('/:id/duplicate', {
     schema: { tags, security, summary: 'Copy a portfolio (unpublished, no subdomain, no custom domain)', params: IdParams, response: { 201: ok(ref), ...errors(400, 401, 403, 404) } }
   }, async (request, reply) => reply.code(201).send({ data: await app.portfolios.duplicate(request.user.id, request.params.id) }))
 }

@@ -10,6 +10,7 @@ import { hidePreview, previewUrl, type PreviewStorage } from '../../kernel/stora
 import type { PlanOwner } from '../auth/index.ts'
 import { projectImages, validatePortfolioContent } from './content.ts'
 import { PortfoliosErrors } from './errors.ts'
+import type { PortfolioCreate, PortfolioInput } from './schemas.ts'
 
 /** What this plugin needs of app.themes. */
 export interface ThemeLookup {
@@ -47,15 +48,6 @@ export interface OwnedPortfolio extends Portfolio { user_id: string }
 
 /** Told after a write commits, so caches keyed by host (the renderer's) can be purged. */
 export interface PortfolioChange { id: string, user_id: string, hosts: string[] }
-
-export interface PortfolioInput {
-  title?: string
-  template_id?: string
-  content?: Record<string, unknown>
-  theme_config?: Record<string, unknown>
-  subdomain?: string | null
-  is_published?: boolean
-}
 
 interface Row {
   id: string
@@ -124,7 +116,7 @@ export class PortfolioService {
     return this.toPortfolio(await this.row(this.db.fork(), userId, id))
   }
 
-  async create (userId: string, input: PortfolioInput & { title: string, template_id: string }): Promise<Portfolio> {
+  async create (userId: string, input: PortfolioCreate): Promise<Portfolio> {
     this.checkTemplate(input.template_id)
     const themeConfig = this.themeConfig(input.template_id, input.theme_config)
     // The theme's starter is the operator's content, not the user's: its images are not uploads.

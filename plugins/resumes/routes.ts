@@ -1,18 +1,18 @@
 // /resumes routes: one call into app.resumes each, wrapped in the envelope.
 import type { FastifyInstance } from 'fastify'
-import { NoContent, PaginationQuery, errors, ok, okList } from '../../kernel/schemas.ts'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { FreeObject, NoContent, PaginationQuery, errors, ok, okList } from '../../kernel/schemas.ts'
 import { CreateBody, IdParams, ImportQuery, UpdateBody } from './schemas.ts'
-import type { ResumeInput } from './service.ts'
 
-type Id = { Params: { id: string } }
 const ref = { $ref: 'Resume#' }
 const tags = ['resumes']
 const security = [{ bearer: [] }]
 
-export default async function resumeRoutes (app: FastifyInstance): Promise<void> {
+export default async function resumeRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   app.addHook('preHandler', app.requireUser)
 
-  app.get<{ Querystring: { limit: number, offset: number } }>('/', {
+  app.get('/', {
     schema: { tags, security, summary: 'Your resumes, most recently updated first', querystring: PaginationQuery, response: { 200: okList(ref), ...errors(400, 401) } }
   }, async (request) => {
     const { limit, offset } = request.query
@@ -20,7 +20,7 @@ export default async function resumeRoutes (app: FastifyInstance): Promise<void>
     return { data: items, meta: { limit, offset, total } }
   })
 
-  app.post<{ Body: ResumeInput & { title: string, template_id: string } }>('/', {
+  app.post('/', {
     schema: {
       tags,
       security,
@@ -31,28 +31,28 @@ export default async function resumeRoutes (app: FastifyInstance): Promise<void>
     }
   }, async (request, reply) => reply.code(201).send({ data: await app.resumes.create(request.user.id, request.body) }))
 
-  app.post<{ Body: Record<string, unknown>, Querystring: { title?: string, template_id?: string } }>('/import', {
+  app.post('/import', {
     schema: {
       tags,
       security,
       summary: 'Import a JSON Resume document (the whole body) as a new private resume',
       querystring: ImportQuery,
-      body: { type: 'object', additionalProperties: true, description: 'a JSON Resume document' },
+      body: FreeObject({ description: 'a JSON Resume document' }),
       response: { 201: ok(ref), ...errors(400, 401, 403, 413, 415) }
     }
   }, async (request, reply) => reply.code(201).send({ data: await app.resumes.import(request.user.id, request.body, request.query) }))
 
-  app.get<Id>('/:id', {
+  app.get('/:id', {
     schema: { tags, security, params: IdParams, response: { 200: ok(ref), ...errors(400, 401, 404) } }
   }, async (request) => ({ data: await app.resumes.get(request.user.id, request.params.id) }))
 
-  app.get<Id>('/:id/export.json', {
+  app.get('/:id/export.json', {
     schema: {
       tags,
       security,
       summary: 'The JSON Resume document itself (not enveloped), as a download',
       params: IdParams,
-      response: { 200: { type: 'object', additionalProperties: true }, ...errors(400, 401, 404) }
+      response: { 200: FreeObject(), ...errors(400, 401, 404) }
     }
   }, async (request, reply) => {
     const resume = await app.resumes.get(request.user.id, request.params.id)
@@ -61,7 +61,7 @@ export default async function resumeRoutes (app: FastifyInstance): Promise<void>
     return resume.content
   })
 
-  app.put<Id & { Body: ResumeInput }>('/:id', {
+  app.put('/:id', {
     schema: {
       tags,
       security,
@@ -73,14 +73,14 @@ export default async function resumeRoutes (app: FastifyInstance): Promise<void>
     }
   }, async (request) => ({ data: await app.resumes.update(request.user.id, request.params.id, request.body) }))
 
-  app.delete<Id>('/:id', {
+  app.delete('/:id', {
     schema: { tags, security, summary: 'Delete (soft): it answers 404 everywhere after', params: IdParams, response: { 204: NoContent, ...errors(400, 401, 404) } }
   }, async (request, reply) => {
     await app.resumes.remove(request.user.id, request.params.id)
     return reply.code(204).send()
   })
 
-  app.post<Id>('/:id/duplicate', {
+  app.post('/:id/duplicate', {
     schema: { tags, security, summary: 'Copy a resume (private, no slug)', params: IdParams, response: { 201: ok(ref), ...errors(400, 401, 403, 404) } }
   }, async (request, reply) => reply.code(201).send({ data: await app.resumes.duplicate(request.user.id, request.params.id) }))
 }

@@ -9,6 +9,7 @@ import { RESERVED_NAMES, slugify } from '../../kernel/slugs.ts'
 import { hidePreview, previewUrl, type PreviewStorage } from '../../kernel/storage/index.ts'
 import { validateResumeContent } from './content.ts'
 import { ResumesErrors } from './errors.ts'
+import type { ImportOptions, ResumeCreate, ResumeInput } from './schemas.ts'
 
 /** What this plugin needs of app.themes. */
 export interface ThemeLookup {
@@ -32,15 +33,6 @@ export interface Resume {
 }
 
 interface Row extends Omit<Resume, 'template_id' | 'thumbnail_url'> { user_id: string, thumbnail_key: string | null }
-
-export interface ResumeInput {
-  title?: string
-  template_id?: string
-  content?: Record<string, unknown>
-  theme_config?: Record<string, unknown>
-  is_public?: boolean
-  slug?: string | null
-}
 
 const COLUMNS = 'id, user_id, title, content, theme_config, thumbnail_key, is_public, slug, created_at, updated_at'
 
@@ -119,7 +111,7 @@ export class ResumeService {
     return this.toResume(await this.row(this.db.fork(), userId, id))
   }
 
-  async create (userId: string, input: ResumeInput & { title: string, template_id: string }): Promise<Resume> {
+  async create (userId: string, input: ResumeCreate): Promise<Resume> {
     this.checkTemplate(input.template_id)
     const content = input.content ?? this.themes.starter(input.template_id, 'resume')
     const themeConfig = this.themeConfig(input.template_id, input.theme_config)
@@ -178,7 +170,7 @@ export class ResumeService {
   }
 
   /** A JSON Resume document becomes a new private resume; the document is kept as sent. */
-  async import (userId: string, doc: Record<string, unknown>, opts: { title?: string, template_id?: string }): Promise<Resume> {
+  async import (userId: string, doc: Record<string, unknown>, opts: ImportOptions): Promise<Resume> {
     const errors = validateResumeContent(doc, '')
     if (errors.length > 0) throw new ResumesErrors.INVALID_CONTENT().withDetails(errors)
     const basics = doc.basics as { name?: unknown } | undefined
