@@ -1,112 +1,78 @@
 // Wire shapes of /auth (DESIGN.md "Wire shapes that clients rely on").
+import { Type, type Static } from 'typebox'
 import { TIER_NAMES } from '../../config/index.ts'
+import { Nullable, Ref, StringEnum } from '../../kernel/schemas.ts'
 import { PASSWORD_MAX, PASSWORD_MIN } from './passwords.ts'
 
-export const UserSchema = {
-  $id: 'User',
-  type: 'object',
-  required: ['id', 'email', 'full_name', 'avatar_url', 'subscription_tier', 'is_admin', 'created_at', 'last_login'],
-  properties: {
-    id: { type: 'string', format: 'uuid' },
-    email: { type: 'string', format: 'email' },
-    full_name: { type: 'string' },
-    avatar_url: { type: ['string', 'null'] },
-    subscription_tier: { type: 'string', enum: TIER_NAMES },
-    is_admin: { type: 'boolean' },
-    created_at: { type: 'string', format: 'date-time' },
-    last_login: { type: ['string', 'null'], format: 'date-time' }
-  }
-} as const
+export const UserSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String({ format: 'email' }),
+  full_name: Type.String(),
+  avatar_url: Nullable(Type.String()),
+  subscription_tier: StringEnum(TIER_NAMES),
+  is_admin: Type.Boolean(),
+  created_at: Type.String({ format: 'date-time' }),
+  last_login: Nullable(Type.String({ format: 'date-time' }))
+}, { $id: 'User' })
 
-const email = { type: 'string', format: 'email', minLength: 3, maxLength: 254 } as const
-const fullName = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' } as const
-const refreshToken = { type: 'string', minLength: 20, maxLength: 200 } as const
+const email = Type.String({ format: 'email', minLength: 3, maxLength: 254 })
+const fullName = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' })
+const refreshToken = Type.String({ minLength: 20, maxLength: 200 })
 
-export const RegisterBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['email', 'password', 'full_name'],
-  properties: {
-    email,
-    password: { type: 'string', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX },
-    full_name: fullName
-  }
-} as const
+export const RegisterBody = Type.Object({
+  email,
+  password: Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX }),
+  full_name: fullName
+}, { additionalProperties: false })
 
-export const LoginBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['email', 'password'],
+export const LoginBody = Type.Object({
   // No length policy on login: old accounts keep working if the policy changes; the cap
   // stops a megabyte "password" from reaching argon2.
-  properties: { email, password: { type: 'string', minLength: 1, maxLength: PASSWORD_MAX } }
-} as const
+  email,
+  password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX })
+}, { additionalProperties: false })
 
-export const ChangePasswordBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['current_password', 'new_password'],
-  properties: {
-    current_password: { type: 'string', minLength: 1, maxLength: PASSWORD_MAX },
-    new_password: { type: 'string', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, description: 'judged like a new account\'s password (zxcvbn score 3 or more)' }
-  }
-} as const
+export const ChangePasswordBody = Type.Object({
+  current_password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX }),
+  new_password: Type.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, description: 'judged like a new account\'s password (zxcvbn score 3 or more)' })
+}, { additionalProperties: false })
 
-export const PasswordChangedSchema = {
-  type: 'object',
-  required: ['revoked_sessions'],
-  properties: { revoked_sessions: { type: 'integer', description: "how many of the account's other sessions were ended" } }
-} as const
+export const PasswordChangedSchema = Type.Object({
+  revoked_sessions: Type.Integer({ description: "how many of the account's other sessions were ended" })
+})
 
-export const DeviceHeaders = {
-  type: 'object',
-  properties: {
-    'x-device-token': { type: 'string', maxLength: 200, description: 'the device_token of an earlier login of this account (or the cvgen_device cookie): waives the per-email wait' }
-  }
-} as const
+export const DeviceHeaders = Type.Object({
+  'x-device-token': Type.Optional(Type.String({ maxLength: 200, description: 'the device_token of an earlier login of this account (or the cvgen_device cookie): waives the per-email wait' }))
+})
 
-export const RefreshBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['refresh_token'],
-  properties: { refresh_token: refreshToken }
-} as const
+export const RefreshBody = Type.Object({ refresh_token: refreshToken }, { additionalProperties: false })
 
-export const UpdateMeBody = {
-  type: 'object',
-  additionalProperties: false,
-  minProperties: 1,
-  properties: {
-    full_name: fullName,
-    avatar_url: {
-      type: ['string', 'null'],
-      format: 'uri',
-      maxLength: 2048,
-      description: 'the public_url of one of your own uploads (POST /uploads/presigned-url), or null to clear it'
-    }
-  }
-} as const
+export const UpdateMeBody = Type.Object({
+  full_name: Type.Optional(fullName),
+  avatar_url: Type.Optional(Nullable(Type.String({
+    format: 'uri',
+    maxLength: 2048,
+    description: 'the public_url of one of your own uploads (POST /uploads/presigned-url), or null to clear it'
+  })))
+}, { additionalProperties: false, minProperties: 1 })
 
-export const SessionSchema = {
-  type: 'object',
-  required: ['user', 'access_token', 'refresh_token', 'device_token', 'token_type', 'expires_in'],
-  properties: {
-    user: { $ref: 'User#' },
-    access_token: { type: 'string' },
-    refresh_token: { type: 'string' },
-    device_token: { type: 'string', description: 'send it back on later logins (X-Device-Token; browsers also get it as the cvgen_device cookie)' },
-    token_type: { type: 'string', enum: ['Bearer'] },
-    expires_in: { type: 'integer', description: 'access token lifetime in seconds' }
-  }
-} as const
+export const SessionSchema = Type.Object({
+  user: Ref('User'),
+  access_token: Type.String(),
+  refresh_token: Type.String(),
+  device_token: Type.String({ description: 'send it back on later logins (X-Device-Token; browsers also get it as the cvgen_device cookie)' }),
+  token_type: StringEnum(['Bearer']),
+  expires_in: Type.Integer({ description: 'access token lifetime in seconds' })
+})
 
-export const TokenPairSchema = {
-  type: 'object',
-  required: ['access_token', 'refresh_token', 'token_type', 'expires_in'],
-  properties: {
-    access_token: { type: 'string' },
-    refresh_token: { type: 'string' },
-    token_type: { type: 'string', enum: ['Bearer'] },
-    expires_in: { type: 'integer' }
-  }
-} as const
+export const TokenPairSchema = Type.Object({
+  access_token: Type.String(),
+  refresh_token: Type.String(),
+  token_type: StringEnum(['Bearer']),
+  expires_in: Type.Integer()
+})
+
+export type RegisterInput = Static<typeof RegisterBody>
+export type LoginInput = Static<typeof LoginBody>
+export type ChangePasswordInput = Static<typeof ChangePasswordBody>
+export type ProfileChanges = Static<typeof UpdateMeBody>

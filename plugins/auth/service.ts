@@ -10,6 +10,7 @@ import { User, type UserRow } from './entities.ts'
 import { AuthErrors } from './errors.ts'
 import type { LoginLimiter } from './limiter.ts'
 import type { Passwords } from './passwords.ts'
+import type { ChangePasswordInput, LoginInput, ProfileChanges, RegisterInput } from './schemas.ts'
 import { Plans } from './plans.ts'
 import { weakness } from './strength.ts'
 import { hashToken, newRefreshToken } from './tokens.ts'
@@ -83,7 +84,7 @@ export class AuthService {
     this.opts = opts
   }
 
-  async register (input: { email: string, password: string, full_name: string }): Promise<Session> {
+  async register (input: RegisterInput): Promise<Session> {
     const email = normalizeEmail(input.email)
     const fullName = input.full_name.trim()
     refuseWeak(input.password, { email, fullName }, '/password')
@@ -104,7 +105,7 @@ export class AuthService {
   }
 
   /** No strength rule here: accounts made under an older policy must still get in. */
-  async login (input: { email: string, password: string }, client: Client): Promise<Session> {
+  async login (input: LoginInput, client: Client): Promise<Session> {
     const email = normalizeEmail(input.email)
     const em = this.db.fork()
     const user = await em.findOne(User, { email }, { populate: ['password_hash'] })
@@ -163,7 +164,7 @@ export class AuthService {
    * else held a refresh token of this account is logged out; the caller's session goes on.
    * Returns how many sessions were ended.
    */
-  async changePassword (userId: string, sessionId: string | undefined, input: { current_password: string, new_password: string }, client: Client): Promise<number> {
+  async changePassword (userId: string, sessionId: string | undefined, input: ChangePasswordInput, client: Client): Promise<number> {
     const em = this.db.fork()
     const user = await em.findOne(User, { id: userId }, { populate: ['password_hash'] })
     if (!user) throw new AuthErrors.USER_NOT_FOUND()
@@ -215,7 +216,7 @@ export class AuthService {
   }
 
   /** avatar_url must already be checked (ownedAvatar). */
-  async updateProfile (id: string, changes: { full_name?: string, avatar_url?: string | null }): Promise<PublicUser | null> {
+  async updateProfile (id: string, changes: ProfileChanges): Promise<PublicUser | null> {
     const em = this.db.fork()
     const user = await em.findOne(User, { id })
     if (!user) return null

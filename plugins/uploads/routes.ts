@@ -1,11 +1,12 @@
 // /uploads routes: one call into app.uploads each, wrapped in the envelope.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { errors, ok } from '../../kernel/schemas.ts'
 import { PresignBody } from './schemas.ts'
-import type { PresignInput } from './service.ts'
 
-export default async function uploadRoutes (app: FastifyInstance): Promise<void> {
-  app.post<{ Body: PresignInput }>('/presigned-url', {
+export default async function uploadRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  app.post('/presigned-url', {
     preHandler: app.requireUser,
     // Counted per user after the token check (the hook runs after requireUser), so users
     // behind one NAT do not share a budget and anonymous calls spend none.

@@ -11,6 +11,7 @@ import { PlanLimitError } from '../../kernel/plans.ts'
 import { UPLOAD_KEY, UPLOAD_STAGING_PREFIX, type StorageDriver, type StoredObject } from '../../kernel/storage/index.ts'
 import { UploadsErrors } from './errors.ts'
 import { looksLike } from './magic.ts'
+import type { PresignInput } from './schemas.ts'
 
 export const UPLOAD_PURPOSES = ['avatar', 'project_screenshot'] as const
 export type UploadPurpose = typeof UPLOAD_PURPOSES[number]
@@ -25,8 +26,6 @@ export const IMAGE_TYPES: Readonly<Record<string, string>> = {
 
 /** Upload URLs live five minutes at most. */
 export const UPLOAD_URL_TTL = 300
-
-export interface PresignInput { purpose: UploadPurpose, content_type: string, size: number }
 
 export interface PresignedUpload {
   url: string
