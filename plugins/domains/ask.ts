@@ -5,6 +5,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto'
 import { BlockList, isIPv4 } from 'node:net'
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { errors, ok } from '../../kernel/schemas.ts'
 import { DomainsErrors } from './errors.ts'
 import type { HostAnswers } from './hosts.ts'
@@ -30,10 +31,11 @@ function allowedSource (list: BlockList, address: string | undefined): boolean {
 
 const digest = (s: string) => createHash('sha256').update(s).digest()
 
-export default async function askRoutes (app: FastifyInstance, opts: { hosts: HostAnswers, sources: string[], token: string | null }): Promise<void> {
+export default async function askRoutes (fastify: FastifyInstance, opts: { hosts: HostAnswers, sources: string[], token: string | null }): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const sources = sourceList(opts.sources)
   const token = opts.token ? digest(opts.token) : null
-  app.get<{ Querystring: { domain: string, token?: string } }>('/internal/tls/ask', {
+  app.get('/internal/tls/ask', {
     logLevel: 'warn', // on the handshake path: one line per ask would be noise
     schema: {
       tags: ['domains'],

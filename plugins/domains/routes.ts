@@ -1,6 +1,7 @@
 // /domains: claim, list, verify now, release. Ownership is the service's: another user's
 // domain is DOMAINS_NOT_FOUND.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { errors, NoContent, ok, okList, PaginationQuery } from '../../kernel/schemas.ts'
 import { CreateBody, IdParams } from './schemas.ts'
 import type { DomainService } from './service.ts'
@@ -8,12 +9,13 @@ import type { DomainService } from './service.ts'
 const tags = ['domains']
 const security = [{ bearer: [] }]
 
-export default async function domainRoutes (app: FastifyInstance, { service }: { service: DomainService }): Promise<void> {
+export default async function domainRoutes (fastify: FastifyInstance, { service }: { service: DomainService }): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   // onRequest: an anonymous request is 401 before its body is even validated.
   app.addHook('onRequest', app.requireUser)
   const domainRef = { $ref: 'Domain#' }
 
-  app.post<{ Body: { domain_name: string, portfolio_id: string } }>('/', {
+  app.post('/', {
     schema: {
       tags,
       security,
@@ -24,7 +26,7 @@ export default async function domainRoutes (app: FastifyInstance, { service }: {
     }
   }, async (request, reply) => reply.code(201).send({ data: service.toDomain(await service.create(request.user.id, request.body)) }))
 
-  app.get<{ Querystring: { limit: number, offset: number } }>('/', {
+  app.get('/', {
     schema: { tags, security, summary: 'Your custom domains with their status and instructions', querystring: PaginationQuery, response: { 200: okList(domainRef), ...errors(400, 401) } }
   }, async (request) => {
     const { limit, offset } = request.query
@@ -32,11 +34,11 @@ export default async function domainRoutes (app: FastifyInstance, { service }: {
     return { data: items.map((r) => service.toDomain(r)), meta: { limit, offset, total } }
   })
 
-  app.get<{ Params: { id: string } }>('/:id', {
+  app.get('/:id', {
     schema: { tags, security, summary: 'One of your custom domains', params: IdParams, response: { 200: ok(domainRef), ...errors(400, 401, 404) } }
   }, async (request) => ({ data: service.toDomain(await service.get(request.user.id, request.params.id)) }))
 
-  app.post<{ Params: { id: string } }>('/:id/verify', {
+  app.post('/:id/verify', {
     config: {
       rateLimit: { max: 20, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `domains-verify:${request.user?.id ?? request.ip}` }
     },
@@ -50,7 +52,7 @@ export default async function domainRoutes (app: FastifyInstance, { service }: {
     }
   }, async (request) => ({ data: service.toDomain(await service.verifyNow(request.user.id, request.params.id)) }))
 
-  app.delete<{ Params: { id: string } }>('/:id', {
+  app.delete('/:id', {
     schema: { tags, security, summary: 'Release a custom domain: it stops being served at once', params: IdParams, response: { 204: NoContent, ...errors(400, 401, 404) } }
   }, async (request, reply) => {
     await service.remove(request.user.id, request.params.id)

@@ -11,6 +11,7 @@ import { checkRecords, type CheckResult } from './check.ts'
 import { DomainsErrors } from './errors.ts'
 import { checkDomainName } from './names.ts'
 import { COLUMNS, toDomain, type Domain, type DomainRow } from './rows.ts'
+import type { DomainClaim } from './schemas.ts'
 
 export type { Domain, DomainRow } from './rows.ts'
 
@@ -78,7 +79,7 @@ export class DomainService {
     return row
   }
 
-  async create (userId: string, input: { domain_name: string, portfolio_id: string }): Promise<DomainRow> {
+  async create (userId: string, input: DomainClaim): Promise<DomainRow> {
     const name = checkDomainName(input.domain_name, this.settings.appDomain)
     if (!name.ok) throw new DomainsErrors.INVALID_NAME(name.reason).withDetails([{ path: '/domain_name', message: name.reason }])
     await this.portfolios.get(userId, input.portfolio_id) // 404 PORTFOLIOS_NOT_FOUND unless the caller's and live

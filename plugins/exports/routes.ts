@@ -1,12 +1,12 @@
 // POST /resumes/:id/export queues a PDF or PNG; GET /exports/:id reports it and, once
 // completed, hands out a short-lived signed download URL.
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { TrackedHandle } from '../../kernel/jobs.ts'
 import { errors, ok } from '../../kernel/schemas.ts'
 import { ExportsErrors } from './errors.ts'
-import type { Paper } from './print.ts'
 import { ExportBody, ExportQuery, IdParams, Queued, ResumeParams } from './schemas.ts'
-import type { ExportFormat, ExportService } from './service.ts'
+import type { ExportService } from './service.ts'
 import type { ExportJob } from './worker.ts'
 
 const tags = ['exports']
@@ -19,8 +19,9 @@ export interface RouteOptions {
   canRender: () => boolean
 }
 
-export default async function exportRoutes (app: FastifyInstance, { service, job, canRender }: RouteOptions): Promise<void> {
-  app.post<{ Params: { id: string }, Body: { format: ExportFormat, paper: Paper } }>('/resumes/:id/export', {
+export default async function exportRoutes (fastify: FastifyInstance, { service, job, canRender }: RouteOptions): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  app.post('/resumes/:id/export', {
     preHandler: app.requireUser,
     config: {
       rateLimit: {
@@ -47,7 +48,7 @@ export default async function exportRoutes (app: FastifyInstance, { service, job
     return reply.code(202).send({ data: { export_id: row.id, status: 'queued' } })
   })
 
-  app.get<{ Params: { id: string }, Querystring: { expires_in: number } }>('/exports/:id', {
+  app.get('/exports/:id', {
     preHandler: app.requireUser,
     schema: {
       tags,
