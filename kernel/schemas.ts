@@ -12,8 +12,10 @@ export const FreeObject = (options: TSchemaOptions = {}) =>
   Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, ...options })
 
 /** `{type: [<the schema's type>, 'null'], ...}`: the schema, or null. */
-export function Nullable<T extends TSchema & { type: string }> (schema: T, options: TSchemaOptions = {}): TUnsafe<Static<T> | null> {
-  return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'], ...options })
+export function Nullable<T extends TSchema> (schema: T, options: TSchemaOptions = {}): TUnsafe<Static<T> | null> {
+  const { type } = schema as { type?: unknown }
+  if (typeof type !== 'string') throw new Error('Nullable: the schema has no single type')
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'], ...options })
 }
 
 /** `{type: 'string', enum: [...]}` (TypeBox's Enum leaves out the type). */

@@ -1,12 +1,12 @@
 // /ai routes: enqueue an analysis, read its status (JSON or a live SSE stream), history, reports.
 import type { FastifyInstance } from 'fastify'
-import type { AnalysisType } from '../ai/index.ts'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { KernelErrors } from '../../kernel/errors.ts'
 import type { TrackedHandle } from '../../kernel/jobs.ts'
 import { errors, ok, okList } from '../../kernel/schemas.ts'
 import type { ProgressEvent } from './bus.ts'
 import { AnalysisErrors } from './errors.ts'
-import { AnalyzeBody, EventsQuery, EventStream, HistoryQuery, IdParams, JobParams, Queued } from './schemas.ts'
+import { AnalyzeBody, EventsHeaders, EventsQuery, EventStream, HistoryQuery, IdParams, JobParams, Queued } from './schemas.ts'
 import { toEvent, type AnalysisRow, type AnalysisService } from './service.ts'
 import type { AnalysisJob } from './worker.ts'
 
@@ -29,7 +29,8 @@ const statusOf = (row: AnalysisRow) => wire(toEvent(row))
 
 export interface RouteOptions { service: AnalysisService, job: TrackedHandle<AnalysisJob> }
 
-export default async function analysisRoutes (app: FastifyInstance, { service, job }: RouteOptions): Promise<void> {
+export default async function analysisRoutes (fastify: FastifyInstance, { service, job }: RouteOptions): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const streams = new Set<() => void>()
   const openByUser = new Map<string, number>()
   const openByJob = new Map<string, number>()
@@ -57,7 +58,7 @@ export default async function analysisRoutes (app: FastifyInstance, { service, j
   // Open streams would hold the server open: end them when the app closes.
   app.addHook('preClose', async () => { for (const end of [...streams]) end() })
 
-  app.post<{ Body: { target_id: string, type: AnalysisType, job_description?: string | null } }>('/analyze', {
+  app.post('/analyze', {
     preHandler: app.requireUser,
     config: {
       rateLimit: {
@@ -85,12 +86,12 @@ export default async function analysisRoutes (app: FastifyInstance, { service, j
     return reply.code(202).send({ data: { job_id: row.id, status: 'queued' } })
   })
 
-  app.get<{ Params: { job_id: string } }>('/analyze/:job_id/status', {
+  app.get('/analyze/:job_id/status', {
     preHandler: app.requireUser,
     schema: { tags, security, summary: 'Status and progress of an analysis', params: JobParams, response: { 200: ok({ $ref: 'AnalysisStatus#' }), ...errors(400, 401, 404) } }
   }, async (request) => ({ data: statusOf(await service.get(request.user.id, request.params.job_id)) }))
 
-  app.get<{ Params: { job_id: string }, Querystring: { access_token?: string } }>('/analyze/:job_id/events', {
+  app.get('/analyze/:job_id/events', {
     preHandler: async (request) => {
       if (request.headers.authorization) return app.requireUser(request)
       const token = request.query.access_token
@@ -105,7 +106,7 @@ export default async function analysisRoutes (app: FastifyInstance, { service, j
         `At most ${STREAM_LIMITS.perUser} open streams per user and ${STREAM_LIMITS.perJob} per analysis (per API process): beyond, 429 ANALYSIS_TOO_MANY_STREAMS with Retry-After.`,
       params: JobParams,
       querystring: EventsQuery,
-      headers: { type: 'object', properties: { 'last-event-id': { type: 'string', maxLength: 32 } } },
+      headers: EventsHeaders,
       response: { 200: { description: 'an event stream', content: { 'text/event-stream': { schema: EventStream } } }, ...errors(400, 401, 404, 429) }
     }
   }, async (request, reply) => {
@@ -179,7 +180,7 @@ export default async function analysisRoutes (app: FastifyInstance, { service, j
     }, RECHECK_MS))
   })
 
-  app.get<{ Querystring: { limit: number, offset: number, target_id?: string, type?: AnalysisType } }>('/history', {
+  app.get('/history', {
     preHandler: app.requireUser,
     schema: {
       tags,
@@ -194,7 +195,7 @@ export default async function analysisRoutes (app: FastifyInstance, { service, j
     return { data: items, meta: { limit, offset, total } }
   })
 
-  app.get<{ Params: { id: string } }>('/reports/:id', {
+  app.get('/reports/:id', {
     preHandler: app.requireUser,
     schema: {
       tags,

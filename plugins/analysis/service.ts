@@ -7,6 +7,7 @@ import type { PlanOwner } from '../auth/index.ts'
 import { JobTable, type JobStatus } from '../../kernel/jobs.ts'
 import type { EventBus, ProgressEvent } from './bus.ts'
 import { AnalysisErrors } from './errors.ts'
+import type { AnalyzeInput, HistoryFilter } from './schemas.ts'
 
 export type Status = JobStatus
 
@@ -38,8 +39,6 @@ export interface AnalysisRow {
 
 /** A step run on every result before it is written; it may add metrics and improvements. */
 export type ReportStep = (target: { user_id: string, target_type: AnalysisType, target_id: string }, output: AnalysisOutput) => Promise<void>
-
-export interface HistoryFilter { limit: number, offset: number, target_id?: string, type?: AnalysisType }
 
 const SUMMARY = 'id, target_id, target_type, status, progress, step, overall_score, provider, model_used, prompt_id, prompt_version, error, created_at, started_at, completed_at'
 
@@ -82,7 +81,7 @@ export class AnalysisService {
    * row (as resumes and portfolios do) makes count-then-insert atomic and gives the tier in
    * the same round trip, so parallel requests cannot pass the quota.
    */
-  async create (userId: string, input: { target_id: string, type: AnalysisType, job_description?: string | null }): Promise<AnalysisRow> {
+  async create (userId: string, input: AnalyzeInput): Promise<AnalysisRow> {
     return this.db.fork().transactional(async (em) => {
       const tier = await this.plans.lockTier(em, userId)
       const limit = this.plans.limits(tier).analysesPerDay

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import multipart from '@fastify/multipart'
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { AppError, KernelErrors } from '../../kernel/errors.ts'
 import type { TrackedHandle } from '../../kernel/jobs.ts'
 import { errors, ok } from '../../kernel/schemas.ts'
@@ -33,7 +34,8 @@ export function statusOf (row: ParseJobRow) {
 
 export interface RouteOptions { service: ParseService, job: TrackedHandle<ParseJob> }
 
-export default async function parseRoutes (app: FastifyInstance, { service, job }: RouteOptions): Promise<void> {
+export default async function parseRoutes (fastify: FastifyInstance, { service, job }: RouteOptions): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { config } = app
   // Here only: no other route takes multipart bodies.
   await app.register(multipart, { limits: { files: 1, fields: 4, parts: 5, fileSize: config.parse.maxBytes, headerPairs: 200 } })
@@ -93,7 +95,7 @@ export default async function parseRoutes (app: FastifyInstance, { service, job 
     return reply.code(202).send({ data: { job_id: id, status: 'queued' } })
   })
 
-  app.get<{ Params: { job_id: string } }>('/:job_id', {
+  app.get('/:job_id', {
     preHandler: app.requireUser,
     schema: {
       tags,

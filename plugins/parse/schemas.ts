@@ -1,31 +1,28 @@
 // Wire schemas of /resumes/parse.
-const statusEnum = { type: 'string', enum: ['queued', 'processing', 'completed', 'failed'] } as const
+import { Type } from 'typebox'
+import { FreeObject, Nullable, StringEnum } from '../../kernel/schemas.ts'
 
-export const JobParams = { type: 'object', required: ['job_id'], properties: { job_id: { type: 'string', format: 'uuid' } } } as const
+const statusEnum = StringEnum(['queued', 'processing', 'completed', 'failed'])
 
-export const Queued = {
-  type: 'object',
-  required: ['job_id', 'status'],
-  properties: { job_id: { type: 'string', format: 'uuid' }, status: statusEnum }
-} as const
+export const JobParams = Type.Object({ job_id: Type.String({ format: 'uuid' }) })
 
-export const ParseStatus = {
-  $id: 'ParseStatus',
-  type: 'object',
-  required: ['job_id', 'status', 'progress', 'step'],
-  properties: {
-    job_id: { type: 'string', format: 'uuid' },
-    status: statusEnum,
-    progress: { type: 'integer', minimum: 0, maximum: 100 },
-    step: { type: ['string', 'null'] },
-    draft: { type: 'object', additionalProperties: true, description: 'a JSON Resume document (valid against the schema): review it, then POST /resumes/import' },
-    confidence: { type: 'object', additionalProperties: { type: 'number' }, description: '0..1 per field path, e.g. {"basics.email": 0.98, "work[0].position": 0.85}' },
-    warnings: { type: 'array', items: { type: 'string' } },
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      description: 'why a failed job failed; a file problem has a PARSE_* code (PARSE_IMAGE_ONLY, PARSE_ENCRYPTED, PARSE_CORRUPT, ...) and status 422',
-      properties: { code: { type: 'string' }, status: { type: 'integer' }, message: { type: 'string' } }
-    }
-  }
-} as const
+export const Queued = Type.Object({ job_id: Type.String({ format: 'uuid' }), status: statusEnum })
+
+export const ParseStatus = Type.Object({
+  job_id: Type.String({ format: 'uuid' }),
+  status: statusEnum,
+  progress: Type.Integer({ minimum: 0, maximum: 100 }),
+  step: Nullable(Type.String()),
+  draft: Type.Optional(FreeObject({ description: 'a JSON Resume document (valid against the schema): review it, then POST /resumes/import' })),
+  confidence: Type.Optional(Type.Unsafe<Record<string, number>>({
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    description: '0..1 per field path, e.g. {"basics.email": 0.98, "work[0].position": 0.85}'
+  })),
+  warnings: Type.Optional(Type.Array(Type.String())),
+  error: Type.Optional(Type.Object({
+    code: Type.String(),
+    status: Type.Optional(Type.Integer()),
+    message: Type.String()
+  }, { description: 'why a failed job failed; a file problem has a PARSE_* code (PARSE_IMAGE_ONLY, PARSE_ENCRYPTED, PARSE_CORRUPT, ...) and status 422' }))
+}, { $id: 'ParseStatus' })
