@@ -1,31 +1,20 @@
 // Wire schema of GET /ai/prompts.
-export const PromptList = {
-  type: 'array',
-  items: {
-    type: 'object',
-    required: ['id', 'active_version', 'pinned', 'versions'],
-    properties: {
-      id: { type: 'string' },
-      active_version: { type: 'integer' },
-      pinned: { type: 'boolean', description: 'true when AI_PROMPT_VERSIONS names this prompt' },
-      versions: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['version', 'description', 'target', 'output_schema', 'source', 'active'],
-          properties: {
-            version: { type: 'integer' },
-            description: { type: 'string' },
-            target: { type: 'string', enum: ['resume', 'portfolio'] },
-            output_schema: { type: 'string' },
-            temperature: { type: 'number' },
-            max_tokens: { type: 'integer' },
-            source: { type: 'string', enum: ['builtin', 'override', 'operator'] },
-            file: { type: 'string', description: 'path relative to its prompts folder' },
-            active: { type: 'boolean' }
-          }
-        }
-      }
-    }
-  }
-} as const
+import { Type } from 'typebox'
+import { StringEnum } from '../../kernel/schemas.ts'
+
+export const PromptList = Type.Array(Type.Object({
+  id: Type.String(),
+  active_version: Type.Integer(),
+  pinned: Type.Boolean({ description: 'true when AI_PROMPT_VERSIONS names this prompt' }),
+  versions: Type.Array(Type.Object({
+    version: Type.Integer(),
+    description: Type.String(),
+    target: StringEnum(['resume', 'portfolio']),
+    output_schema: Type.String(),
+    temperature: Type.Optional(Type.Number()),
+    max_tokens: Type.Optional(Type.Integer()),
+    source: StringEnum(['builtin', 'override', 'operator']),
+    file: Type.Optional(Type.String({ description: 'path relative to its prompts folder' })),
+    active: Type.Boolean()
+  }))
+}))

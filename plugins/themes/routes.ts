@@ -1,9 +1,10 @@
 // /themes: public (the dashboard's theme picker needs it before sign-in). Themes change
 // only with a restart, so clients may cache the answers for a few minutes.
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { errors, ok } from '../../kernel/schemas.ts'
 import { ThemesErrors } from './errors.ts'
-import type { ThemeKind, ThemeManifest } from './registry.ts'
+import type { ThemeManifest } from './registry.ts'
 import { ThemeParams, ThemesQuery } from './schemas.ts'
 
 const CACHE_CONTROL = 'public, max-age=300'
@@ -15,10 +16,11 @@ function summary ({ id, name, version, description, supports, fonts, options, de
 
 const cacheable = (reply: FastifyReply) => reply.header('cache-control', CACHE_CONTROL)
 
-export default async function themeRoutes (app: FastifyInstance): Promise<void> {
+export default async function themeRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const tags = ['themes']
 
-  app.get<{ Querystring: { kind?: ThemeKind } }>('/', {
+  app.get('/', {
     schema: {
       tags,
       summary: 'Installed themes, sorted by id',
@@ -31,7 +33,7 @@ export default async function themeRoutes (app: FastifyInstance): Promise<void> 
     return { data: app.themes.list(request.query.kind).map(summary) }
   })
 
-  app.get<{ Params: { id: string } }>('/:id', {
+  app.get('/:id', {
     schema: {
       tags,
       summary: 'One theme, with its starter content',

@@ -1,4 +1,8 @@
-// The theme manifest (themes/<id>/theme.json) and the wire shapes of /themes.
+// The theme manifest (themes/<id>/theme.json) and the wire shapes of /themes. The manifest
+// schema stays plain JSON Schema: only registry.ts's Ajv reads it, its if/then has no
+// TypeBox builder, and ThemeManifest (registry.ts) says more than it can (fonts non-empty).
+import { Type } from 'typebox'
+import { FreeObject, StringEnum } from '../../kernel/schemas.ts'
 
 export const THEME_KINDS = ['resume', 'portfolio'] as const
 
@@ -114,62 +118,36 @@ export const ThemeManifestSchema = {
 
 // --- wire ---
 
-const FreeForm = { type: 'object', additionalProperties: true } as const
-
 const themeProperties = {
-  id: { type: 'string' },
-  name: { type: 'string' },
-  version: { type: 'string' },
-  description: { type: 'string' },
-  supports: { type: 'array', items: { type: 'string', enum: THEME_KINDS } },
-  fonts: {
-    type: 'array',
-    items: {
-      type: 'object',
-      required: ['family', 'fallback'],
-      properties: {
-        family: { type: 'string' },
-        package: { type: 'string' },
-        weights: { type: 'array', items: { type: 'integer' } },
-        fallback: { type: 'string' }
-      }
-    }
-  },
-  options: { ...FreeForm, description: 'JSON Schema of theme_config' },
-  defaults: { ...FreeForm, description: 'the theme_config a new document starts with' }
-} as const
+  id: Type.String(),
+  name: Type.String(),
+  version: Type.String(),
+  description: Type.String(),
+  supports: Type.Array(StringEnum(THEME_KINDS)),
+  fonts: Type.Array(Type.Object({
+    family: Type.String(),
+    package: Type.Optional(Type.String()),
+    weights: Type.Optional(Type.Array(Type.Integer())),
+    fallback: Type.String()
+  })),
+  options: FreeObject({ description: 'JSON Schema of theme_config' }),
+  defaults: FreeObject({ description: 'the theme_config a new document starts with' })
+}
 
-const summaryRequired = ['id', 'name', 'version', 'description', 'supports', 'fonts', 'options', 'defaults'] as const
+export const ThemeSummarySchema = Type.Object(themeProperties, { $id: 'ThemeSummary' })
 
-export const ThemeSummarySchema = {
-  $id: 'ThemeSummary',
-  type: 'object',
-  required: summaryRequired,
-  properties: themeProperties
-} as const
+export const ThemeDetailSchema = Type.Object({
+  ...themeProperties,
+  starter: Type.Object({
+    resume: Type.Optional(FreeObject()),
+    portfolio: Type.Optional(FreeObject())
+  }, { description: 'starter content per supported kind: resume is a JSON Resume document' })
+}, { $id: 'ThemeDetail' })
 
-export const ThemeDetailSchema = {
-  $id: 'ThemeDetail',
-  type: 'object',
-  required: [...summaryRequired, 'starter'],
-  properties: {
-    ...themeProperties,
-    starter: {
-      type: 'object',
-      description: 'starter content per supported kind: resume is a JSON Resume document',
-      properties: { resume: FreeForm, portfolio: FreeForm }
-    }
-  }
-} as const
+export const ThemesQuery = Type.Object({
+  kind: Type.Optional(StringEnum(THEME_KINDS))
+}, { additionalProperties: false })
 
-export const ThemesQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { kind: { type: 'string', enum: THEME_KINDS } }
-} as const
-
-export const ThemeParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', minLength: 1, maxLength: THEME_ID_MAX } }
-} as const
+export const ThemeParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: THEME_ID_MAX })
+})
