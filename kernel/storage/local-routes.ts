@@ -3,7 +3,9 @@
 // Registered by the kernel only when the local driver is active. Not wrapped in fp: the
 // image content-type parser below stays inside this context.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Readable } from 'node:stream'
+import { Type } from 'typebox'
 import { errors, ok } from '../schemas.ts'
 import { StorageErrors } from './errors.ts'
 import { UPLOAD_STAGING_KEY, isPrivateKey, isSafeKey } from './keys.ts'
@@ -15,44 +17,30 @@ export interface LocalRoutesOptions {
   maxUploadBytes: number
 }
 
-type KeyParams = { '*': string }
+const KeyParamsSchema = Type.Object({
+  '*': Type.String({ maxLength: 1024, description: 'the object key' })
+})
 
-const KeyParamsSchema = {
-  type: 'object',
-  required: ['*'],
-  properties: { '*': { type: 'string', maxLength: 1024, description: 'the object key' } }
-} as const
+/** A file body: documented as binary, sent (and received) as a stream. */
+const Binary = Type.Unsafe<Readable>({ type: 'string', format: 'binary' })
 
-const UploadQuery = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['expires', 'type', 'size', 'sig'],
-  properties: {
-    expires: { type: 'integer', description: 'unix time after which the URL is refused' },
-    type: { type: 'string', description: 'the Content-Type the body must be sent with' },
-    size: { type: 'integer', minimum: 0, description: 'the exact body length in bytes' },
-    sig: { type: 'string', description: 'HMAC-SHA256 of method, key, expires, type and size' }
-  }
-} as const
+const UploadQuery = Type.Object({
+  expires: Type.Integer({ description: 'unix time after which the URL is refused' }),
+  type: Type.String({ description: 'the Content-Type the body must be sent with' }),
+  size: Type.Integer({ minimum: 0, description: 'the exact body length in bytes' }),
+  sig: Type.String({ description: 'HMAC-SHA256 of method, key, expires, type and size' })
+}, { additionalProperties: false })
 
-const DownloadQuery = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['expires', 'name', 'sig'],
-  properties: {
-    expires: { type: 'string', maxLength: 12, description: 'unix time after which the URL is refused' },
-    name: { type: 'string', maxLength: 100, description: 'the file name the download is saved as' },
-    sig: { type: 'string', maxLength: 100, description: 'HMAC-SHA256 of the key, expires and name' }
-  }
-} as const
+const DownloadQuery = Type.Object({
+  expires: Type.String({ maxLength: 12, description: 'unix time after which the URL is refused' }),
+  name: Type.String({ maxLength: 100, description: 'the file name the download is saved as' }),
+  sig: Type.String({ maxLength: 100, description: 'HMAC-SHA256 of the key, expires and name' })
+}, { additionalProperties: false })
 
-const Uploaded = {
-  type: 'object',
-  required: ['key', 'size', 'content_type'],
-  properties: { key: { type: 'string' }, size: { type: 'integer' }, content_type: { type: 'string' } }
-} as const
+const Uploaded = Type.Object({ key: Type.String(), size: Type.Integer(), content_type: Type.String() })
 
-export default async function localStorageRoutes (app: FastifyInstance, opts: LocalRoutesOptions): Promise<void> {
+export default async function localStorageRoutes (fastify: FastifyInstance, opts: LocalRoutesOptions): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { storage } = opts
   const grants = new WeakMap<FastifyRequest, UploadGrant>()
   const bodies = new WeakMap<FastifyRequest, Readable>()
@@ -65,7 +53,7 @@ export default async function localStorageRoutes (app: FastifyInstance, opts: Lo
     done(null)
   })
 
-  app.put<{ Params: KeyParams }>('/upload/*', {
+  app.put('/upload/*', {
     // Fastify enforces bodyLimit only for parsers that buffer; this stream is counted
     // against the signed size in putStream, and the signed size is capped below.
     bodyLimit: opts.maxUploadBytes,
@@ -98,7 +86,7 @@ export default async function localStorageRoutes (app: FastifyInstance, opts: Lo
     return { data: { key: grant.key, size, content_type: grant.type } }
   })
 
-  app.get<{ Params: KeyParams }>('/files/*', {
+  app.get('/files/*', {
     schema: {
       tags: ['storage'],
       summary: 'Read a stored file (local-disk storage only; with S3 the bucket serves them)',
@@ -106,7 +94,7 @@ export default async function localStorageRoutes (app: FastifyInstance, opts: Lo
       response: {
         200: {
           description: 'the file, with the content type it was uploaded with',
-          content: { 'image/*': { schema: { type: 'string', format: 'binary' } } }
+          content: { 'image/*': { schema: Binary } }
         },
         ...errors(404)
       }
@@ -127,7 +115,7 @@ export default async function localStorageRoutes (app: FastifyInstance, opts: Lo
       .send(file.stream)
   })
 
-  app.get<{ Params: KeyParams, Querystring: Record<string, string> }>('/download/*', {
+  app.get('/download/*', {
     schema: {
       tags: ['storage'],
       summary: 'Download a private file with a signed URL (local-disk storage only; exports hand these out)',
@@ -135,7 +123,7 @@ export default async function localStorageRoutes (app: FastifyInstance, opts: Lo
       params: KeyParamsSchema,
       querystring: DownloadQuery,
       response: {
-        200: { description: 'the file, as an attachment', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+        200: { description: 'the file, as an attachment', content: { 'application/octet-stream': { schema: Binary } } },
         ...errors(400, 403, 404)
       }
     }
