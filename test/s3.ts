@@ -22,7 +22,7 @@ const S3rver = createRequire(import.meta.url)('@20minutes/s3rver') as new (opts:
 /** s3rver's one built-in account. */
 export const S3RVER_KEY = 'S3RVER'
 
-export interface S3Server { endpoint: string, bucket: string, directory: string, env: Record<string, string> }
+export interface S3Server { endpoint: string, bucket: string, directory: string, env: Record<string, string>, /** Stops the server (fault tests); teardown copes. */ stop (): Promise<void> }
 
 export async function startS3 (t: TestContext): Promise<S3Server> {
   const directory = tempDir(t)
@@ -31,9 +31,12 @@ export async function startS3 (t: TestContext): Promise<S3Server> {
   // slash the SDK signs bucket-level requests with.
   const server = new S3rver({ port: 0, address: '127.0.0.1', directory, silent: true, configureBuckets: [{ name: bucket }] })
   const { port } = await server.run()
-  t.teardown(() => server.close())
+  let stopped = false
+  const stop = async () => { if (!stopped) { stopped = true; await server.close() } }
+  t.teardown(stop)
   const endpoint = `http://127.0.0.1:${port}`
   return {
+    stop,
     endpoint,
     bucket,
     directory,
