@@ -10,5 +10,6 @@ export const StorageErrors = defineErrors('STORAGE', {
   CONTENT_TYPE_MISMATCH: [403, 'Content-Type must be %s, as the upload URL was signed for'],
   TOO_LARGE: [413, 'The body is larger than the %s bytes the upload URL was signed for'],
   SIZE_MISMATCH: [400, 'The body has %s bytes; the upload URL was signed for exactly %s'],
-  UNAVAILABLE: [503, 'The file storage is unavailable']
+  UNAVAILABLE: [503, 'The file storage is unavailable'],
+  FULL: [507, 'The file storage is full; nothing was stored. Try again later, or tell the operator']
 })

@@ -112,6 +112,8 @@ export class LocalStorage implements StorageDriver {
     try {
       await writeFile(tmp, body)
       await this.commit(key, path, tmp, contentType)
+    } catch (err) {
+      throw full(err)
     } finally {
       await rm(tmp, { force: true })
     }
@@ -137,13 +139,16 @@ export class LocalStorage implements StorageDriver {
       try {
         await pipeline(body, counter, createWriteStream(tmp, { flags: 'wx' }))
       } catch (err) {
-        // A client that hangs up mid-body sent a short body; that is not a server fault.
-        if (!(err instanceof AppError) && body.destroyed) throw new StorageErrors.SIZE_MISMATCH(received, size)
+        // A client that hangs up mid-body sent a short body; that is not a server fault. (A
+        // full disk destroys the body too: that one is ours, and the outer catch says so.)
+        if (!(err instanceof AppError) && full(err) === err && body.destroyed) throw new StorageErrors.SIZE_MISMATCH(received, size)
         throw err
       }
       if (received !== size) throw new StorageErrors.SIZE_MISMATCH(received, size)
       await this.commit(key, path, tmp, contentType)
       return received
+    } catch (err) {
+      throw full(err)
     } finally {
       await rm(tmp, { force: true })
     }
@@ -219,6 +224,8 @@ export class LocalStorage implements StorageDriver {
       }
       await this.commit(to, path, tmp, type)
       return true
+    } catch (err) {
+      throw full(err)
     } finally {
       await rm(tmp, { force: true })
     }
@@ -280,6 +287,12 @@ export class LocalStorage implements StorageDriver {
     }
     await rename(tmp, path)
   }
+}
+
+/** A write that found the disk (or the user's quota) full is the operator's to fix: 507, and the partial file goes (finally). */
+function full (err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code
+  return code === 'ENOSPC' || code === 'EDQUOT' ? new StorageErrors.FULL() : err
 }
 
 function isMissing (err: unknown): boolean {
