@@ -1,4 +1,4 @@
-// Login throttling that an attacker cannot turn against the account's owner (README, "Auth"):
+// Login throttling that an attacker cannot turn against the account's owner (plugins/auth/README.md):
 // - per (email, client address): LOGIN_FAILURES_MAX failures per LOGIN_FAILURES_WINDOW, then
 //   429 for that pair only; another address is not locked out by it.
 // - per email, across all addresses: after LOGIN_DELAY_AFTER attempts in the window, each

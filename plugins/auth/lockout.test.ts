@@ -1,4 +1,4 @@
-// Finding 4: failed logins must not let anyone lock an account's owner out (README, "Auth").
+// Finding 4: failed logins must not let anyone lock an account's owner out (plugins/auth/README.md).
 import { spawn } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { once } from 'node:events'
