@@ -1,6 +1,6 @@
 // How every part of cvgen starts Debian's Chromium (exports, the parser's corpus, the
 // renderer's browser test, the screenshots script): one list, so a flag learned once
-// (STACK.md) reaches all of them.
+// reaches all of them.
 //   --no-sandbox, --disable-dev-shm-usage: containers have no sandbox user namespaces and a small /dev/shm.
 //   --disable-background-networking, -component-update, -sync, -quic: nothing leaves the
 //   machine; without them Chromium keeps dialling Google's hosts on a closed network.

@@ -1,4 +1,4 @@
-// The LLM extension point (DESIGN.md "AI provider": complete({system, user, schema, model, signal})).
+// The LLM extension point (docs/architecture.md "Extension points": complete({system, user, schema, model, signal})).
 // A completer only talks to one vendor's API; plugins/ai-llm turns any completer into an
 // analysis provider with structured output, validation, retries and the heuristic fallback.
 

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations'
 
-// Accounts and refresh-token families (DESIGN.md "Data").
+// Accounts and refresh-token families (docs/architecture.md "Data").
 export class Migration20261125000000_auth extends Migration {
   override async up (): Promise<void> {
     this.addSql('create type subscription_tier as enum (\'free\', \'pro\', \'enterprise\');')

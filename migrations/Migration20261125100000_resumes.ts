@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations'
 
-// Resumes (DESIGN.md "Data"): JSON Resume content as JSONB, soft delete, public slugs.
+// Resumes (docs/architecture.md "Data"): JSON Resume content as JSONB, soft delete, public slugs.
 export class Migration20261125100000_resumes extends Migration {
   override async up (): Promise<void> {
     this.addSql(`create table resumes (

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations'
 
-// Portfolios (DESIGN.md "Data"): content and theme options as JSONB, soft delete, a public
+// Portfolios (docs/architecture.md "Data"): content and theme options as JSONB, soft delete, a public
 // subdomain chosen by the user, and a custom domain set only by the domains plugin.
 export class Migration20261125110000_portfolios extends Migration {
   override async up (): Promise<void> {

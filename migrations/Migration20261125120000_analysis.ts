@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations'
 
-// Analyses (DESIGN.md "Data" and "Jobs"): one row per requested analysis; its id is the
+// Analyses (docs/architecture.md "Data" and "Jobs"): one row per requested analysis; its id is the
 // job id the API hands out and the pg-boss job id. event_seq numbers the progress events
 // pushed to live clients (SSE ids), so it grows across retries and processes.
 export class Migration20261125120000_analysis extends Migration {

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations'
 
-// Exports (DESIGN.md "Data" and "Jobs"): one row per requested PDF or PNG; its id is the
+// Exports (docs/architecture.md "Data" and "Jobs"): one row per requested PDF or PNG; its id is the
 // export id the API hands out and the pg-boss job id. The file lives in storage under a
 // private key, handed out only through short-lived signed URLs. Portfolios gain the
 // thumbnail_url resumes already had (set by the thumbnail job).

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations'
 
-// Custom domains (DESIGN.md "Data"): several accounts may hold a pending claim on one name,
+// Custom domains (docs/architecture.md "Data"): several accounts may hold a pending claim on one name,
 // each with its own token; the partial unique index lets at most one live row per name be
 // verified, so the first to verify wins even between concurrent checks. next_check_at and
 // check_failures drive the worker's back-off; deleted_at marks a released domain.

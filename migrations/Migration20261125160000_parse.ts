@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations'
 
-// Resume parsing (DESIGN.md "Jobs", parse.run): one row per uploaded file. Its id is the
+// Resume parsing (docs/architecture.md "Jobs", parse.run): one row per uploaded file. Its id is the
 // job id the API hands out and the pg-boss job id. The row (not pg-boss's job table, which
 // pg-boss archives and deletes on its own schedule) holds progress, the draft and the
 // failure reason, so a client can read the result for as long as the row lives.

@@ -1,4 +1,4 @@
-// The storage driver extension point (DESIGN.md "Storage driver"). The kernel picks one at
+// The storage driver extension point (docs/architecture.md "Extension points"). The kernel picks one at
 // start-up (kernel/storage/index.ts) and exposes it as app.storage; plugins never talk to S3
 // or the disk directly.
 

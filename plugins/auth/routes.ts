@@ -12,7 +12,7 @@ import type { Session } from './service.ts'
 export default async function authRoutes (fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { max, windowMs } = app.config.authRateLimit
-  // Per client IP and per route (the store keys by route), as DESIGN.md asks.
+  // Per client IP and per route (the store keys by route).
   const rateLimit = { max, timeWindow: windowMs }
   const expiresIn = Math.floor(app.config.accessTokenTtlMs / 1000)
   const bearer = [{ bearer: [] }]

@@ -1,4 +1,4 @@
-// Wire shapes of /auth (DESIGN.md "Wire shapes that clients rely on").
+// Wire shapes of /auth (docs/architecture.md "API"; the routes in plugins/auth/README.md).
 import { Type, type Static } from 'typebox'
 import { TIER_NAMES } from '../../config/index.ts'
 import { Nullable, Ref, StringEnum } from '../../kernel/schemas.ts'

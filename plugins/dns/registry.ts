@@ -1,4 +1,4 @@
-// The DNS provider extension point (DESIGN.md "DNS provider"). A provider answers with an
+// The DNS provider extension point (docs/architecture.md "Extension points"). A provider answers with an
 // outcome value, never by throwing: a timeout, a SERVFAIL and an NXDOMAIN mean different
 // things to the domains plugin (retry later vs. "the record is not there").
 import type { ProviderRegistry } from '../../kernel/providers.ts'

@@ -1,4 +1,4 @@
-// Custom domains (DESIGN.md "custom_domains", "Public serving"): users claim a domain for a
+// Custom domains (docs/architecture.md "Data", "Public serving"): users claim a domain for a
 // portfolio, prove it with a TXT record and route it with a CNAME (subdomain) or A records
 // (apex); a worker re-checks on a schedule; Caddy's on-demand TLS asks /internal/tls/ask.
 // The renderer learns which custom hosts are portfolio sites through app.renderer.useCustomHosts.

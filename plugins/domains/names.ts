@@ -54,7 +54,7 @@ export function routingTarget (appDomain: string): string {
   return `hosting.${appDomain.toLowerCase()}`
 }
 
-/** The records the user adds at their DNS provider (DESIGN.md wire shapes). */
+/** The records the user adds at their DNS provider (the `instructions` of plugins/domains/README.md). */
 export function instructions (domain: string, token: string, recordType: RecordType, appDomain: string, gatewayIps: string[]): Instruction[] {
   const txt: Instruction = { type: 'TXT', host: `${VERIFY_PREFIX}.${domain}`, value: `${TOKEN_PREFIX}${token}` }
   if (recordType === 'CNAME') return [txt, { type: 'CNAME', host: domain, value: routingTarget(appDomain) }]

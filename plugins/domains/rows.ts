@@ -1,4 +1,4 @@
-// A custom_domains row and its wire shape (DESIGN.md "Wire shapes").
+// A custom_domains row and its wire shape (docs/architecture.md "API").
 import { instructions, type Instruction, type RecordType } from './names.ts'
 
 export const COLUMNS = 'id, user_id, project_id, domain_name, verification_token, verification_status, dns_checked_at, ssl_status, record_type, created_at, verified_at, last_error, check_failures'

@@ -1,4 +1,4 @@
-// Wire shapes of /domains and the TLS ask (DESIGN.md).
+// Wire shapes of /domains and the TLS ask (docs/architecture.md "API"; the routes in plugins/domains/README.md).
 import { Type, type Static } from 'typebox'
 import { Nullable, StringEnum } from '../../kernel/schemas.ts'
 

@@ -1,4 +1,4 @@
-// Wire shapes of the export routes (DESIGN.md "Wire shapes").
+// Wire shapes of the export routes (docs/architecture.md "API"; the routes in plugins/exports/README.md).
 import { Type } from 'typebox'
 import { Defaulted, Nullable, StringEnum } from '../../kernel/schemas.ts'
 

@@ -1,4 +1,4 @@
-// Wire shapes of /portfolios (DESIGN.md). Content is declared loosely here on purpose: it is
+// Wire shapes of /portfolios (docs/architecture.md "API"; the routes in plugins/portfolios/README.md). Content is declared loosely here on purpose: it is
 // checked by content.ts, which neither coerces nor drops and answers PORTFOLIOS_INVALID_CONTENT.
 import { Type, type Static } from 'typebox'
 import { FreeObject, Nullable } from '../../kernel/schemas.ts'

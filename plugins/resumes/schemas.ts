@@ -1,4 +1,4 @@
-// Wire shapes of /resumes (DESIGN.md). Content is declared loosely here on purpose: it is
+// Wire shapes of /resumes (docs/architecture.md "API"; the routes in plugins/resumes/README.md). Content is declared loosely here on purpose: it is
 // checked against the JSON Resume schema by content.ts, which neither coerces nor drops.
 import { Type, type Static } from 'typebox'
 import { FreeObject, Nullable } from '../../kernel/schemas.ts'

@@ -1,4 +1,4 @@
-// Wire shapes of /uploads (DESIGN.md "Wire shapes that clients rely on").
+// Wire shapes of /uploads (docs/architecture.md "API"; the routes in plugins/uploads/README.md).
 import { Type, type Static } from 'typebox'
 import { StringEnum } from '../../kernel/schemas.ts'
 import { IMAGE_TYPES, UPLOAD_PURPOSES, UPLOAD_URL_TTL } from './service.ts'
