@@ -17,7 +17,7 @@ RUN npm ci --omit=dev --no-audit --no-fund \
   && node -e "import('argon2').then((a) => a.hash('probe'))" \
   && npm cache clean --force
 # Sources stay root-owned (the app cannot rewrite itself); .dockerignore limits the context
-# to the manifests, config/ kernel/ plugins/ migrations/ and, once they exist, prompts/ themes/.
+# to the manifests, config/ kernel/ plugins/ migrations/ prompts/ themes/ and samples/.
 COPY . .
 
 # DATA_DIR must be writable by the unprivileged user and private to it (uploads, secrets and,

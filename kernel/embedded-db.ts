@@ -118,5 +118,5 @@ async function ownersAddress (lockPath: string, owner: ProcessId, timeoutMs = 90
 function refuseOldEngine (l: server.Layout): void {
   const old = join(l.dataDir, 'pglite')
   if (!existsSync(old)) return
-  throw new StartupError(`${old} holds the database of cvgen's earlier embedded engine (PGlite), which this version no longer runs; carry it over with \`npm run cli -- db import-pglite\` (README: "Upgrading from the PGlite engine"), or move that folder away to start with an empty database`)
+  throw new StartupError(`${old} holds the database of cvgen's earlier embedded engine (PGlite), which this version no longer runs; carry it over with \`npm run cli -- db import-pglite\` (docs/operations.md: "From the PGlite engine"), or move that folder away to start with an empty database`)
 }
