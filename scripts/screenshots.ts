@@ -1,5 +1,6 @@
-// `npm run screenshots`: renders each shipped theme (resume and portfolio, from the test
-// fixtures) in Debian's Chromium and writes small PNGs to docs/screenshots/ for README.
+// `npm run screenshots`: renders each shipped theme (resume and portfolio, from the sample
+// documents in samples/) in Debian's Chromium and writes small PNGs to docs/screenshots/ for
+// README.md and plugins/renderer/README.md.
 // No database: the renderer is called directly and font requests are answered from the
 // @fontsource packages on disk, as the /fonts route would.
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs'

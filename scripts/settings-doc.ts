@@ -17,7 +17,7 @@ export async function settingsDoc (): Promise<string> {
     '',
     'Environment variables, read and validated once at start-up (`config/`), with every plugin\'s own',
     '`settings.ts`; a bad value stops start-up with a message naming every bad variable (exit code 78).',
-    'An operator\'s plugin declares its settings the same way (README, "Writing a plugin").',
+    'An operator\'s plugin declares its settings the same way (docs/extending.md, "A plugin").',
     ''
   ]
   for (const { owner, settings } of await settingTables()) {
