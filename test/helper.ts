@@ -8,6 +8,12 @@ import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { loadConfig } from '../config/index.ts'
 import { buildApp } from '../kernel/app.ts'
+import { bearer } from './support/requests.ts'
+
+// Waiting, requests and ports: in test/support/, offered here with the rest.
+export * from './support/net.ts'
+export * from './support/requests.ts'
+export * from './support/wait.ts'
 
 interface TestContext { teardown (fn: () => unknown): void }
 
@@ -74,8 +80,6 @@ export async function register (app: FastifyInstance, email = `u${rand()}@exampl
   const { data } = res.json()
   return { id: data.user.id, email, password, access: data.access_token, refresh: data.refresh_token }
 }
-
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
 /**
  * Makes the database refuse the final write of a job (an update setting status 'completed'
