@@ -2,7 +2,7 @@
 // real PostgreSQL queue, with the offline heuristic rules (no LLM, no key).
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { bearer, build, register } from './helper.ts'
+import { bearer, build, queueAnalysis, register, waitForStatus } from './helper.ts'
 
 const fixture = (path: string) => JSON.parse(readFileSync(new URL(`../samples/${path}`, import.meta.url), 'utf8'))
 
@@ -16,14 +16,8 @@ t.test('heuristic analysis through the API', async (t) => {
       ? await app.inject({ method: 'POST', url: '/resumes/import', headers: bearer(a.access), payload: doc })
       : await app.inject({ method: 'POST', url: '/portfolios', headers: bearer(a.access), payload: { title: 'P', template_id: 'modern', content: doc } })
     t.equal(created.statusCode, 201, created.body)
-    const res = await app.inject({ method: 'POST', url: '/ai/analyze', headers: bearer(a.access), payload: { target_id: created.json().data.id, type, ...(withJd ? { job_description: jd } : {}) } })
-    t.equal(res.statusCode, 202, res.body)
-    const id = res.json().data.job_id
-    for (let i = 0; i < 200; i++) {
-      const status = (await app.inject({ url: `/ai/analyze/${id}/status`, headers: bearer(a.access) })).json().data
-      if (status.status === 'completed' || status.status === 'failed') break
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
+    const id = await queueAnalysis(app, a.access, { target_id: created.json().data.id, type, ...(withJd ? { job_description: jd } : {}) })
+    await waitForStatus(app, `/ai/analyze/${id}/status`, a.access, { timeoutMs: 10_000 })
     return (await app.inject({ url: `/ai/reports/${id}`, headers: bearer(a.access) })).json().data
   }
 

@@ -6,10 +6,8 @@
 import t, { type Test } from 'tap'
 import pg from 'pg'
 import { QUEUE_SCHEMA } from '../kernel/queue.ts'
-import { REDIS_URL, createDatabase, rand, tempDir } from './helper.ts'
-import { startServer, type ServerProcess } from './process.ts'
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+import { REDIS_URL, createDatabase, rand, sleep, tempDir, waitForStatus } from './helper.ts'
+import { http, startServer, type ServerProcess } from './process.ts'
 
 /** Polls /healthz every 100 ms until stopped; resolves with the slowest answer (ms) and any failure. */
 function watchHealth (base: string) {
@@ -36,10 +34,7 @@ async function start (t: Test, env: Record<string, string> = {}) {
   const db = await createDatabase(t)
   const server = await startServer({ DATABASE_URL: db, REDIS_URL, REDIS_PREFIX: `cvgen-test-${rand()}:`, JWT_SECRET: rand(24), DATA_DIR: tempDir(t), THUMBNAILS: 'false', CHROMIUM_PATH: '/nonexistent', ...env })
   t.teardown(() => server.kill())
-  const api = async (method: string, path: string, token?: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${path}`, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined })
-    return { status: res.status, body: await res.json() as any }
-  }
+  const api = (method: string, path: string, token?: string, body?: unknown) => http(server.url, method, path, body, token)
   const reg = await api('POST', '/auth/register', undefined, { email: `u${rand()}@example.com`, password: 'correct horse battery staple', full_name: 'Hostile' })
   t.equal(reg.status, 201)
   return { db, server, api, token: reg.body.data.access_token as string }
@@ -61,13 +56,7 @@ t.test('a hostile resume: the server keeps answering and the analysis completes'
   t.teardown(() => health.stop())
   const longWord = await analyse(t, s, { basics: { name: 'Hostile', summary: 'x'.repeat(1000) } })
   const digits = await analyse(t, s, { basics: { name: 'Hostile' }, work: [{ name: 'X', position: 'Y', highlights: Array.from({ length: 6 }, () => '7'.repeat(19_999) + 'a') }] })
-  for (const id of [longWord, digits]) {
-    for (let i = 0; i < 600; i++) {
-      const { body } = await s.api('GET', `/ai/analyze/${id}/status`, s.token)
-      if (['completed', 'failed'].includes(body.data.status)) break
-      await sleep(100)
-    }
-  }
+  for (const id of [longWord, digits]) await waitForStatus(s.server.url, `/ai/analyze/${id}/status`, s.token, { timeoutMs: 60_000, intervalMs: 100 })
   const { slowest, failures } = await health.stop()
   t.same(failures, [], '/healthz never failed')
   t.ok(slowest < 1000, `/healthz answered within ${slowest.toFixed(0)} ms at worst`)
@@ -89,14 +78,12 @@ t.test('an analysis over its time limit fails each attempt alone, then for good,
   // ~200 KB of prose the rules need well over 100 ms for.
   const highlights = Array.from({ length: 10 }, (_, i) => Array.from({ length: 1500 }, (_, j) => `word${i}x${j} reduced latency by ${j} ms`).join(' ').slice(0, 19_000))
   const id = await analyse(t, s, { basics: { name: 'Slow' }, work: [{ name: 'X', position: 'Y', highlights }] })
-  let data
-  for (let i = 0; i < 600; i++) {
-    data = (await s.api('GET', `/ai/reports/${id}`, s.token)).body.data
-    if (data.status === 'failed' || data.status === 'completed') break
+  const data = await waitForStatus(s.server.url, `/ai/reports/${id}`, s.token, {
+    timeoutMs: 60_000,
+    intervalMs: 100,
     // Skip pg-boss's backoff (2-4 s, 4-8 s, 8-16 s) so the test stays short.
-    await admin.query(`update ${QUEUE_SCHEMA}.job set start_after = now() where id = $1 and state = 'retry'`, [id])
-    await sleep(100)
-  }
+    pending: () => admin.query(`update ${QUEUE_SCHEMA}.job set start_after = now() where id = $1 and state = 'retry'`, [id])
+  })
   const { slowest, failures } = await health.stop()
   t.match(data, { status: 'failed', attempts: 4, overall_score: null, error: 'the analysis took longer than 0.1 s and was stopped' })
   t.same(failures, [], '/healthz never failed')

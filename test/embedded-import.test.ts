@@ -3,7 +3,6 @@
 // The old installation is made the way that version ran: this code's server on PGlite behind
 // its socket server (PGlite stays a dev dependency for this test only).
 import { existsSync, mkdirSync, readdirSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import pg from 'pg'
 import PgBoss10 from 'pg-boss-10'
@@ -12,6 +11,8 @@ import { QUEUE_SCHEMA } from '../kernel/queue.ts'
 import { ANALYSIS_QUEUE } from '../plugins/analysis/worker.ts'
 import { CHEAP_ARGON2, embeddedDataDir, sampleResume } from './embedded-helper.ts'
 import { http, runCli, startServer } from './process.ts'
+import { freePort } from './support/net.ts'
+import { waitForStatus } from './support/wait.ts'
 
 t.test('db import-pglite carries an old DATA_DIR/pglite into the embedded PostgreSQL', { timeout: 300_000 }, async (t) => {
   const dataDir = embeddedDataDir(t)
@@ -20,7 +21,7 @@ t.test('db import-pglite carries an old DATA_DIR/pglite into the embedded Postgr
   mkdirSync(dataDir, { recursive: true })
   const pglite = await PGlite.create(join(dataDir, 'pglite'))
   // On a loopback port of its own (MikroORM ignores a socket given as ?host= in DATABASE_URL).
-  const port = await new Promise<number>((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)) }) })
+  const port = await freePort()
   const socket = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port, maxConnections: 20 })
   await socket.start()
   let closed = false
@@ -77,12 +78,8 @@ t.test('db import-pglite carries an old DATA_DIR/pglite into the embedded Postgr
   const list = await http(server.url, 'GET', '/resumes', undefined, me)
   t.equal(list.body.meta.total, 2, 'both resumes')
   t.ok(list.body.data.some((r: { title: string }) => r.title.includes('Second Résumé ✓')), 'with their text intact')
-  let status = ''
-  for (let i = 0; i < 300 && status !== 'completed'; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    status = (await http(server.url, 'GET', `/ai/analyze/${queued.body.data.job_id}/status`, undefined, me)).body.data.status
-  }
-  t.equal(status, 'completed', 'the analysis queued before the upgrade ran after it')
+  const job = await waitForStatus(server.url, `/ai/analyze/${queued.body.data.job_id}/status`, me, { timeoutMs: 30_000, intervalMs: 100 })
+  t.equal(job.status, 'completed', 'the analysis queued before the upgrade ran after it')
   const created = await http(server.url, 'POST', '/resumes/import', sampleResume(), me)
   t.equal(created.status, 201, 'and new writes work')
   t.equal(await server.stop('SIGTERM'), 0)

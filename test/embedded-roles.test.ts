@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { CHEAP_ARGON2, embeddedDataDir, loginAfterRestart, sampleResume } from './embedded-helper.ts'
 import { embeddedPostgresPid, http, startServer } from './process.ts'
+import { waitForStatus } from './support/wait.ts'
 
 const isRoot = process.getuid?.() === 0
 
@@ -44,12 +45,8 @@ t.test('ROLE=api and ROLE=worker on one DATA_DIR share the embedded PostgreSQL',
   const resume = await http(api.url, 'POST', '/resumes/import', sampleResume(), token)
   const queued = await http(api.url, 'POST', '/ai/analyze', { target_id: resume.body.data.id, type: 'resume' }, token)
   t.equal(queued.status, 202)
-  let status = ''
-  for (let i = 0; i < 200 && status !== 'completed'; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    status = (await http(api.url, 'GET', `/ai/analyze/${queued.body.data.job_id}/status`, undefined, token)).body.data.status
-  }
-  t.equal(status, 'completed', 'the worker process ran the job the api process queued')
+  const job = await waitForStatus(api.url, `/ai/analyze/${queued.body.data.job_id}/status`, token, { timeoutMs: 20_000, intervalMs: 100 })
+  t.equal(job.status, 'completed', 'the worker process ran the job the api process queued')
 
   // The owner leaves first: the server stays up for the worker, which now owns it.
   const pid = embeddedPostgresPid(dataDir)

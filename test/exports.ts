@@ -8,20 +8,11 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { inflateSync } from 'node:zlib'
 import type { FastifyInstance } from 'fastify'
+import { waitForStatus } from './support/wait.ts'
 
 const run = promisify(execFile)
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-export async function waitForExport (app: FastifyInstance, token: string, id: string, timeoutMs = 60_000, query = ''): Promise<Record<string, any>> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    const res = await app.inject({ method: 'GET', url: `/exports/${id}${query}`, headers: { authorization: `Bearer ${token}` } })
-    if (res.statusCode !== 200) throw new Error(`GET /exports/${id}: ${res.statusCode} ${res.body}`)
-    const data = res.json().data
-    if (data.status === 'completed' || data.status === 'failed') return data
-    if (Date.now() > until) throw new Error(`export ${id} still ${data.status} after ${timeoutMs} ms`)
-    await sleep(50)
-  }
+export function waitForExport (app: FastifyInstance, token: string, id: string): Promise<Record<string, any>> {
+  return waitForStatus(app, `/exports/${id}`, token, { timeoutMs: 60_000 })
 }
 
 /** GET a URL our local storage signed (through inject, path and query only), or any URL with fetch. */

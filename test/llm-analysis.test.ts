@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { bearer, build, register, type Account } from './helper.ts'
+import { bearer, build, created, queueAnalysis, register, waitForStatus, type Account } from './helper.ts'
 import { startFakeLlm } from './llm-fake.ts'
 
 const weak = JSON.parse(readFileSync(new URL('../samples/analysis/weak.resume.json', import.meta.url), 'utf8'))
@@ -13,17 +13,9 @@ const fake = await startFakeLlm()
 t.teardown(() => fake.close())
 
 async function analyse (app: FastifyInstance, acct: Account, content: unknown, jobDescription?: string) {
-  const created = await app.inject({ method: 'POST', url: '/resumes', headers: bearer(acct.access), payload: { title: 'My CV', template_id: 'classic', content } })
-  if (created.statusCode !== 201) throw new Error(created.body)
-  const res = await app.inject({ method: 'POST', url: '/ai/analyze', headers: bearer(acct.access), payload: { target_id: created.json().data.id, type: 'resume', job_description: jobDescription } })
-  if (res.statusCode !== 202) throw new Error(res.body)
-  const id = res.json().data.job_id
-  for (const until = Date.now() + 30_000; Date.now() < until;) {
-    const report = (await app.inject({ url: `/ai/reports/${id}`, headers: bearer(acct.access) })).json().data
-    if (report.status === 'completed' || report.status === 'failed') return report
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error('analysis did not finish')
+  const resume = await created(app, acct.access, '/resumes', { title: 'My CV', template_id: 'classic', content })
+  const id = await queueAnalysis(app, acct.access, { target_id: resume.id, type: 'resume', job_description: jobDescription })
+  return waitForStatus(app, `/ai/reports/${id}`, acct.access, { timeoutMs: 30_000 })
 }
 
 t.test('openai through the API', async (t) => {

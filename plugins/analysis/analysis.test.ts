@@ -9,7 +9,7 @@ import type { Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { QUEUE_SCHEMA } from '../../kernel/queue.ts'
-import { REDIS_URL, bearer, build, createDatabase, rand, register, tempDir, type Account } from '../../test/helper.ts'
+import { REDIS_URL, bearer, build, createDatabase, created, rand, register, request, sleep, tempDir, waitFor, waitForStatus, type Account } from '../../test/helper.ts'
 import { startServer } from '../../test/process.ts'
 
 const FIXTURE_PLUGINS = fileURLToPath(new URL('../../test/fixtures/plugins', import.meta.url))
@@ -21,31 +21,22 @@ function killTree (pid: number): void {
   for (const c of children) killTree(c)
   try { process.kill(pid, 'SIGKILL') } catch {}
 }
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function call (app: FastifyInstance, acct: Account | null, method: 'GET' | 'POST', url: string, payload?: unknown) {
-  const res = await app.inject({ method, url, payload: payload as object, headers: acct ? bearer(acct.access) : {} })
-  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : null, headers: res.headers }
-}
+const call = (app: FastifyInstance, acct: Account | null, method: 'GET' | 'POST', url: string, payload?: unknown) => request(app, method, url, { token: acct?.access, payload })
 
 async function resume (app: FastifyInstance, acct: Account, delayMs = 50): Promise<string> {
-  const res = await call(app, acct, 'POST', '/resumes', {
+  return (await created(app, acct.access, '/resumes', {
     title: 'CV ' + rand(2),
     template_id: 'classic',
     content: { basics: { name: 'Ada Lovelace', summary: 'Engineer' }, meta: { delay_ms: delayMs } }
-  })
-  if (res.status !== 201) throw new Error(`resume: ${res.status} ${JSON.stringify(res.body)}`)
-  return res.body.data.id
+  })).id
 }
 
-async function waitFor (app: FastifyInstance, acct: Account, jobId: string, status: string[], timeoutMs = 15_000) {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    const res = await call(app, acct, 'GET', `/ai/analyze/${jobId}/status`)
-    if (status.includes(res.body.data?.status)) return res.body.data
-    if (Date.now() > until) throw new Error(`timed out waiting for ${status}: ${JSON.stringify(res.body)}`)
-    await sleep(20)
-  }
+const waitStatus = (app: FastifyInstance, acct: Account, jobId: string, until: string[], timeoutMs = 15_000) =>
+  waitForStatus(app, `/ai/analyze/${jobId}/status`, acct.access, { until, timeoutMs, intervalMs: 20 })
+
+/** The pg-boss state of a job, straight from its table. */
+async function jobState (admin: pg.Client, jobId: string): Promise<string | undefined> {
+  return (await admin.query(`select state from ${QUEUE_SCHEMA}.job where id = $1`, [jobId])).rows[0]?.state
 }
 
 /**
@@ -103,13 +94,11 @@ t.test('analysis with ROLE=all: queue, progress, one completed write, SSE, histo
 
     // Progress is visible while it runs.
     const seen = new Set<number>()
-    let last
-    for (let i = 0; i < 500; i++) {
-      last = (await call(app, alice, 'GET', `/ai/analyze/${jobId}/status`)).body.data
-      seen.add(last.progress)
-      if (last.status === 'completed') break
-      await sleep(10)
-    }
+    const last = await waitFor('the job to complete', async () => {
+      const data = (await call(app, alice, 'GET', `/ai/analyze/${jobId}/status`)).body.data
+      seen.add(data.progress)
+      return data.status === 'completed' && data
+    }, { timeoutMs: 5000, intervalMs: 10 })
     t.same(last, { job_id: jobId, status: 'completed', progress: 100, step: 'completed' })
     t.ok([...seen].some((p) => p > 0 && p < 100), `intermediate progress seen: ${[...seen].join(',')}`)
 
@@ -154,7 +143,7 @@ t.test('analysis with ROLE=all: queue, progress, one completed write, SSE, histo
     for (let i = 0; i < 5; i++) {
       await idle()
       const { body } = await call(app, alice, 'POST', '/ai/analyze', { target_id: target, type: 'resume' })
-      await waitFor(app, alice, body.data.job_id, ['completed'])
+      await waitStatus(app, alice, body.data.job_id, ['completed'])
       const [row] = await app.db.fork().execute<{ ms: number }[]>('select extract(epoch from (started_at - created_at)) * 1000 as ms from analysis_results where id = ?', [body.data.job_id])
       latencies.push(Number(row!.ms))
     }
@@ -194,7 +183,7 @@ t.test('analysis with ROLE=all: queue, progress, one completed write, SSE, histo
     // Live reconnect in the middle of a run, with ?access_token=.
     const slow = await resume(app, alice, 150)
     const job2 = (await call(app, alice, 'POST', '/ai/analyze', { target_id: slow, type: 'resume' })).body.data.job_id
-    await waitFor(app, alice, job2, ['processing'])
+    await waitStatus(app, alice, job2, ['processing'])
     const first = await fetch(`${base}/ai/analyze/${job2}/events?access_token=${alice.access}`)
     t.equal(first.status, 200)
     const reader = first.body!.getReader()
@@ -230,7 +219,7 @@ t.test('analysis with ROLE=all: queue, progress, one completed write, SSE, histo
       t.equal(res.status, 202)
       ids.push(res.body.data.job_id)
     }
-    for (const id of ids) await waitFor(app, carol, id, ['completed'])
+    for (const id of ids) await waitStatus(app, carol, id, ['completed'])
     const all = await call(app, carol, 'GET', '/ai/history')
     t.equal(all.status, 200)
     t.same(all.body.meta, { limit: 20, offset: 0, total: 4 })
@@ -257,7 +246,7 @@ t.test('analysis with ROLE=all: queue, progress, one completed write, SSE, histo
     const early = (await call(app, alice, 'GET', `/ai/reports/${jobId}`)).body.data
     t.match(early, { id: jobId, overall_score: null, metrics: null, strengths: null, improvements: null, detailed_report: null, completed_at: null })
     t.ok(['queued', 'processing'].includes(early.status))
-    await waitFor(app, alice, jobId, ['completed'])
+    await waitStatus(app, alice, jobId, ['completed'])
   })
 
   t.test('ownership: 404 for others, validation 400, never 5xx', async (t) => {
@@ -306,7 +295,7 @@ t.test('a target deleted before the job runs fails without retry', async (t) => 
   const jobId = (await call(api, dave, 'POST', '/ai/analyze', { target_id: target, type: 'resume' })).body.data.job_id
   t.equal((await api.inject({ method: 'DELETE', url: `/resumes/${target}`, headers: bearer(dave.access) })).statusCode, 204)
   await build(t, { ...AI_ENV, DATABASE_URL: db, REDIS_PREFIX: prefix, ROLE: 'worker' })
-  const final = await waitFor(api, dave, jobId, ['completed', 'failed'], 20_000)
+  const final = await waitStatus(api, dave, jobId, ['completed', 'failed'], 20_000)
   t.equal(final.status, 'failed')
   const report = (await call(api, dave, 'GET', `/ai/reports/${jobId}`)).body.data
   t.match(report.error, /deleted/)
@@ -346,7 +335,7 @@ t.test('ROLE=api never runs jobs; a ROLE=worker app on the same database does', 
 
   const worker = await build(t, { ...AI_ENV, DATABASE_URL: db, REDIS_PREFIX: prefix, ROLE: 'worker' })
   t.ok(worker)
-  const done = await waitFor(api, acct, jobId, ['completed'], 20_000)
+  const done = await waitStatus(api, acct, jobId, ['completed'], 20_000)
   t.equal(done.status, 'completed')
 
   // Cross-process start latency: the worker wakes on NOTIFY from the API's send.
@@ -384,12 +373,10 @@ t.test('durability: a worker process SIGKILLed mid-job; another retries it withi
   }
   const first = await startServer(workerEnv)
   t.teardown(() => killTree(first.child.pid!))
-  const running = await waitFor(api, acct, jobId, ['processing'], 20_000)
+  const running = await waitStatus(api, acct, jobId, ['processing'], 20_000)
   t.equal(running.status, 'processing')
-  for (let i = 0; i < 200; i++) { // let it get a little way in
-    if ((await call(api, acct, 'GET', `/ai/analyze/${jobId}/status`)).body.data.progress > 0) break
-    await sleep(20)
-  }
+  // Let it get a little way in.
+  await waitFor('some progress', async () => (await call(api, acct, 'GET', `/ai/analyze/${jobId}/status`)).body.data.progress > 0, { timeoutMs: 4000, intervalMs: 20 }).catch(() => {})
   // A second worker, idle, with production settings (no clock tricks): it must pick the job up.
   const second = await startServer(workerEnv)
   t.teardown(() => killTree(second.child.pid!))
@@ -401,21 +388,18 @@ t.test('durability: a worker process SIGKILLed mid-job; another retries it withi
   await admin.connect()
   t.teardown(() => admin.end())
   let restartedAfter = Infinity
-  for (let until = Date.now() + 40_000; Date.now() < until; await sleep(100)) {
-    const { rows: [row] } = await admin.query('select attempts from analysis_results where id = $1', [jobId])
-    if (row?.attempts >= 2) { restartedAfter = Date.now() - killedAt; break }
-  }
+  await waitFor('the next attempt', async () => (await admin.query('select attempts from analysis_results where id = $1', [jobId])).rows[0]?.attempts >= 2, { timeoutMs: 40_000, intervalMs: 100 })
+    .then(() => { restartedAfter = Date.now() - killedAt }, () => {})
   console.log(`# kill -> next attempt started: ${restartedAfter} ms`)
   t.ok(restartedAfter < 30_000, `the next attempt started ${restartedAfter} ms after the kill (heartbeat 10 s, supervision every 5 s)`)
-  const done = await waitFor(api, acct, jobId, ['completed', 'failed'], 60_000)
+  const done = await waitStatus(api, acct, jobId, ['completed', 'failed'], 60_000)
   t.equal(done.status, 'completed')
   const { rows } = await admin.query('select status, attempts from analysis_results where id = $1', [jobId])
   t.equal(rows.length, 1)
   t.equal(rows[0].status, 'completed')
   t.equal(rows[0].attempts, 2, 'exactly one more attempt')
   await sleep(500)
-  const job = await admin.query(`select state from ${QUEUE_SCHEMA}.job where id = $1`, [jobId])
-  t.equal(job.rows[0]?.state, 'completed')
+  t.equal(await jobState(admin, jobId), 'completed')
 })
 
 t.test('a provider that throws: retried by pg-boss (row back to queued with the error), then failed for good', async (t) => {
@@ -428,27 +412,22 @@ t.test('a provider that throws: retried by pg-boss (row back to queued with the 
   await admin.connect()
   t.teardown(() => admin.end())
   let sawRetry = false
-  const until = Date.now() + 60_000
-  for (;;) {
-    const { data } = (await call(app, acct, 'GET', `/ai/reports/${jobId}`)).body
-    if (data.status === 'failed') break
-    if (data.status === 'queued' && data.step === 'retrying') {
+  await waitForStatus(app, `/ai/reports/${jobId}`, acct.access, {
+    until: ['failed'],
+    timeoutMs: 60_000,
+    pending: (data) => {
+      if (data.status !== 'queued' || data.step !== 'retrying') return
       // A provider's own Error may carry internals: the owner reads ours, the log keeps its words.
       if (!sawRetry) t.match(data.error, /failed on the server \(attempt 1 of 4\)/, 'the reason is kept on the row while a retry waits')
       sawRetry = true
       // Skip pg-boss's backoff wait (2-4 s, 4-8 s, 8-16 s) so the test stays short.
-      await admin.query(`update ${QUEUE_SCHEMA}.job set start_after = now() where id = $1 and state = 'retry'`, [jobId])
+      return admin.query(`update ${QUEUE_SCHEMA}.job set start_after = now() where id = $1 and state = 'retry'`, [jobId])
     }
-    if (Date.now() > until) throw new Error(`never failed: ${JSON.stringify(data)}`)
-    await sleep(50)
-  }
+  })
   t.ok(sawRetry, 'a retry was visible on the row')
   const report = (await call(app, acct, 'GET', `/ai/reports/${jobId}`)).body.data
   t.match(report, { status: 'failed', step: 'failed', error: /failed on the server \(attempt 4 of 4\)/, overall_score: null, attempts: 4, completed_at: String })
   t.notMatch(report.error, /told to fail/)
-  for (let i = 0; i < 40; i++) {
-    if ((await admin.query(`select state from ${QUEUE_SCHEMA}.job where id = $1`, [jobId])).rows[0]?.state === 'failed') break
-    await sleep(50)
-  }
-  t.equal((await admin.query(`select state from ${QUEUE_SCHEMA}.job where id = $1`, [jobId])).rows[0]?.state, 'failed')
+  await waitFor('pg-boss to mark the job failed', async () => await jobState(admin, jobId) === 'failed', { timeoutMs: 2000 })
+  t.equal(await jobState(admin, jobId), 'failed')
 })

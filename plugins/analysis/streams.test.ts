@@ -4,21 +4,12 @@
 // their streams stay open for as long as the test holds them.
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { bearer, build, rand, register, type Account } from '../../test/helper.ts'
+import { bearer, build, created, queueAnalysis, rand, register, waitFor, type Account } from '../../test/helper.ts'
 import { STREAM_LIMITS } from './routes.ts'
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
 async function analysis (app: FastifyInstance, acct: Account): Promise<string> {
-  const resume = await app.inject({
-    method: 'POST',
-    url: '/resumes',
-    headers: bearer(acct.access),
-    payload: { title: 'CV ' + rand(2), template_id: 'classic', content: { basics: { name: 'Ada Lovelace', summary: 'Engineer' } } }
-  })
-  const res = await app.inject({ method: 'POST', url: '/ai/analyze', headers: bearer(acct.access), payload: { target_id: resume.json().data.id, type: 'resume' } })
-  if (res.statusCode !== 202) throw new Error(`analyze: ${res.statusCode} ${res.body}`)
-  return res.json().data.job_id
+  const resume = await created(app, acct.access, '/resumes', { title: 'CV ' + rand(2), template_id: 'classic', content: { basics: { name: 'Ada Lovelace', summary: 'Engineer' } } })
+  return queueAnalysis(app, acct.access, { target_id: resume.id, type: 'resume' })
 }
 
 t.test('at most 3 open streams per analysis and 10 per user; a closed stream frees its slot', async (t) => {
@@ -50,11 +41,7 @@ t.test('at most 3 open streams per analysis and 10 per user; a closed stream fre
 
   // The slot comes back once the server sees the client go.
   first[0]!.close()
-  let again = 0
-  for (let i = 0; i < 50 && again !== 200; i++) {
-    await sleep(50)
-    again = (await open(alice, jobs[0]!)).res.status
-  }
+  const again = await waitFor('the slot to come back', async () => { const { status } = (await open(alice, jobs[0]!)).res; return status === 200 && status }, { timeoutMs: 2500 })
   t.equal(again, 200, 'a closed stream frees its slot')
 
   // 3 + 3 + 3 + 1 = 10 for alice; the 11th is refused whatever the analysis.

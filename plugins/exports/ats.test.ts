@@ -3,11 +3,10 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { waitForExport } from '../../test/exports.ts'
-import { bearer, build, register } from '../../test/helper.ts'
+import { bearer, build, created, queueAnalysis, register, waitForStatus } from '../../test/helper.ts'
 import { compare } from './ats.ts'
 
 const FULL = JSON.parse(readFileSync(new URL('../../samples/full.resume.json', import.meta.url), 'utf8'))
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const NO_GAPS = { font: 'Inter', scripts: [], chars: [] }
 const content = {
   basics: { name: 'Ada Lovelace', email: 'ada@example.com', phone: '+44 20 7946 0000', location: { city: 'London' } },
@@ -82,16 +81,9 @@ t.test('the analysis job adds the ATS reading of the real PDF', async (t) => {
   const app = await build(t)
   const a = await register(app)
   const mixed = { ...FULL, basics: { ...FULL.basics, label: 'Ingénieur — 工程师' } }
-  const res = await app.inject({ method: 'POST', url: '/resumes', headers: bearer(a.access), payload: { title: 'CV', template_id: 'classic', content: mixed } })
-  const queued = await app.inject({ method: 'POST', url: '/ai/analyze', headers: bearer(a.access), payload: { target_id: res.json().data.id, type: 'resume' } })
-  t.equal(queued.statusCode, 202, queued.body)
-  const jobId = queued.json().data.job_id
-  let report
-  for (let i = 0; i < 600; i++) {
-    report = (await app.inject({ method: 'GET', url: `/ai/reports/${jobId}`, headers: bearer(a.access) })).json().data
-    if (report.status === 'completed' || report.status === 'failed') break
-    await sleep(100)
-  }
+  const resume = await created(app, a.access, '/resumes', { title: 'CV', template_id: 'classic', content: mixed })
+  const jobId = await queueAnalysis(app, a.access, { target_id: resume.id, type: 'resume' })
+  const report = await waitForStatus(app, `/ai/reports/${jobId}`, a.access, { timeoutMs: 60_000, intervalMs: 100 })
   t.equal(report.status, 'completed', report.error)
   t.match(report.metrics.pdf_ats, { extractor: 'pdftotext', score: Number, reading_order: { ok: true }, font_coverage: { chars: ['工', '程', '师'] } })
   t.ok(report.improvements.some((s: string) => /^PDF: The font Source Serif 4 has no glyphs for 工 程 师/.test(s)), 'the gap is an improvement')

@@ -3,23 +3,17 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { decodePng, download, pdfFonts, pdfInfo, pdfToText, waitForExport } from '../../test/exports.ts'
-import { bearer, build, register, type Account } from '../../test/helper.ts'
+import { bearer, build, created, register, sleep, type Account } from '../../test/helper.ts'
 import { startS3 } from '../../test/s3.ts'
 import type { FastifyInstance } from 'fastify'
 
 const FULL = JSON.parse(readFileSync(new URL('../../samples/full.resume.json', import.meta.url), 'utf8'))
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
 async function createResume (app: FastifyInstance, a: Account, content: unknown = FULL, extra: object = {}): Promise<string> {
-  const res = await app.inject({ method: 'POST', url: '/resumes', headers: bearer(a.access), payload: { title: 'CV', template_id: 'classic', content, ...extra } })
-  if (res.statusCode !== 201) throw new Error(res.body)
-  return res.json().data.id
+  return (await created(app, a.access, '/resumes', { title: 'CV', template_id: 'classic', content, ...extra })).id
 }
 
 async function exportOf (app: FastifyInstance, a: Account, resumeId: string, payload: object): Promise<Record<string, any>> {
-  const res = await app.inject({ method: 'POST', url: `/resumes/${resumeId}/export`, headers: bearer(a.access), payload })
-  if (res.statusCode !== 202) throw new Error(`${res.statusCode} ${res.body}`)
-  return waitForExport(app, a.access, res.json().data.export_id)
+  return waitForExport(app, a.access, (await created(app, a.access, `/resumes/${resumeId}/export`, payload, 202)).export_id)
 }
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').toLowerCase()

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify'
 import type { JobWithMetadata } from 'pg-boss'
 import { loadConfig } from '../../config/index.ts'
 import { buildApp } from '../../kernel/app.ts'
-import { bearer, build, register, tempDir, testEnv, type Account } from '../../test/helper.ts'
+import { bearer, build, multipart, register, sleep, tempDir, testEnv, waitFor, waitForStatus, type Account } from '../../test/helper.ts'
 import { draftOf, schemaOf, startFakeLlm, strictShape, type FakeRequest } from '../../test/llm-fake.ts'
 import { strictProblems } from '../../test/openai-strict.ts'
 import { loadFixtures, PdfPrinter } from './corpus.ts'
@@ -23,14 +23,7 @@ import { Jobs } from '../../kernel/jobs.ts'
 import { Queue } from '../../kernel/queue.ts'
 import { PARSE_QUEUE, defineParseJob } from './worker.ts'
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mP8/x8AAwMCAO+ip1sAAAAASUVORK5CYII=', 'base64')
-
-function multipart (file: Buffer, { field = 'file', filename = 'resume.pdf', type = 'application/octet-stream' } = {}) {
-  const boundary = '----cvgen' + Math.random().toString(16).slice(2)
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`
-  return { payload: Buffer.concat([Buffer.from(head), file, Buffer.from(`\r\n--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
 
 async function upload (app: FastifyInstance, acct: Account, file: Buffer, opts?: Parameters<typeof multipart>[1]) {
   const { payload, headers } = multipart(file, opts)
@@ -38,16 +31,7 @@ async function upload (app: FastifyInstance, acct: Account, file: Buffer, opts?:
   return { status: res.statusCode, body: res.json() }
 }
 
-async function waitJob (app: FastifyInstance, acct: Account, id: string, timeoutMs = 60_000) {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    const res = await app.inject({ method: 'GET', url: `/resumes/parse/${id}`, headers: bearer(acct.access) })
-    const data = res.json().data
-    if (data?.status === 'completed' || data?.status === 'failed') return data
-    if (Date.now() > until) throw new Error(`job ${id} did not finish: ${res.body}`)
-    await sleep(50)
-  }
-}
+const waitJob = (app: FastifyInstance, acct: Account, id: string) => waitForStatus(app, `/resumes/parse/${id}`, acct.access)
 
 t.test('resume parsing over HTTP', async (t) => {
   const app = await build(t)
@@ -80,12 +64,7 @@ t.test('resume parsing over HTTP', async (t) => {
 
     // The upload is deleted once parsed: just after the row says completed, so allow a moment.
     const leftOver = () => execFileSync('find', [join(app.config.dataDir, 'uploads'), '-type', 'f', '-path', '*parse*'], { encoding: 'utf8' }).trim()
-    let keys = leftOver()
-    for (let i = 0; i < 50 && keys !== ''; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      keys = leftOver()
-    }
-    t.equal(keys, '', 'no parse upload left on disk')
+    await waitFor(() => `no parse upload left on disk (have ${leftOver()})`, () => leftOver() === '', { timeoutMs: 5000, intervalMs: 100 })
     const [row] = await app.db.fork().execute<{ storage_key: string }[]>('select storage_key from parse_jobs where id = ?', [res.body.data.job_id])
     t.equal(await app.storage.head(row!.storage_key), null, 'deleted after success')
   })
