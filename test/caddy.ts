@@ -6,19 +6,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:https'
 import net from 'node:net'
 import { join } from 'node:path'
+import { waitFor } from './support/wait.ts'
 
 export const CADDY = process.env.CVGEN_TEST_CADDY ?? '/usr/bin/caddy'
-
-export function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 function canConnect (port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -70,11 +60,10 @@ export async function startCaddy (dir: string, appPort: number, ports: { http: n
   child.stderr!.on('data', (d) => { out += d })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const stop = async () => { if (child.exitCode === null) { child.kill('SIGTERM'); await exited } }
-  const deadline = Date.now() + 20_000
-  while (!(await canConnect(ports.https))) {
-    if (child.exitCode !== null || Date.now() > deadline) { await stop(); throw new Error(`caddy did not start:\n${out}`) }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+  await waitFor('caddy to listen', () => {
+    if (child.exitCode !== null) throw new Error(`caddy exited with ${child.exitCode}`)
+    return canConnect(ports.https)
+  }, { timeoutMs: 20_000, intervalMs: 100 }).catch(async (err: Error) => { await stop(); throw new Error(`caddy did not start (${err.message}):\n${out}`) })
   return { httpsPort: ports.https, httpPort: ports.http, rootCaFile: join(dir, 'storage', 'pki', 'authorities', 'local', 'root.crt'), output: () => out, stop }
 }
 

@@ -7,23 +7,13 @@
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import t from 'tap'
-import { bearer, build, register, tempDir } from './helper.ts'
-import { freePort, httpsGet, readCa, startCaddy } from './caddy.ts'
+import { bearer, build, freePort, register, tempDir, waitFor } from './helper.ts'
+import { httpsGet, readCa, startCaddy } from './caddy.ts'
 import { startDnsServer } from './dns-server.ts'
 
 const APP = 'cvgen.test'
 const DOMAIN = 'cv.ada-e2e.com'
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function until<T> (what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(100)
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000) => waitFor(what, fn, { timeoutMs, intervalMs: 100 })
 
 t.test('custom domain end to end through Caddy', async (t) => {
   const dns = await startDnsServer()

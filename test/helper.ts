@@ -8,7 +8,6 @@ import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { loadConfig } from '../config/index.ts'
 import { buildApp } from '../kernel/app.ts'
-import { bearer } from './support/requests.ts'
 
 // Waiting, requests and ports: in test/support/, offered here with the rest.
 export * from './support/net.ts'

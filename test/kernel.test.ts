@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import t from 'tap'
 import { applicationName } from '../kernel/embedded/processes.ts'
-import { build } from './helper.ts'
+import { build, waitFor } from './helper.ts'
 
 const PROBE_DIR = fileURLToPath(new URL('./fixtures/plugins', import.meta.url))
 
@@ -184,10 +184,6 @@ t.test('readiness fails with 503 while the database is unreachable, and recovers
   }
   // A pooled connection the outage killed may still be handed out once (the pool learns of
   // its death asynchronously): ready again within moments, without a restart.
-  let status = 0
-  for (let i = 0; i < 50 && status !== 200; i++) {
-    status = (await app.inject('/readyz')).statusCode
-    if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+  const status = await waitFor('/readyz to answer 200', async () => { const { statusCode } = await app.inject('/readyz'); return statusCode === 200 && statusCode }, { timeoutMs: 5000, intervalMs: 100 })
   t.equal(status, 200, 'ready again once the database is back')
 })

@@ -7,9 +7,7 @@ import PgBoss10 from 'pg-boss-10'
 import t from 'tap'
 import { Queue } from '../kernel/queue.ts'
 import { QUEUE_SCHEMA } from '../kernel/queue.ts'
-import { createDatabase } from './helper.ts'
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+import { createDatabase, sleep, waitFor } from './helper.ts'
 
 interface Made { carried: Map<string, string>, completed: string, scheduleData: object }
 
@@ -112,11 +110,8 @@ t.test('waiting jobs and schedules of pg-boss 10 are carried into pg-boss 12 onc
     }
     await q.work<object>('up.cron', { pollingIntervalSeconds: 1 }, async (job) => { cronRuns.push(job.data) })
   }
-  const until = Date.now() + 30_000
-  while ([...made.carried.keys()].some((id) => !runs.has(id)) || cronRuns.length === 0) {
-    if (Date.now() > until) break
-    await sleep(100)
-  }
+  // Not met in time: the assertions below say which job did not run.
+  await waitFor('every carried job and the cron to run', () => [...made.carried.keys()].every((id) => runs.has(id)) && cronRuns.length > 0, { timeoutMs: 30_000, intervalMs: 100 }).catch(() => {})
   await sleep(1500) // room for a second, wrong run
   for (const [id, kind] of made.carried) t.equal(runs.get(id), 1, `${kind} job ran exactly once`)
   t.equal(runs.size, made.carried.size, 'and nothing else ran')

@@ -2,16 +2,14 @@
 import { spawn } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import t from 'tap'
 import { DeviceTokens } from './device.ts'
 import { delayMs } from './limiter.ts'
-import { build, register } from '../../test/helper.ts'
+import { build, freePort, register, sleep } from '../../test/helper.ts'
 
 type App = Awaited<ReturnType<typeof build>>
 const loginAs = (app: App) => (email: string, password: string, remoteAddress: string, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: '/auth/login', remoteAddress, headers, payload: { email, password } })
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 t.test("an attacker's failures from one address do not lock the owner out elsewhere", async (t) => {
   // The per-email wait is tested below; out of the way here so only the pair budget counts.
@@ -85,14 +83,6 @@ t.test('the per-email wait: seconds, growing, waived by a device token', async (
 t.test('the wait grows from 1 s and is capped', async (t) => {
   t.same([1, 3, 4, 5, 6, 7, 8, 9, 10, 50].map((n) => delayMs(n, 3, 30_000)), [0, 0, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000])
 })
-
-async function freePort (): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  return port
-}
 
 t.test('a Redis outage does not open the per-address limit', { timeout: 180_000 }, async (t) => {
   const port = await freePort()

@@ -5,17 +5,14 @@ import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { QUEUE_SCHEMA } from '../../kernel/queue.ts'
 import { decodePng, download } from '../../test/exports.ts'
-import { bearer, build, register, type Account } from '../../test/helper.ts'
+import { bearer, build, register, sleep, waitFor, type Account } from '../../test/helper.ts'
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function waitFor (app: FastifyInstance, a: Account, url: string, until: (row: Record<string, any>) => boolean): Promise<Record<string, any>> {
-  for (let i = 0; i < 300; i++) {
+/** The row at `url` once `until` holds for it (previews are made by a background job). */
+function rowWhen (app: FastifyInstance, a: Account, url: string, until: (row: Record<string, any>) => boolean): Promise<Record<string, any>> {
+  return waitFor(`${url} to meet ${until}`, async () => {
     const row = (await app.inject({ method: 'GET', url, headers: bearer(a.access) })).json().data
-    if (until(row)) return row
-    await sleep(100)
-  }
-  throw new Error(`${url}: condition not met in 30 s`)
+    return until(row) && row
+  }, { timeoutMs: 30_000, intervalMs: 100 })
 }
 
 /** The preview itself, whatever signature its URL carries this time. */
@@ -30,7 +27,7 @@ t.test('a resume gets a PNG preview after it is created and after each burst of 
   const created = await app.inject({ method: 'POST', url: '/resumes', headers: bearer(a.access), payload: { title: 'CV', template_id: 'modern' } })
   const id = created.json().data.id
   t.equal(created.json().data.thumbnail_url, null, 'none yet')
-  const first = await waitFor(app, a, `/resumes/${id}`, (r) => r.thumbnail_url !== null)
+  const first = await rowWhen(app, a, `/resumes/${id}`, (r) => r.thumbnail_url !== null)
   t.match(first.thumbnail_url, /\/storage\/download\/private\/thumbnails\/resumes\/[0-9a-f-]{36}\/[0-9a-f]{20}\.png\?/, 'a private resume: a signed URL')
   t.equal(first.updated_at, created.json().data.updated_at, 'a preview is not an edit')
   const image = await download(app, first.thumbnail_url)
@@ -46,15 +43,11 @@ t.test('a resume gets a PNG preview after it is created and after each burst of 
   await sleep(50)
   const states = await jobsFor(app, `resume:${id}`)
   t.ok(states.filter((s) => s === 'created' || s === 'retry').length <= 1, `at most one waiting job (${states.join(', ')})`)
-  const second = await waitFor(app, a, `/resumes/${id}`, (r) => pathOf(r.thumbnail_url) !== pathOf(first.thumbnail_url))
+  const second = await rowWhen(app, a, `/resumes/${id}`, (r) => pathOf(r.thumbnail_url) !== pathOf(first.thumbnail_url))
   t.not(pathOf(second.thumbnail_url), pathOf(first.thumbnail_url), 'a new image under a new URL')
   // The job points the row at the new image first, then deletes the old one (a client never
   // sees a URL to nothing): the old one is gone moments after the new URL appears.
-  let old = 200
-  for (let i = 0; i < 100 && old === 200; i++) {
-    old = (await download(app, first.thumbnail_url)).status
-    if (old === 200) await sleep(50)
-  }
+  const old = await waitFor('the old image to go', async () => { const { status } = await download(app, first.thumbnail_url); return status !== 200 && status }, { timeoutMs: 5000 })
   t.equal(old, 404, 'the old image is deleted')
   t.equal((await download(app, second.thumbnail_url)).status, 200)
   const all = await jobsFor(app, `resume:${id}`)
@@ -67,17 +60,16 @@ t.test('a portfolio gets a preview too; a deleted target is skipped', async (t) 
   const created = await app.inject({ method: 'POST', url: '/portfolios', headers: bearer(a.access), payload: { title: 'Work', template_id: 'classic' } })
   t.equal(created.statusCode, 201, created.body)
   const id = created.json().data.id
-  const row = await waitFor(app, a, `/portfolios/${id}`, (r) => r.thumbnail_url !== null)
+  const row = await rowWhen(app, a, `/portfolios/${id}`, (r) => r.thumbnail_url !== null)
   t.match(row.thumbnail_url, /\/storage\/download\/private\/thumbnails\/portfolios\//, 'unpublished: a signed URL')
   t.match(decodePng((await download(app, row.thumbnail_url)).body), { width: 318, height: 449 })
 
   const gone = await app.inject({ method: 'POST', url: '/resumes', headers: bearer(a.access), payload: { title: 'Gone', template_id: 'classic' } })
   await app.inject({ method: 'DELETE', url: `/resumes/${gone.json().data.id}`, headers: bearer(a.access) })
-  for (let i = 0; i < 100; i++) {
+  await waitFor('the job for the deleted resume to end', async () => {
     const states = await jobsFor(app, `resume:${gone.json().data.id}`)
-    if (states.length > 0 && states.every((s) => s === 'completed')) break
-    await sleep(100)
-  }
+    return states.length > 0 && states.every((s) => s === 'completed')
+  }, { timeoutMs: 10_000, intervalMs: 100 })
   t.same(await jobsFor(app, `resume:${gone.json().data.id}`), ['completed'], 'the job ends quietly, no retry')
   const [{ n }] = await app.db.fork().execute<{ n: number }[]>('select count(*)::int as n from resumes where id = ? and thumbnail_key is not null', [gone.json().data.id]) as [{ n: number }]
   t.equal(n, 0, 'no preview written for a deleted resume')
@@ -96,7 +88,7 @@ for (const type of ['resume', 'portfolio'] as const) {
     t.equal(created.statusCode, 201, created.body)
     const id = created.json().data.id
     const url = `${path}/${id}`
-    const first = (await waitFor(app, a, url, (r) => r.thumbnail_url !== null)).thumbnail_url as string
+    const first = (await rowWhen(app, a, url, (r) => r.thumbnail_url !== null)).thumbnail_url as string
     const signed = new URL(first)
     t.match(signed.pathname, new RegExp(`^/storage/download/private/thumbnails/${type}s/${id}/[0-9a-f]{20}\\.png$`), 'under the private prefix')
     const expires = Number(signed.searchParams.get('expires'))
@@ -119,7 +111,7 @@ for (const type of ['resume', 'portfolio'] as const) {
 
     // Made public: the next preview is public (publishing it is allowed).
     t.equal((await app.inject({ method: 'PUT', url, headers: bearer(a.access), payload: { [visibility]: true } })).statusCode, 200)
-    const open = (await waitFor(app, a, url, (r) => /\/storage\/files\/thumbnails\//.test(r.thumbnail_url ?? ''))).thumbnail_url as string
+    const open = (await rowWhen(app, a, url, (r) => /\/storage\/files\/thumbnails\//.test(r.thumbnail_url ?? ''))).thumbnail_url as string
     t.equal((await download(app, open)).status, 200, 'a public preview is public')
 
     // Private again: the public URL dies with this very request, no render awaited.

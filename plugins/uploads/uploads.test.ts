@@ -2,12 +2,11 @@
 // local disk (the app listening on a real port, since clients upload to it over HTTP).
 import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { UPLOAD_STAGING_PREFIX } from '../../kernel/storage/index.ts'
-import { bearer, build, register, type Account } from '../../test/helper.ts'
+import { bearer, build, freePort, register, sleep, type Account } from '../../test/helper.ts'
 import { startS3 } from '../../test/s3.ts'
 
 type Driver = 'local' | 's3'
@@ -15,24 +14,12 @@ interface Signed { url: string, method: 'PUT', headers: Record<string, string>, 
 
 const MB = 1024 * 1024
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** Image-ish bytes; nobody decodes them. */
 const bytes = (n: number, fill = 7) => Buffer.alloc(n, fill)
 /** Bytes that start like a PNG, which is all the reference check reads. */
 const png = (n: number, fill = 7) => Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), bytes(n - 8, fill)])
 /** Where a presigned PUT of `key` lands until the upload is referenced. */
 const staged = (key: string) => UPLOAD_STAGING_PREFIX + key
-
-async function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 /** A request whose path goes out exactly as written (fetch would normalise '..'). */
 function rawRequest (port: number, method: string, path: string, body?: Buffer, headers: Record<string, string> = {}): Promise<{ status: number, body: string }> {
