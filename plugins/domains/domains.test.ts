@@ -5,7 +5,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { bearer, build, register, type Account } from '../../test/helper.ts'
+import { bearer, build, created, register, waitFor, type Account } from '../../test/helper.ts'
 import { startDnsServer, type DnsServer } from '../../test/dns-server.ts'
 import { sweep } from './jobs.ts'
 
@@ -19,9 +19,7 @@ async function setup (t: { teardown (fn: () => unknown): void }, env: Record<str
 }
 
 async function portfolio (app: FastifyInstance, user: Account, subdomain?: string): Promise<string> {
-  const res = await app.inject({ method: 'POST', url: '/portfolios', headers: bearer(user.access), payload: { title: 'Works of Ada', template_id: 'modern', is_published: true, ...(subdomain ? { subdomain } : {}) } })
-  if (res.statusCode !== 201) throw new Error(res.body)
-  return res.json().data.id
+  return (await created(app, user.access, '/portfolios', { title: 'Works of Ada', template_id: 'modern', is_published: true, ...(subdomain ? { subdomain } : {}) })).id
 }
 
 const claim = (app: FastifyInstance, user: Account, domainName: unknown, portfolioId: unknown) =>
@@ -266,8 +264,8 @@ t.test('the ask endpoint: verified domains and live subdomains only, gateway sou
   t.equal((await ask('cv.asker.com', 'gateway-secret', '::1')).statusCode, 200)
   // A deleted portfolio releases its domain.
   await app.inject({ method: 'DELETE', url: `/portfolios/${pid}`, headers: bearer(ada.access) })
-  let code = 200
-  for (let i = 0; i < 50 && code === 200; i++) { await new Promise((resolve) => setTimeout(resolve, 20)); code = (await ask('cv.asker.com')).statusCode }
+  // Its purge of the host caches runs after the commit.
+  const code = await waitFor('the domain to be released', async () => { const { statusCode } = await ask('cv.asker.com'); return statusCode !== 200 && statusCode }, { timeoutMs: 1000, intervalMs: 20 })
   t.equal(code, 404, 'portfolio deleted: domain released')
   t.equal((await ask(`ada-works.${APP}`)).statusCode, 404, 'and its subdomain')
 })

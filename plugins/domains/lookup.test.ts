@@ -4,11 +4,10 @@
 import { randomBytes } from 'node:crypto'
 import t from 'tap'
 import { createCache } from '../../kernel/cache.ts'
-import { REDIS_URL } from '../../test/helper.ts'
+import { REDIS_URL, waitFor } from '../../test/helper.ts'
 import { LookupCache, type HostEntry } from './lookup.ts'
 
 const log = { warn () {} }
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const entry = (portfolio: string): HostEntry => ({ domain_id: null, portfolio_id: portfolio, ssl_status: null })
 
 async function lookup (t: { teardown (fn: () => unknown): void }, redisUrl: string | null, prefix: string) {
@@ -26,11 +25,8 @@ t.test('an invalidation on one instance drops the host on the others', async (t)
   t.same(await b.get('a.example', async () => entry('old')), entry('old'))
   t.same(await b.get('a.example', async () => entry('new')), entry('old'), 'cached')
   await a.invalidate(['a.example'])
-  let seen: HostEntry | null = null
-  for (let i = 0; i < 100 && seen?.portfolio_id !== 'new'; i++) {
-    await sleep(10)
-    seen = await b.get('a.example', async () => entry('new'))
-  }
+  // The invalidation reaches b through pub/sub, moments later.
+  const seen = await waitFor('b to drop the host', async () => { const e = await b.get('a.example', async () => entry('new')); return e?.portfolio_id === 'new' && e }, { timeoutMs: 1000, intervalMs: 10 })
   t.same(seen, entry('new'), 'loaded again on the other instance')
 })
 

@@ -5,8 +5,7 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import type { FastifyInstance } from 'fastify'
-import { bearer, build, register, type Account } from '../../test/helper.ts'
+import { build, created, register } from '../../test/helper.ts'
 import { CHROMIUM_ARGS } from '../../kernel/chromium.ts'
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../samples/${name}`, import.meta.url), 'utf8')) as Record<string, any>
@@ -14,12 +13,6 @@ const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../samples
 /** The fixtures link images on example hosts, which this closed network cannot reach: drop them. */
 function withoutRemoteImages<T> (value: T): T {
   return JSON.parse(JSON.stringify(value), (key, v) => (key === 'image' || key === 'image_url') ? undefined : v)
-}
-
-async function post (app: FastifyInstance, user: Account, url: string, payload: Record<string, unknown>) {
-  const res = await app.inject({ method: 'POST', url, headers: bearer(user.access), payload })
-  if (res.statusCode !== 201) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
-  return res.json().data
 }
 
 interface Visit { status: number, problems: string[], fontsLoaded: number, direction: string, title: string }
@@ -75,7 +68,7 @@ t.test('themes in headless Chromium under the CSP', async (t) => {
 
   for (const { id } of themes) {
     await t.test(`${id}: resume`, async (t) => {
-      const r = await post(app, ada, '/resumes', { title: `CV ${id}`, template_id: id, is_public: true, slug: `cv-${id}`, content: resume })
+      const r = await created(app, ada.access, '/resumes', { title: `CV ${id}`, template_id: id, is_public: true, slug: `cv-${id}`, content: resume })
       const v = await visit(page, `${origin}/r/${r.slug}`, origin)
       t.equal(v.status, 200)
       t.same(v.problems, [], 'no console errors, CSP violations or failed requests')
@@ -85,7 +78,7 @@ t.test('themes in headless Chromium under the CSP', async (t) => {
     })
 
     await t.test(`${id}: portfolio`, async (t) => {
-      const p = await post(app, ada, '/portfolios', { title: `Works ${id}`, template_id: id, is_published: true, subdomain: `works-${id}`, content: portfolio })
+      const p = await created(app, ada.access, '/portfolios', { title: `Works ${id}`, template_id: id, is_published: true, subdomain: `works-${id}`, content: portfolio })
       const v = await visit(page, `${origin}/p/${p.subdomain}`, origin)
       t.equal(v.status, 200)
       t.same(v.problems, [], 'no console errors, CSP violations or failed requests')
@@ -97,7 +90,7 @@ t.test('themes in headless Chromium under the CSP', async (t) => {
         basics: { name: 'ليلى حداد', label: 'مهندسة برمجيات', summary: 'أبني أنظمة سريعة وآمنة. 我也会说中文。 🚀' },
         work: [{ name: 'شركة المثال', position: 'مهندسة', startDate: '2020-01', highlights: ['خفضت زمن الاستجابة بنسبة 40٪'] }]
       }
-      const r = await post(app, ada, '/resumes', { title: `RTL ${id}`, template_id: id, is_public: true, slug: `rtl-${id}`, content })
+      const r = await created(app, ada.access, '/resumes', { title: `RTL ${id}`, template_id: id, is_public: true, slug: `rtl-${id}`, content })
       const v = await visit(page, `${origin}/r/${r.slug}`, origin)
       t.equal(v.status, 200)
       t.same(v.problems, [], 'no console errors, CSP violations or failed requests')

@@ -2,26 +2,38 @@
 import { createHash } from 'node:crypto'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import t from 'tap'
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import type { Test } from 'tap'
 import { loadConfig } from '../../config/index.ts'
 import { buildApp } from '../../kernel/app.ts'
-import { bearer, build, register, testEnv, type Account } from '../../test/helper.ts'
+import { bearer, build, created, register, sleep, testEnv, waitFor, type Account } from '../../test/helper.ts'
 import { hostClassifier } from './routes.ts'
 
 const APP_DOMAIN = 'cvgen.localhost'
 
-async function makeResume (app: FastifyInstance, user: Account, body: Record<string, unknown>) {
-  const res = await app.inject({ method: 'POST', url: '/resumes', headers: bearer(user.access), payload: { title: 'CV', template_id: 'classic', ...body } })
-  if (res.statusCode !== 201) throw new Error(`resume: ${res.statusCode} ${res.body}`)
-  return res.json().data as { id: string, slug: string }
-}
+const makeResume = async (app: FastifyInstance, user: Account, body: Record<string, unknown>) =>
+  await created(app, user.access, '/resumes', { title: 'CV', template_id: 'classic', ...body }) as { id: string, slug: string }
 
-async function makePortfolio (app: FastifyInstance, user: Account, body: Record<string, unknown>) {
-  const res = await app.inject({ method: 'POST', url: '/portfolios', headers: bearer(user.access), payload: { title: 'Portfolio', template_id: 'modern', ...body } })
-  if (res.statusCode !== 201) throw new Error(`portfolio: ${res.statusCode} ${res.body}`)
-  return res.json().data as { id: string, subdomain: string }
+const makePortfolio = async (app: FastifyInstance, user: Account, body: Record<string, unknown>) =>
+  await created(app, user.access, '/portfolios', { title: 'Portfolio', template_id: 'modern', ...body }) as { id: string, subdomain: string }
+
+/**
+ * How long a write's purge may take to show. It runs in a listener after the commit (on
+ * another instance: when the pub/sub message arrives), so it lands moments after the write
+ * answers. Far less than the 60 s a page stays fresh and the 10 s a missing page is remembered:
+ * only the purge can make a page change within it.
+ */
+const PURGE_MS = 3000
+
+/** The page once `ok` holds for it, polled while the purge lands. */
+function afterPurge (app: FastifyInstance, req: string | InjectOptions, ok: (res: LightMyRequestResponse) => boolean): Promise<LightMyRequestResponse> {
+  return waitFor(`the purge to show on ${JSON.stringify(req)}`, async () => {
+    const res = await app.inject(req)
+    return ok(res) && res
+  }, { timeoutMs: PURGE_MS, intervalMs: 10 })
 }
+const shows = (text: RegExp) => (res: LightMyRequestResponse) => text.test(res.body)
+const status = (code: number) => (res: LightMyRequestResponse) => res.statusCode === code
 
 function isHtml404 (t: Test, res: LightMyRequestResponse, what: string) {
   t.equal(res.statusCode, 404, `${what}: 404`)
@@ -239,7 +251,7 @@ t.test('cache: MISS, HIT, purge, STALE', async (t) => {
   let renders = 0
   const results = await Promise.all(Array.from({ length: 5 }, () => app.renderer.cache.get('test:dedupe', async () => {
     renders++
-    await new Promise((resolve) => setTimeout(resolve, 30))
+    await sleep(30)
     return { html: 'x', etag: '"x"', csp: '' }
   })))
   t.equal(renders, 1, 'one render for five concurrent misses')
@@ -260,36 +272,31 @@ t.test('cache: MISS, HIT, purge, STALE', async (t) => {
     const later = await makeResume(app, ada, { title: 'Later', content: { basics: { name: 'Later Person' } } })
     const put = await app.inject({ method: 'PUT', url: `/resumes/${later.id}`, headers: bearer(ada.access), payload: { is_public: true, slug: 'later-cv' } })
     t.equal(put.statusCode, 200)
-    await new Promise((resolve) => setTimeout(resolve, 50)) // listeners run after the commit
-    const res = await app.inject({ url: '/r/later-cv' })
+    const res = await afterPurge(app, '/r/later-cv', status(200))
     t.equal(res.statusCode, 200, 'published: shown at once, not after the remembered 404 expires')
     t.match(res.body, /Later Person/)
 
     isHtml404(t, await app.inject({ url: '/p/soon' }), 'no portfolio yet')
     isHtml404(t, await app.inject({ url: '/', headers: { host: `soon.${APP_DOMAIN}` } }), 'no portfolio on its host yet')
     await makePortfolio(app, ada, { title: 'Soon', is_published: true, subdomain: 'soon', content: { about: 'Soon here', projects: [], contact: {} } })
-    await new Promise((resolve) => setTimeout(resolve, 50))
-    t.equal((await app.inject({ url: '/p/soon' })).statusCode, 200, 'a new portfolio shows at once')
+    t.equal((await afterPurge(app, '/p/soon', status(200))).statusCode, 200, 'a new portfolio shows at once')
     t.equal((await app.inject({ url: '/', headers: { host: `soon.${APP_DOMAIN}` } })).statusCode, 200, 'on its host too')
   })
 
   await t.test('a change purges the resume', async (t) => {
     const put = await app.inject({ method: 'PUT', url: `/resumes/${resume.id}`, headers: bearer(ada.access), payload: { content: { basics: { name: 'Augusta King' } } } })
     t.equal(put.statusCode, 200)
-    await new Promise((resolve) => setTimeout(resolve, 50)) // listeners run after the commit
-    const res = await app.inject({ url: '/r/cache-cv' })
+    const res = await afterPurge(app, '/r/cache-cv', shows(/Augusta King/))
     t.equal(res.headers['x-cache'], 'MISS')
     t.match(res.body, /Augusta King/)
     t.notMatch(res.body, /Ada Lovelace/)
 
     // Renaming the slug purges the old address; making it private purges the page.
     await app.inject({ method: 'PUT', url: `/resumes/${resume.id}`, headers: bearer(ada.access), payload: { slug: 'cache-cv-2' } })
-    await new Promise((resolve) => setTimeout(resolve, 50))
-    isHtml404(t, await app.inject({ url: '/r/cache-cv' }), 'old slug')
+    isHtml404(t, await afterPurge(app, '/r/cache-cv', status(404)), 'old slug')
     t.equal((await app.inject({ url: '/r/cache-cv-2' })).statusCode, 200)
     await app.inject({ method: 'PUT', url: `/resumes/${resume.id}`, headers: bearer(ada.access), payload: { is_public: false } })
-    await new Promise((resolve) => setTimeout(resolve, 50))
-    isHtml404(t, await app.inject({ url: '/r/cache-cv-2' }), 'made private')
+    isHtml404(t, await afterPurge(app, '/r/cache-cv-2', status(404)), 'made private')
   })
 
   await t.test('a change purges the portfolio on every address', async (t) => {
@@ -298,8 +305,7 @@ t.test('cache: MISS, HIT, purge, STALE', async (t) => {
     t.equal((await app.inject({ url: '/', headers: { host } })).headers['x-cache'], 'HIT', 'one entry for the path and the host')
     const put = await app.inject({ method: 'PUT', url: `/portfolios/${folio.id}`, headers: bearer(ada.access), payload: { title: 'Second Title' } })
     t.equal(put.statusCode, 200)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-    const res = await app.inject({ url: '/', headers: { host } })
+    const res = await afterPurge(app, { url: '/', headers: { host } }, shows(/Second Title/))
     t.equal(res.headers['x-cache'], 'MISS')
     t.match(res.body, /Second Title/)
     t.match((await app.inject({ url: '/view/cached' })).body, /Second Title/)
@@ -312,7 +318,7 @@ t.test('cache: MISS, HIT, purge, STALE', async (t) => {
     await app.db.fork().execute("update portfolios set title = 'Third Title' where subdomain = 'cached'")
     cache.freshMs = 20
     t.teardown(() => { cache.freshMs = 60_000 })
-    await new Promise((resolve) => setTimeout(resolve, 40))
+    await sleep(40)
     const stale = await app.inject({ url: '/p/cached' })
     t.equal(stale.headers['x-cache'], 'STALE')
     t.match(stale.body, /Second Title/, 'the stale copy is served at once')
@@ -330,7 +336,7 @@ t.test('cache: MISS, HIT, purge, STALE', async (t) => {
     await app.db.fork().execute("update portfolios set title = 'Fourth Title' where subdomain = 'cached'")
     cache.freshMs = 20
     t.teardown(() => { cache.freshMs = 60_000 })
-    await new Promise((resolve) => setTimeout(resolve, 40))
+    await sleep(40)
     t.equal((await app.inject({ url: '/p/cached' })).headers['x-cache'], 'STALE')
     await cache.settled()
     const still = await app.inject({ url: '/p/cached' })
@@ -347,7 +353,6 @@ t.test('cache: MISS, HIT, purge, STALE', async (t) => {
   await t.test('a burst on a stale page: one Redis read, one lock attempt, one render', async (t) => {
     const cache = app.renderer.cache
     const redis = app.cache.redis!
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
     let renders = 0
     const render = async () => {
       renders++
@@ -379,7 +384,7 @@ t.test('cache: MISS, HIT, purge, STALE', async (t) => {
     const cache = app.renderer.cache
     cache.freshMs = 20
     t.teardown(() => { cache.freshMs = 60_000 })
-    await new Promise((resolve) => setTimeout(resolve, 40))
+    await sleep(40)
     const pending = cache.get('test:burst', async () => ({ html: 'after the purge', etag: '"after"', csp: '' }))
     await cache.purge(['test:burst'])
     const got = await pending
@@ -400,8 +405,7 @@ t.test('purges reach other instances through Redis pub/sub', async (t) => {
   t.equal(viaB.headers['x-cache'], 'HIT', 'the second instance reads the shared copy')
   t.match(viaB.body, /Ada Lovelace/)
   await a.inject({ method: 'PUT', url: `/resumes/${resume.id}`, headers: bearer(ada.access), payload: { is_public: false } })
-  await new Promise((resolve) => setTimeout(resolve, 100))
-  isHtml404(t, await b.inject({ url: '/r/pubsub-cv' }), 'purged on the other instance (its LRU copy dropped)')
+  isHtml404(t, await afterPurge(b, '/r/pubsub-cv', status(404)), 'purged on the other instance (its LRU copy dropped)')
 })
 
 t.test('Redis failure never fails a page', async (t) => {
@@ -419,8 +423,7 @@ t.test('Redis failure never fails a page', async (t) => {
   t.equal(fresh.headers['x-cache'], 'MISS')
   const put = await app.inject({ method: 'PUT', url: `/resumes/${resume.id}`, headers: bearer(ada.access), payload: { content: { basics: { name: 'Augusta King' } } } })
   t.equal(put.statusCode, 200)
-  await new Promise((resolve) => setTimeout(resolve, 50))
-  const after = await app.inject({ url: '/r/redis-cv' })
+  const after = await afterPurge(app, '/r/redis-cv', shows(/Augusta King/))
   t.equal(after.statusCode, 200)
   t.match(after.body, /Augusta King/, 'purged locally without Redis')
 })
@@ -443,9 +446,8 @@ t.test('custom domains, when a domains plugin is loaded', async (t) => {
   await app.db.fork().execute(`insert into custom_domains (user_id, project_id, domain_name, verification_token, verification_status, record_type)
     values (?, ?, 'ada.example.com', 'token-ada', 'verified', 'CNAME'), (?, ?, 'lost.example.com', 'token-lost', 'verified', 'CNAME')`, [ada.id, folio.id, ada.id, draft.id])
   await app.portfolios.setCustomDomain(folio.id, 'ada.example.com')
-  await new Promise((resolve) => setTimeout(resolve, 50)) // its purge runs after the commit
 
-  const page = await app.inject({ url: '/', headers: { host: 'ADA.example.com' } })
+  const page = await afterPurge(app, { url: '/', headers: { host: 'ADA.example.com' } }, status(200))
   t.equal(page.statusCode, 200)
   t.match(page.body, /Custom Works/)
   isHtml404(t, await app.inject({ url: '/auth/me', headers: { host: 'ada.example.com', ...bearer(ada.access) } }), 'the API on a custom domain')
@@ -458,6 +460,5 @@ t.test('custom domains, when a domains plugin is loaded', async (t) => {
   t.equal(byName.headers['x-cache'], 'HIT', 'one cache entry per host')
 
   await app.inject({ method: 'PUT', url: `/portfolios/${folio.id}`, headers: bearer(ada.access), payload: { title: 'Renamed Works' } })
-  await new Promise((resolve) => setTimeout(resolve, 50))
-  t.match((await app.inject({ url: '/', headers: { host: 'ada.example.com' } })).body, /Renamed Works/, 'the custom domain is purged too')
+  t.match((await afterPurge(app, { url: '/', headers: { host: 'ada.example.com' } }, shows(/Renamed Works/))).body, /Renamed Works/, 'the custom domain is purged too')
 })
