@@ -3,14 +3,12 @@
 // declaration rules (no undeclared queue, no worker outside a worker role).
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { build } from '../test/helper.ts'
+import { build, sleep, waitFor } from '../test/helper.ts'
 import { AppError, JobRefused } from './errors.ts'
 import { Jobs, JobTable, type JobRow } from './jobs.ts'
 import { Queue } from './queue.ts'
 
 interface Row extends JobRow { progress: number, step: string | null, error_code: string | null, result: unknown, completed_at: string | null }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function setup (t: Parameters<typeof build>[0]) {
   const app = await build(t, { ROLE: 'api' })
@@ -22,16 +20,6 @@ async function setup (t: Parameters<typeof build>[0]) {
   const jobs = new Jobs(app.queue, app.log, true)
   const newRow = async () => (await app.db.fork().execute<{ id: string }[]>('insert into test_jobs default values returning id'))[0]!.id
   return { app, table, jobs, newRow }
-}
-
-async function until<T> (what: string, f: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await f()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(50)
-  }
 }
 
 const rowOf = (app: FastifyInstance, id: string) => app.db.fork().execute<Row[]>('select * from test_jobs where id = ?', [id]).then((r) => r[0]!)
@@ -63,7 +51,7 @@ t.test('a tracked job: retried with its reason, written once, its upload-style c
   await jobs.start()
   const id = await newRow()
   await job.enqueue(id, { id }, app.log)
-  const done = await until('the job', finished(app, id))
+  const done = await waitFor('the job', finished(app, id), { timeoutMs: 20_000 })
   t.match(done, { status: 'completed', attempts: 3, progress: 100, step: 'completed', error: null, result: { ok: true, attempt: 3 } })
   t.equal(calls, 3)
   t.same(seen.map((s) => s.status), ['processing', 'processing', 'processing'], 'each attempt runs on a processing row')
@@ -102,10 +90,10 @@ t.test('the last attempt fails the row with a public reason and its code; a refu
   const b = await newRow()
   await broken.enqueue(a, { id: a }, app.log)
   await refused.enqueue(b, { id: b }, app.log)
-  const failed = await until('the broken job', finished(app, a))
+  const failed = await waitFor('the broken job', finished(app, a), { timeoutMs: 20_000 })
   t.match(failed, { status: 'failed', step: 'failed', attempts: 2, error: 'failed after 2 attempts', error_code: 'T_FAILED', completed_at: String })
   t.notMatch(failed.error, /select|syntax/, 'no SQL in the stored reason')
-  const gone = await until('the refused job', finished(app, b))
+  const gone = await waitFor('the refused job', finished(app, b), { timeoutMs: 20_000 })
   t.match(gone, { status: 'failed', attempts: 1, error: 'The file is empty', error_code: 'T_EMPTY' })
   await sleep(1500) // a retry would have come by now (retryDelay 0, polling 0.5 s)
   t.equal(refusedRuns, 1, 'refused: never retried')
@@ -133,7 +121,7 @@ t.test('an attempt is aborted before pg-boss expires it, with a readable reason'
   await jobs.start()
   const id = await newRow()
   await job.enqueue(id, { id }, app.log)
-  t.match(await until('the slow job', finished(app, id)), { status: 'failed', error: 'the test job took longer than 1 s' })
+  t.match(await waitFor('the slow job', finished(app, id), { timeoutMs: 20_000 }), { status: 'failed', error: 'the test job took longer than 1 s' })
 })
 
 t.test('enqueue-or-fail: a job that cannot be queued fails its row and answers the plugin\'s error', async (t) => {
@@ -197,7 +185,7 @@ t.test('poison: a job whose every attempt dies is failed with a reason by its de
   await jobs.start()
   const id = await newRow()
   await job.enqueue(id, { id }, app.log)
-  const failed = await until('the dead-letter worker', finished(app, id), 60_000)
+  const failed = await waitFor('the dead-letter worker', finished(app, id), { timeoutMs: 60_000 })
   t.match(failed, { status: 'failed', error: /stopped unexpectedly on the server, 2 times/, error_code: 'T_FAILED' })
   t.equal(attempts, 2, 'both attempts ran, neither finished')
   t.same(settled, [id], 'its clean-up ran once')

@@ -8,10 +8,9 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { ConfigError, loadConfig } from '../config/index.ts'
 import { buildApp } from '../kernel/app.ts'
-import { bearer, build, register, tempDir, testEnv } from './helper.ts'
+import { bearer, build, register, sleep, tempDir, testEnv } from './helper.ts'
 
 const OPERATOR = fileURLToPath(new URL('./fixtures/operator', import.meta.url))
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const env = { CVGEN_PLUGIN_DIRS: OPERATOR, AI_PROVIDER: 'echo', ECHO_SCORE: '83', DNS_PROVIDER: 'static', STATIC_DNS_TXT: '_cvgen.example.org=token-1', STATIC_DNS_CNAME: 'sites.cvgen.localhost', NOTES_MAX_LENGTH: '12' }
 
 t.test('an operator AI provider, DNS provider and a plugin with its own table and setting', async (t) => {

@@ -5,25 +5,15 @@
 // by themselves and nothing queued is lost.
 import { execFileSync } from 'node:child_process'
 import { chownSync, mkdtempSync, rmSync } from 'node:fs'
-import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { rand, REDIS_URL, tempDir } from '../helper.ts'
+import { freePort, rand, REDIS_URL, tempDir } from '../helper.ts'
 import { startServer } from '../process.ts'
 
 const BIN = execFileSync('sh', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1'], { encoding: 'utf8' }).trim()
 const POSTGRES_UID = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }))
 const POSTGRES_GID = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }))
-
-async function freePort (): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  return port
-}
 
 /** A PostgreSQL cluster of the test's own: start() and stop() it at will. */
 function cluster (t: { teardown (fn: () => unknown): void }, port: number) {

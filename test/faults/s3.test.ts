@@ -3,10 +3,8 @@
 // export retries and then fails with a readable reason, and nothing answers 500.
 import type { InjectOptions } from 'fastify'
 import t from 'tap'
-import { bearer, build, register } from '../helper.ts'
+import { bearer, build, register, sleep } from '../helper.ts'
 import { startS3 } from '../s3.ts'
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 t.test('S3 unreachable: presign works, storage calls 503, an export fails readably, no 500', { timeout: 180_000 }, async (t) => {
   const s3 = await startS3(t)

@@ -6,12 +6,10 @@ import { request } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import pg from 'pg'
-import { createDatabase, rand, REDIS_URL, tempDir } from '../helper.ts'
+import { createDatabase, rand, REDIS_URL, sleep, tempDir } from '../helper.ts'
 import { startServer } from '../process.ts'
 
 const SLOW_AI = fileURLToPath(new URL('../fixtures/plugins', import.meta.url))
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
 async function call (base: string, method: string, path: string, token?: string, body?: unknown) {
   const res = await fetch(base + path, {
     method,
