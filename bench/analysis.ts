@@ -10,7 +10,6 @@
 //    1 and then 2 real server processes with ROLE=worker on the same database.
 // Everything (PostgreSQL included) shares the machine's cores: absolute figures depend on it.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
@@ -22,7 +21,7 @@ import pg from 'pg'
 import { loadConfig } from '../config/index.ts'
 import { buildApp } from '../kernel/app.ts'
 import { HeuristicProvider } from '../plugins/ai-heuristic/provider.ts'
-import { abortOnSignal, createDatabase, deleteRedisKeys, formatTable, randomId, type ScratchDatabase } from './lib.ts'
+import { abortOnSignal, createDatabase, deleteRedisKeys, formatTable, randomId, type ScratchDatabase, benchEnv, IN_PROCESS } from './lib.ts'
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 const REDIS_URL = 'redis://127.0.0.1:6379'
@@ -340,11 +339,7 @@ async function main (): Promise<void> {
     const tiersFile = join(dataDir, 'tiers.json')
     writeFileSync(tiersFile, JSON.stringify({ enterprise: { analysesPerDay: null } }))
     const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL,
-      REDIS_PREFIX: `cvgen-bench-${runId}:`,
-      JWT_SECRET: randomBytes(36).toString('base64url'),
-      LOG_LEVEL: 'warn',
+      ...benchEnv(db.url, runId),
       AUTH_RATE_LIMIT_MAX: '1000000',
       ACCESS_TOKEN_TTL: '2h',
       TIERS_FILE: tiersFile,
@@ -435,6 +430,7 @@ async function main (): Promise<void> {
     const ratio = throughput[2]! / throughput[1]!
 
     console.log()
+    console.log(IN_PROCESS)
     console.log(formatTable(['measurement', 'samples', 'p50 ms', 'p95 ms', 'goal', 'result'], rows.map((r) => r.cells.slice(0, 6))))
     for (const r of rows.filter((r) => r.cells[6])) console.log(`${r.cells[0]}: ${r.cells[6]}`)
     console.log(`2 workers / 1 worker = ${ratio.toFixed(2)}x jobs/s`)

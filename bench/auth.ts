@@ -6,7 +6,6 @@
 //
 // The server runs in this thread; autocannon runs in a worker thread (bench/lib.ts), so the
 // loop delay measured here is the server's own. Both still share the machine's cores.
-import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -17,11 +16,10 @@ import { loadConfig, type Config } from '../config/index.ts'
 import { buildApp } from '../kernel/app.ts'
 import {
   LoopDelayProbe, abortOnSignal, createDatabase, deleteRedisKeys, formatTable, parseDuration, randomId, runLoad,
-  type LoadResult, type LoadSpec, type LoopDelay, type ScratchDatabase
+  type LoadResult, type LoadSpec, type LoopDelay, type ScratchDatabase, benchEnv, IN_PROCESS
 } from './lib.ts'
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
-const REDIS_URL = 'redis://127.0.0.1:6379'
 const CONNECTIONS = 20
 // Twice the connections: no two logins of one account overlap (they would queue on the
 // user row's lock), and the pools keep a margin if a connection drops a request.
@@ -80,11 +78,7 @@ async function main (): Promise<void> {
     // The limits are lifted because 20 connections from one IP and one account would trip them at once;
     // 1000000 is the most config/index.ts accepts, far above what a run sends within one window.
     const config = await loadConfig({
-      DATABASE_URL: db.url,
-      REDIS_URL,
-      REDIS_PREFIX: `cvgen-bench-${runId}:`,
-      JWT_SECRET: randomBytes(36).toString('base64url'), // 48 characters
-      LOG_LEVEL: 'warn',
+      ...benchEnv(db.url, runId),
       AUTH_RATE_LIMIT_MAX: '1000000',
       LOGIN_FAILURES_MAX: '1000000',
       DATA_DIR: dataDir
@@ -152,6 +146,7 @@ function report (measured: Measured[], idle: LoopDelay, resolutionMs: number): v
     f(loop.p50), f(loop.p99), f(loop.max), (load.reqPerSec / baseline).toPrecision(3)
   ])
   console.log()
+  console.log(IN_PROCESS)
   console.log(formatTable(
     ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'loop p50 ms', 'loop p99 ms', 'loop max ms', 'ratio vs baseline'],
     rows))

@@ -5,7 +5,6 @@
 // 2. "Records added" -> verified with the manual POST /domains/:id/verify against a local DNS
 //    server (dns2 on 127.0.0.1), 20 domains (goal < 1 s).
 // Everything (PostgreSQL, Redis, the load generator) shares the machine's cores.
-import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -13,10 +12,9 @@ import type { FastifyInstance } from 'fastify'
 import { loadConfig } from '../config/index.ts'
 import { buildApp } from '../kernel/app.ts'
 import { startDnsServer } from '../test/dns-server.ts'
-import { abortOnSignal, createDatabase, deleteRedisKeys, formatTable, parseDuration, randomId, runLoad, type LoadResult, type ScratchDatabase } from './lib.ts'
+import { abortOnSignal, createDatabase, deleteRedisKeys, formatTable, parseDuration, randomId, runLoad, type LoadResult, type ScratchDatabase, benchEnv, IN_PROCESS } from './lib.ts'
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
-const REDIS_URL = 'redis://127.0.0.1:6379'
 const CONNECTIONS = 20
 const DOMAINS = 20
 const ROUNDS = 3
@@ -44,11 +42,7 @@ async function main (): Promise<void> {
   try {
     db = await createDatabase(ADMIN_URL, `cvgen_bench_${runId}`)
     app = await buildApp(await loadConfig({
-      DATABASE_URL: db.url,
-      REDIS_URL,
-      REDIS_PREFIX: `cvgen-bench-${runId}:`,
-      JWT_SECRET: randomBytes(36).toString('base64url'),
-      LOG_LEVEL: 'warn',
+      ...benchEnv(db.url, runId),
       DATA_DIR: dataDir,
       APP_DOMAIN: APP,
       DNS_SERVERS: dns.address,
@@ -106,6 +100,7 @@ async function main (): Promise<void> {
     }
     const median = (xs: number[]) => percentile(xs, 50)
     console.log()
+    console.log(IN_PROCESS)
     console.log(formatTable(['scenario (medians of ' + ROUNDS + ' rounds)', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'ratio vs baseline'],
       scenarios.map(([name]) => {
         const l = runs.get(name)!

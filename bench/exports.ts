@@ -8,7 +8,6 @@
 // 3. Thumbnails/s: 60 resumes edited at once; the preview jobs' first start to last completion.
 // 4. RSS of this process and of Chromium's processes (PSS) every 100 exports, over N exports
 //    (default 500) at 10 concurrent: growth must stay bounded.
-import { randomBytes } from 'node:crypto'
 import { readFileSync, readdirSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -18,10 +17,9 @@ import { loadConfig } from '../config/index.ts'
 import { buildApp } from '../kernel/app.ts'
 import { QUEUE_SCHEMA } from '../kernel/queue.ts'
 import { printHtml, renderPdf, renderPng, THUMBNAIL_SCALE } from '../plugins/exports/print.ts'
-import { abortOnSignal, createDatabase, deleteRedisKeys, formatTable, randomId, type ScratchDatabase } from './lib.ts'
+import { abortOnSignal, createDatabase, deleteRedisKeys, formatTable, randomId, type ScratchDatabase, benchEnv, IN_PROCESS } from './lib.ts'
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
-const REDIS_URL = 'redis://127.0.0.1:6379'
 const GOAL_P50_MS = 400
 const EXPORTS_PER_USER_PER_MIN = 60 // plugins/exports/routes.ts
 const FULL = JSON.parse(readFileSync(new URL('../samples/full.resume.json', import.meta.url), 'utf8'))
@@ -118,11 +116,7 @@ async function main (): Promise<void> {
   try {
     db = await createDatabase(ADMIN_URL, `cvgen_bench_${runId}`)
     app = await buildApp(await loadConfig({
-      DATABASE_URL: db.url,
-      REDIS_URL,
-      REDIS_PREFIX: `cvgen-bench-${runId}:`,
-      JWT_SECRET: randomBytes(36).toString('base64url'),
-      LOG_LEVEL: 'warn',
+      ...benchEnv(db.url, runId),
       AUTH_RATE_LIMIT_MAX: '1000000',
       ACCESS_TOKEN_TTL: '2h',
       DATA_DIR: dataDir,
@@ -196,6 +190,7 @@ async function main (): Promise<void> {
     notes.push(`browser launches: ${pool.launches}, renders: ${pool.renders}`)
 
     console.log()
+    console.log(IN_PROCESS)
     console.log(formatTable(['measurement', 'samples', 'p50 ms', 'p95 ms', 'vs baseline', 'goal / result'], rows))
     for (const n of notes) console.log(n)
     console.log(`load average at end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)

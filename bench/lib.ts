@@ -292,3 +292,21 @@ export function abortOnSignal (leftBehind: string): { signal: AbortSignal, check
   process.on('SIGTERM', onSignal)
   return { signal: abort.signal, check () { if (abort.signal.aborted) throw new Error('aborted') } }
 }
+
+/**
+ * The settings shared by the benches that build the app inside their own process: the run's
+ * scratch database and Redis prefix, a fresh JWT secret, warn-level logs. Their rows are
+ * labelled IN_PROCESS: they are not the real start command in a process of its own.
+ */
+export function benchEnv (databaseUrl: string, runId: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: `cvgen-bench-${runId}:`,
+    JWT_SECRET: randomBytes(36).toString('base64url'),
+    LOG_LEVEL: 'warn'
+  }
+}
+
+/** The label of rows measured on an app built inside the bench (logger off), not `npm start`. */
+export const IN_PROCESS = '[in-process: app built inside the bench, logger off; not the real start command]'

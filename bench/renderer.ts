@@ -12,7 +12,6 @@
 // the uncached path: purge, then one request through app.inject (database lookup, render,
 // headers; no network), timed in this thread. Goal: p50 < 5 ms.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import http from 'node:http'
@@ -25,11 +24,10 @@ import { loadConfig } from '../config/index.ts'
 import { buildApp } from '../kernel/app.ts'
 import {
   LoopDelayProbe, abortOnSignal, createDatabase, deleteRedisKeys, formatTable, parseDuration, randomId, runLoad,
-  type LoadResult, type LoopDelay, type ScratchDatabase
+  type LoadResult, type LoopDelay, type ScratchDatabase, benchEnv, IN_PROCESS
 } from './lib.ts'
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
-const REDIS_URL = 'redis://127.0.0.1:6379'
 const CONNECTIONS = 50
 // Five rounds: on this noisy 2-core VM a single 10 s run swings by 2x; the median of five
 // per-round ratios holds still where three did not.
@@ -180,11 +178,7 @@ async function main (): Promise<void> {
     db = await createDatabase(ADMIN_URL, `cvgen_bench_${runId}`)
     abort.check()
     app = await buildApp(await loadConfig({
-      DATABASE_URL: db.url,
-      REDIS_URL,
-      REDIS_PREFIX: `cvgen-bench-${runId}:`,
-      JWT_SECRET: randomBytes(36).toString('base64url'),
-      LOG_LEVEL: 'warn',
+      ...benchEnv(db.url, runId),
       AUTH_RATE_LIMIT_MAX: '1000000',
       DATA_DIR: join(dir, 'data'),
       // As the hosted dashboard runs it: CORS on for the API (public pages opt out of it).
@@ -270,6 +264,7 @@ function report (targets: Target[], runs: Map<Target, Run[]>, uncachedMs: number
     return { name: t.name, rps: median(rs.map((r) => r.load.reqPerSec)), ratio: median(rs.map((r, i) => r.load.reqPerSec / bareRuns[i]!.load.reqPerSec)), each: rs.map((r) => r.load.reqPerSec.toFixed(0)).join(' / '), p50: median(rs.map((r) => r.load.latencyP50)), p99: median(rs.map((r) => r.load.latencyP99)), bad: rs.reduce((n, r) => n + r.load.non2xx + r.load.errors, 0), loop: median(rs.map((r) => r.loop.p99)) }
   })
   console.log()
+  console.log(IN_PROCESS)
   console.log(formatTable(['scenario', 'req/s (median)', 'req/s per run', 'p50 ms', 'p99 ms', 'non-2xx+errors', 'loop p99 ms', 'vs bare node (median of per-round ratios)'],
     rows.map((r) => [r.name, r.rps.toFixed(0), r.each, r.p50.toFixed(2), r.p99.toFixed(2), String(r.bad), r.loop.toFixed(1), r.ratio.toFixed(2)])))
   const p50 = median(uncachedMs)

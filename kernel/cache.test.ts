@@ -4,12 +4,11 @@
 // connection comes back with its subscriptions, and memory mode delivers in-process.
 import { randomBytes } from 'node:crypto'
 import t from 'tap'
-import { sleep } from '../test/helper.ts'
+import { REDIS_URL, sleep } from '../test/helper.ts'
 import { Redis } from 'ioredis'
 import { createCache, type Cache } from './cache.ts'
 import { subscriberName } from './pubsub.ts'
 
-const REDIS_URL = process.env.CVGEN_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 const prefix = () => `cvgen-test-${randomBytes(6).toString('hex')}:`
 
 interface Test { teardown (fn: () => unknown): void }
