@@ -9,8 +9,7 @@
 //   export default definePluginSettings({
 //     HELLO_GREETING: setting(p.str, 'what /hello says', 'hi')
 //   }, (v) => v.HELLO_GREETING.length > 40 ? ['HELLO_GREETING: at most 40 characters'] : [])
-import { existsSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { pluginFiles } from './plugin-folders.ts'
 import { pathToFileURL } from 'node:url'
 import type { Parser } from './parse.ts'
 
@@ -39,22 +38,16 @@ export function definePluginSettings<const T extends Table> (settings: T, check?
 }
 
 /** One plugin folder's declaration, as found on disk. */
-export interface FoundSettings { plugin: string, dir: string, definition: PluginSettings }
+export interface FoundSettings { plugin: string, definition: PluginSettings }
 
 /** Every `<dir>/<plugin>/settings.{ts,js}` of the folders, in folder then name order. */
 export async function findPluginSettings (dirs: string[]): Promise<FoundSettings[]> {
   const found: FoundSettings[] = []
-  for (const dir of dirs) {
-    if (!existsSync(dir)) continue
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!entry.isDirectory()) continue
-      const file = ['settings.ts', 'settings.js'].map((f) => join(dir, entry.name, f)).find((f) => existsSync(f))
-      if (!file) continue
-      // The module a plugin's index.ts imports too: its definition object is the key its values are filed under.
-      const mod = await import(pathToFileURL(file).href) as { default?: PluginSettings }
-      if (!mod.default || typeof mod.default.settings !== 'object') throw new Error(`${file}: the default export must be definePluginSettings({...})`)
-      found.push({ plugin: entry.name, dir, definition: mod.default })
-    }
+  for (const { plugin, path } of pluginFiles(dirs, ['settings.ts', 'settings.js'])) {
+    // The module a plugin's index.ts imports too: its definition object is the key its values are filed under.
+    const mod = await import(pathToFileURL(path).href) as { default?: PluginSettings }
+    if (!mod.default || typeof mod.default.settings !== 'object') throw new Error(`${path}: the default export must be definePluginSettings({...})`)
+    found.push({ plugin, definition: mod.default })
   }
   return found
 }

@@ -1,8 +1,7 @@
 // Operator CLI: `npm run cli -- <command>`. Commands reach plugins only through their
 // decorators, like any other part. Plugins add theirs in a cli.ts of their folder
 // (kernel/cli-commands.ts), found here as autoload finds their index.ts.
-import { existsSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { pluginFiles } from '../config/plugin-folders.ts'
 import { pathToFileURL } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { ConfigError, loadConfig, type Config } from '../config/index.ts'
@@ -52,16 +51,10 @@ const usageErrors: ((err: unknown) => boolean)[] = []
 
 /** Adds the commands of every plugin folder's cli.ts (ours, then the operators'). */
 async function addPluginCommands (dirs: string[]): Promise<void> {
-  for (const dir of dirs) {
-    if (!existsSync(dir)) continue
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!entry.isDirectory()) continue
-      const file = ['cli.ts', 'cli.js'].map((f) => join(dir, entry.name, f)).find((f) => existsSync(f))
-      if (!file) continue
-      const cli = await import(pathToFileURL(file).href) as PluginCli
-      Object.assign(COMMANDS, cli.commands(withApp))
-      if (cli.isUsageError) usageErrors.push(cli.isUsageError)
-    }
+  for (const { path } of pluginFiles(dirs, ['cli.ts', 'cli.js'])) {
+    const cli = await import(pathToFileURL(path).href) as PluginCli
+    Object.assign(COMMANDS, cli.commands(withApp))
+    if (cli.isUsageError) usageErrors.push(cli.isUsageError)
   }
 }
 

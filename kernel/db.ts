@@ -1,7 +1,6 @@
 // app.db: MikroORM on PostgreSQL (or the embedded database). Plugins add their entities
 // with app.db.registerEntities() and get a fresh EntityManager per unit of work from fork().
-import { existsSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { pluginFiles } from '../config/plugin-folders.ts'
 import { fileURLToPath } from 'node:url'
 import { MikroORM, PostgreSqlConnection, type EntityManager, type EntitySchema } from '@mikro-orm/postgresql'
 import { Migrator } from '@mikro-orm/migrations'
@@ -77,10 +76,7 @@ export interface MigrationSource { plugin: string, dir: string }
 
 /** The migrations folders of operators' plugins (`<dir>/<plugin>/migrations/`), in folder then name order. */
 export function pluginMigrations (pluginDirs: string[]): MigrationSource[] {
-  return pluginDirs.flatMap((dir) => existsSync(dir)
-    ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))
-      .map((e) => ({ plugin: e.name, dir: join(dir, e.name, 'migrations') })).filter((m) => existsSync(m.dir))
-    : [])
+  return pluginFiles(pluginDirs, ['migrations']).map(({ plugin, path }) => ({ plugin, dir: path }))
 }
 
 function ormOptions (connection: ConnectionOptions, migrations: string, tableName: string, max: number) {

@@ -2,7 +2,7 @@
 // start-up — by default S3 when S3_BUCKET is set, else local disk under DATA_DIR/uploads, or an
 // operator's (storage.ts in a plugin folder) — and registerStorage(app) adds what that driver
 // needs on the app (the local upload/download routes, closing the client).
-import { existsSync, readdirSync } from 'node:fs'
+import { pluginFiles } from '../../config/plugin-folders.ts'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { FastifyInstance } from 'fastify'
@@ -52,16 +52,10 @@ const BUILT_IN: StorageFactory[] = [
  */
 async function operatorDrivers (pluginDirs: string[]): Promise<StorageFactory[]> {
   const found: StorageFactory[] = []
-  for (const dir of pluginDirs) {
-    if (!existsSync(dir)) continue
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!entry.isDirectory()) continue
-      const file = ['storage.ts', 'storage.js'].map((f) => join(dir, entry.name, f)).find((f) => existsSync(f))
-      if (!file) continue
-      const mod = await import(pathToFileURL(file).href) as { default?: StorageFactory | StorageFactory[] }
-      if (!mod.default) throw new Error(`${file}: the default export must be a storage driver factory ({ name, create(config) })`)
-      found.push(...[mod.default].flat())
-    }
+  for (const { path } of pluginFiles(pluginDirs, ['storage.ts', 'storage.js'])) {
+    const mod = await import(pathToFileURL(path).href) as { default?: StorageFactory | StorageFactory[] }
+    if (!mod.default) throw new Error(`${path}: the default export must be a storage driver factory ({ name, create(config) })`)
+    found.push(...[mod.default].flat())
   }
   return found
 }
