@@ -88,3 +88,21 @@ t.test('the analysis job adds the ATS reading of the real PDF', async (t) => {
   t.match(report.metrics.pdf_ats, { extractor: 'pdftotext', score: Number, reading_order: { ok: true }, font_coverage: { chars: ['工', '程', '师'] } })
   t.ok(report.improvements.some((s: string) => /^PDF: The font Source Serif 4 has no glyphs for 工 程 师/.test(s)), 'the gap is an improvement')
 })
+
+t.test('Chromium killed during the ATS check: the check runs again on a new browser and the analysis keeps its PDF reading', async (t) => {
+  const app = await build(t)
+  const a = await register(app)
+  const resume = await created(app, a.access, '/resumes', { title: 'CV', template_id: 'classic', content: FULL })
+  const { pool } = app.exports
+  let killed: number | null = null
+  // The first render of this app launches the browser; it is killed while that render runs.
+  pool.once('render', () => { void pool.pid().then((pid) => { killed = pid; if (pid) process.kill(pid, 'SIGKILL') }) })
+  const jobId = await queueAnalysis(app, a.access, { target_id: resume.id, type: 'resume' })
+  const report = await waitForStatus(app, `/ai/reports/${jobId}`, a.access, { timeoutMs: 60_000, intervalMs: 100 })
+  t.ok(killed, `the browser (pid ${killed}) was killed during the check`)
+  t.equal(report.status, 'completed', report.error)
+  t.notOk(report.metrics.pdf_ats.error, 'no {error} in place of the reading')
+  t.match(report.metrics.pdf_ats, { extractor: 'pdftotext', score: Number, reading_order: { ok: true } })
+  t.equal(pool.launches, 2, 'the pool started a new browser')
+  t.not(await pool.pid(), killed)
+})

@@ -24,6 +24,8 @@ export interface PoolOptions {
 
 export class RenderTimeout extends Error { override name = 'RenderTimeout' }
 export class BrowserUnavailable extends Error { override name = 'BrowserUnavailable' }
+/** The browser (or the page's renderer process) died under a render: the next one gets a new browser. */
+export class BrowserCrashed extends Error { override name = 'BrowserCrashed' }
 
 /** True when CHROMIUM_PATH names an executable file. */
 export function chromiumInstalled (path: string): boolean {
@@ -77,6 +79,12 @@ export class BrowserPool extends EventEmitter {
         result = await Promise.race([fn(page), timeout])
       } catch (err) {
         if (err instanceof RenderTimeout && ++this.timeouts >= 2) this.restart('two renders in a row timed out')
+        // Playwright reports a killed browser as "Target page, context or browser has been
+        // closed" from whichever call was waiting; callers want to know it was the browser,
+        // not the document, so they can try once more on a fresh one.
+        if (!(err instanceof RenderTimeout) && (page.isClosed() || !page.context().browser()?.isConnected())) {
+          throw new BrowserCrashed('the browser exited during the render', { cause: err })
+        }
         throw err
       }
       this.timeouts = 0

@@ -7,7 +7,7 @@ import fp from 'fastify-plugin'
 import { LRUCache } from 'lru-cache'
 import type { AnalysisOutput } from '../ai/index.ts'
 import { compare, pdfText, type AtsReport } from './ats.ts'
-import { BrowserPool } from './browser.ts'
+import { BrowserCrashed, BrowserPool } from './browser.ts'
 import { fontServer, printHtml, renderPdf, type Paper } from './print.ts'
 import exportRoutes from './routes.ts'
 import { ExportSchema } from './schemas.ts'
@@ -63,7 +63,13 @@ export default fp(async (app) => {
     let report = reports.get(key)
     if (!report) {
       report = (async () => {
-        const { pdf, dom } = await renderPdf(pool, html, paper, true)
+        // A browser that dies under the check (OOM kill, crash) costs one more render on the
+        // new browser the pool starts, not an analysis without its PDF reading.
+        const { pdf, dom } = await renderPdf(pool, html, paper, true).catch((err: unknown) => {
+          if (!(err instanceof BrowserCrashed)) throw err
+          app.log.warn({ resume: resumeId }, 'chromium exited during the ATS check; checking again on a new browser')
+          return renderPdf(pool, html, paper, true)
+        })
         return compare(await pdfText(pdf), dom!, resume.content, coverage)
       })()
       reports.set(key, report)

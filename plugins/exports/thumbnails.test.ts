@@ -133,3 +133,22 @@ for (const type of ['resume', 'portfolio'] as const) {
     t.equal(n, 0)
   })
 }
+
+t.test('Chromium killed during a thumbnail: that render fails, the pool starts a new browser, the job retries and the preview arrives', async (t) => {
+  const app = await build(t, { THUMBNAILS: 'true' })
+  const a = await register(app)
+  const { pool } = app.exports
+  let killed: number | null = null
+  pool.once('render', () => { void pool.pid().then((pid) => { killed = pid; if (pid) process.kill(pid, 'SIGKILL') }) })
+  const created = await app.inject({ method: 'POST', url: '/resumes', headers: bearer(a.access), payload: { title: 'CV', template_id: 'modern' } })
+  const id = created.json().data.id
+  const row = await rowWhen(app, a, `/resumes/${id}`, (r) => r.thumbnail_url !== null)
+  t.ok(killed, `the browser (pid ${killed}) was killed during the thumbnail`)
+  t.equal(pool.launches, 2, 'a new browser was started')
+  t.not(await pool.pid(), killed)
+  const states = await jobsFor(app, `resume:${id}`)
+  t.ok(states.includes('completed'), `the job completed on a later attempt (${states.join(', ')})`)
+  const [job] = await app.db.fork().execute<{ retry_count: number }[]>(`select retry_count from ${QUEUE_SCHEMA}.job where name = 'exports.thumbnail' and singleton_key = ? and state = 'completed'`, [`resume:${id}`])
+  t.equal(job?.retry_count, 1, 'after one retry')
+  t.equal((await download(app, row.thumbnail_url)).status, 200, 'the preview is there')
+})
