@@ -1,5 +1,5 @@
 // Starts the real server or CLI as a child process, the way README tells a user to.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -115,4 +115,12 @@ export async function http (base: string, method: string, path: string, body?: u
   })
   const text = await res.text()
   return { status: res.status, body: text ? JSON.parse(text) : null }
+}
+
+/** SIGKILLs a process we started and its descendants (Chromium, a parse child), by pid: a real crash. */
+export function killTree (pid: number): void {
+  let children: number[] = []
+  try { children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number) } catch {}
+  for (const c of children) killTree(c)
+  try { process.kill(pid, 'SIGKILL') } catch {}
 }

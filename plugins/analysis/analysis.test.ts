@@ -1,6 +1,5 @@
 // Analysis jobs end to end on real PostgreSQL (pg-boss) and Redis: queueing, progress, the
 // one completed write, SSE over real HTTP, quota, ownership, roles.
-import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,17 +9,10 @@ import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { QUEUE_SCHEMA } from '../../kernel/queue.ts'
 import { REDIS_URL, bearer, build, createDatabase, created, rand, register, request, sleep, tempDir, waitFor, waitForStatus, type Account } from '../../test/helper.ts'
-import { startServer } from '../../test/process.ts'
+import { killTree, startServer } from '../../test/process.ts'
 
 const FIXTURE_PLUGINS = fileURLToPath(new URL('../../test/fixtures/plugins', import.meta.url))
 const AI_ENV = { CVGEN_PLUGIN_DIRS: FIXTURE_PLUGINS, AI_PROVIDER: 'slow-test' }
-/** SIGKILLs a process we started and its descendants, by pid. */
-function killTree (pid: number): void {
-  let children: number[] = []
-  try { children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number) } catch {}
-  for (const c of children) killTree(c)
-  try { process.kill(pid, 'SIGKILL') } catch {}
-}
 const call = (app: FastifyInstance, acct: Account | null, method: 'GET' | 'POST', url: string, payload?: unknown) => request(app, method, url, { token: acct?.access, payload })
 
 async function resume (app: FastifyInstance, acct: Account, delayMs = 50): Promise<string> {
