@@ -12,6 +12,7 @@ import { assertReachable, findBinaries, postgresUser, type RunAs } from './embed
 import { claim, readLock, release, writeLock, type Listen } from './embedded/owner-lock.ts'
 import * as server from './embedded/postgres.ts'
 import { isAlive, selfId, type ProcessId } from './embedded/processes.ts'
+import { watchPostmaster } from './embedded/watchdog.ts'
 import { StartupError } from './startup-error.ts'
 
 export interface EmbeddedDatabase { connection: ConnectionOptions, stop (): Promise<void> }
@@ -34,14 +35,20 @@ export async function startEmbeddedDatabase (dataDir: string, log: Log, user: Ru
     arrive(dataDir, me)
     log.info(`embedded PostgreSQL: connected to the server of cvgen process ${owner.pid} (${server.describe(listen)})`)
     const connection = connectionTo(listen, password)
+    const watchdog = watchPostmaster({
+      owns: () => ownedBy(l.lock, me),
+      alive: () => server.runningPostmaster(l) !== null,
+      restart: async () => { writeLock(l.lock, { owner: me, listen: (await server.start(bin, l, user, password)).listen }) },
+      log
+    })
     return {
       connection,
       // The owner may have handed the server to this process when it stopped.
       async stop () {
+        await watchdog.stop()
         leave(dataDir, me)
-        const lock = readLock(l.lock)
         const running = server.runningPostmaster(l)
-        if (lock?.owner.pid === me.pid && lock.owner.start === me.start && running) await stopOrHandOver(l, me, running, log)
+        if (ownedBy(l.lock, me) && running) await stopOrHandOver(l, me, running, log)
       }
     }
   }
@@ -71,13 +78,28 @@ export async function startEmbeddedDatabase (dataDir: string, log: Log, user: Ru
     release(l.lock, me)
     throw err
   }
+  const watchdog = watchPostmaster({
+    owns: () => ownedBy(l.lock, me),
+    alive: () => server.runningPostmaster(l) !== null,
+    restart: async () => {
+      running = await server.start(bin, l, user, password)
+      writeLock(l.lock, { owner: me, listen: running.listen })
+    },
+    log
+  })
   return {
     connection: connectionTo(running.listen, password),
     async stop () {
+      await watchdog.stop()
       leave(dataDir, me)
       await stopOrHandOver(l, me, running, log)
     }
   }
+}
+
+function ownedBy (lockPath: string, me: ProcessId): boolean {
+  const lock = readLock(lockPath)
+  return lock?.owner.pid === me.pid && lock.owner.start === me.start
 }
 
 function connectionTo (listen: Listen, password: string): ConnectionOptions {
