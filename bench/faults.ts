@@ -17,17 +17,23 @@ const SCENARIOS: { file: string, grep?: string, figures: Record<string, string> 
   { file: 'test/faults/redis.test.ts', figures: { 'Redis back -> /readyz ok': 'Redis outage end -> first 2xx' } },
   { file: 'test/faults/postgres.test.ts', figures: { 'PostgreSQL back -> first 2xx': 'PostgreSQL outage end -> first 2xx', 'embedded PostgreSQL killed -> first 2xx': 'embedded PostgreSQL SIGKILLed -> restarted, first 2xx' } },
   { file: 'plugins/analysis/analysis.test.ts', grep: 'durability', figures: { 'kill -> next attempt started': 'worker SIGKILLed mid-analysis -> next attempt' } },
-  { file: 'test/faults/workers.test.ts', figures: {
-    'thumbnail: kill -> job completed': 'worker SIGKILLed mid-thumbnail -> completed',
-    'export: kill -> job completed': 'worker SIGKILLed mid-export -> completed',
-    'parse: kill -> job completed': 'worker SIGKILLed mid-parse -> completed'
-  } },
-  { file: 'test/faults/shutdown.test.ts', figures: {
-    'SIGTERM -> exit (PostgreSQL and Redis)': 'SIGTERM (request, upload, stream, job) -> exit 0, PostgreSQL',
-    'SIGTERM -> exit (the embedded default)': 'SIGTERM (request, upload, stream, job) -> exit 0, embedded',
-    "server up -> handed-back job's next attempt (PostgreSQL and Redis)": 'restart -> handed-back job runs, PostgreSQL',
-    "server up -> handed-back job's next attempt (the embedded default)": 'restart -> handed-back job runs, embedded'
-  } }
+  {
+    file: 'test/faults/workers.test.ts',
+    figures: {
+      'thumbnail: kill -> job completed': 'worker SIGKILLed mid-thumbnail -> completed',
+      'export: kill -> job completed': 'worker SIGKILLed mid-export -> completed',
+      'parse: kill -> job completed': 'worker SIGKILLed mid-parse -> completed'
+    }
+  },
+  {
+    file: 'test/faults/shutdown.test.ts',
+    figures: {
+      'SIGTERM -> exit (PostgreSQL and Redis)': 'SIGTERM (request, upload, stream, job) -> exit 0, PostgreSQL',
+      'SIGTERM -> exit (the embedded default)': 'SIGTERM (request, upload, stream, job) -> exit 0, embedded',
+      "server up -> handed-back job's next attempt (PostgreSQL and Redis)": 'restart -> handed-back job runs, PostgreSQL',
+      "server up -> handed-back job's next attempt (the embedded default)": 'restart -> handed-back job runs, embedded'
+    }
+  }
 ]
 
 const results = new Map<string, number[]>()
