@@ -4,7 +4,7 @@
 // which is read into lines here.
 import mammoth from 'mammoth'
 import { ParseFailure } from './failure.ts'
-import { lineOf, type Line, type Segment } from './lines.ts'
+import { lineOf, printable, type Line, type Segment } from './lines.ts'
 import { checkZip } from './zip.ts'
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' }
@@ -35,7 +35,7 @@ export function htmlLines (html: string): Line[] {
     const [, close, tag, attrs, text] = m
     if (text !== undefined) {
       if (!block) block = { heading: 0, bullet: false }
-      const parts = decode(text).split('\t')
+      const parts = decode(text).split('\t').map(printable)
       parts.forEach((part, i) => {
         const font = `${bold ? 'b' : ''}${italic ? 'i' : ''}` || 'r'
         const last = segments[segments.length - 1]

@@ -36,6 +36,30 @@ export function lineOf (segments: Segment[], rest: Omit<Line, 'segments' | 'text
   return { segments, text: segments.map((s) => s.text).join(' ').replace(/\s+/g, ' ').trim(), ...rest }
 }
 
+// Code points that are not text. Icon fonts draw their glyphs at private-use code points,
+// and a PDF glyph with no Unicode mapping comes out as NUL or U+FFFD: one such character
+// must neither fail a parse (PostgreSQL refuses NUL in text) nor glue an icon to the word
+// beside it. Private-use glyphs and line or paragraph separators become a space; controls,
+// lone surrogates, noncharacters, bidi embedding controls (the text is kept in logical
+// order), zero-width spaces, soft hyphens, byte-order marks and U+FFFD are dropped.
+// ZWJ and ZWNJ stay: Arabic, Persian and emoji sequences need them.
+const AS_SPACE = /[\p{Co}\t\n\r\v\f\u0085\u2028\u2029]/gu
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this drops
+const DROPPED = /[\p{Cs}\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufdd0-\ufdef\ufff9-\ufffd\u{1fffe}\u{1ffff}]|[\ufffe\uffff]/gu
+
+/** Text as a person would read it off the page: see AS_SPACE and DROPPED above. */
+export function printable (s: string): string {
+  return s.replace(AS_SPACE, ' ').replace(DROPPED, '')
+}
+
+/** Every string in a draft, printable (keys come from the parser itself). */
+export function printableDeep<T> (value: T): T {
+  if (typeof value === 'string') return value.split('\n').map(printable).join('\n') as T
+  if (Array.isArray(value)) return value.map(printableDeep) as T
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printableDeep(v)])) as T
+  return value
+}
+
 /** Letters only, upper case: "W O R K  E X P E R I E N C E" and "Work Experience" compare equal. */
 export const letters = (s: string) => s.normalize('NFKD').replace(/[^\p{L}]/gu, '').toUpperCase()
 

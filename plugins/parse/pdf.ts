@@ -6,7 +6,7 @@
 // dictionaries (pdf-images.ts), never from an operator list.
 import { getDocument, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import { ParseFailure } from './failure.ts'
-import { lineOf, mode, type Line, type Segment } from './lines.ts'
+import { lineOf, mode, printable, type Line, type Segment } from './lines.ts'
 import { pdfImages } from './pdf-images.ts'
 
 export const MAX_PAGES = 10
@@ -69,10 +69,12 @@ async function pageItems (doc: PDFDocumentProxy, n: number): Promise<Item[]> {
   if (links.length > MAX_LINKS) throw new ParseFailure('TOO_COMPLEX', `page ${n} has ${links.length} links, at most ${MAX_LINKS}`)
   const items: Item[] = []
   for (const raw of content) {
-    if (!('str' in raw) || raw.str.trim() === '') continue
+    if (!('str' in raw)) continue
+    const text = printable(raw.str)
+    if (text.trim() === '') continue
     const [a, b, , d, x, y] = raw.transform as number[]
     const size = Math.hypot(a!, b!) || Math.abs(d!) || 1
-    const item: Item = { text: raw.str, x: x!, y: y!, x2: x! + raw.width, size, font: raw.fontName }
+    const item: Item = { text, x: x!, y: y!, x2: x! + raw.width, size, font: raw.fontName }
     const cy = item.y + size / 3
     const over = links.filter((l) => cy >= l.rect[1] && cy <= l.rect[3] && l.rect[0] < item.x2 && l.rect[2] > item.x)
     items.push(...splitByLinks(item, over.map((l) => ({ x1: l.rect[0] as number, x2: l.rect[2] as number, url: l.url as string }))))

@@ -3,6 +3,7 @@
 import type { Database } from '../../kernel/db.ts'
 import { JobTable, type JobStatus } from '../../kernel/jobs.ts'
 import { ParseErrors } from './errors.ts'
+import { printableDeep } from './lines.ts'
 import type { FileKind } from './parser.ts'
 import type { ParseResult } from './result.ts'
 
@@ -57,6 +58,7 @@ export class ParseService {
 
   /** Written once: a second completion (a zombie attempt) changes nothing. */
   complete (id: string, result: ParseResult): Promise<ParseJobRow | null> {
-    return this.rows.complete(id, { draft: result.draft, confidence: result.confidence, warnings: result.warnings })
+    // Printable text only, whoever wrote the draft (the rules, or a model's refinement).
+    return this.rows.complete(id, { draft: printableDeep(result.draft), confidence: result.confidence, warnings: printableDeep(result.warnings) })
   }
 }
