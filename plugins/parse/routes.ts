@@ -11,6 +11,7 @@ import { errors, ok } from '../../kernel/schemas.ts'
 import { PRIVATE_PREFIX } from '../../kernel/storage/index.ts'
 import { ParseErrors } from './errors.ts'
 import { MEDIA_TYPES } from './kinds.ts'
+import { LOW_CONFIDENCE } from './placement.ts'
 import { precheck } from './precheck.ts'
 import { JobParams, Queued } from './schemas.ts'
 import type { ParseJobRow, ParseService } from './service.ts'
@@ -24,7 +25,17 @@ const SERVER_SIDE = new Set(['PARSE_FAILED', 'PARSE_ENQUEUE_FAILED', 'PARSE_FILE
 
 export function statusOf (row: ParseJobRow) {
   const out: Record<string, unknown> = { job_id: row.id, status: row.status, progress: row.progress, step: row.step }
-  if (row.status === 'completed') Object.assign(out, { draft: row.draft, confidence: row.confidence, warnings: row.warnings ?? [] })
+  if (row.status === 'completed') {
+    const confidence = row.confidence ?? {}
+    Object.assign(out, {
+      draft: row.draft,
+      confidence,
+      warnings: row.warnings ?? [],
+      unplaced: row.unplaced ?? [],
+      sections_missing: row.sections_missing ?? [],
+      low_confidence: Object.entries(confidence).filter(([, c]) => c < LOW_CONFIDENCE).map(([path]) => path).sort()
+    })
+  }
   if (row.status === 'failed') {
     const code = row.error_code ?? 'PARSE_FAILED'
     out.error = { code, status: SERVER_SIDE.has(code) ? 500 : 422, message: row.error ?? 'The file could not be parsed' }

@@ -20,6 +20,9 @@ export const ParseStatus = Type.Object({
     description: '0..1 per field path, e.g. {"basics.email": 0.98, "work[0].position": 0.85}'
   })),
   warnings: Type.Optional(Type.Array(Type.String())),
+  unplaced: Type.Optional(Type.Array(Type.String(), { description: 'lines of the document (in reading order, up to 100, each up to 300 characters) whose words are not in the draft: ask the user where they belong' })),
+  sections_missing: Type.Optional(Type.Array(Type.String(), { description: 'JSON Resume sections the draft lacks: work, education or skills when absent, and any section whose heading was found with nothing placed under it' })),
+  low_confidence: Type.Optional(Type.Array(Type.String(), { description: 'field paths whose confidence is below 0.6, sorted: show them for review' })),
   error: Type.Optional(Type.Object({
     code: Type.String(),
     status: Type.Optional(Type.Integer()),

@@ -26,6 +26,9 @@ const NAMES: Record<Exclude<SectionKind, 'unknown'>, string[]> = {
 }
 const BY_LETTERS = new Map<string, SectionKind>(Object.entries(NAMES).flatMap(([k, names]) => names.map((n) => [letters(n), k as SectionKind])))
 
+/** The section a heading's text names ("Work Experience", "S K I L L S"), if any. */
+export const headingKind = (text: string): SectionKind | undefined => BY_LETTERS.get(letters(text))
+
 export interface Section { kind: SectionKind, heading: string, lines: Line[] }
 
 export function bodyFont (lines: Line[]): string {

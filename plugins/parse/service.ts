@@ -4,6 +4,7 @@ import type { Database } from '../../kernel/db.ts'
 import { JobTable, type JobStatus } from '../../kernel/jobs.ts'
 import { ParseErrors } from './errors.ts'
 import { printableDeep } from './lines.ts'
+import { placement } from './placement.ts'
 import type { FileKind } from './parser.ts'
 import type { ParseResult } from './result.ts'
 
@@ -21,6 +22,8 @@ export interface ParseJobRow {
   draft: Record<string, unknown> | null
   confidence: Record<string, number> | null
   warnings: string[] | null
+  unplaced: string[] | null
+  sections_missing: string[] | null
   error_code: string | null
   error: string | null
   attempts: number
@@ -59,6 +62,7 @@ export class ParseService {
   /** Written once: a second completion (a zombie attempt) changes nothing. */
   complete (id: string, result: ParseResult): Promise<ParseJobRow | null> {
     // Printable text only, whoever wrote the draft (the rules, or a model's refinement).
-    return this.rows.complete(id, { draft: printableDeep(result.draft), confidence: result.confidence, warnings: printableDeep(result.warnings) })
+    const draft = printableDeep(result.draft)
+    return this.rows.complete(id, { draft, confidence: result.confidence, warnings: printableDeep(result.warnings), ...placement(draft, printableDeep(result.text ?? '')) })
   }
 }
