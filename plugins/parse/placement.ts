@@ -3,6 +3,7 @@
 // whose heading was found with nothing under it (`sections_missing`); the job's answer adds
 // the fields set with little confidence (`low_confidence`, from the stored confidences). Measured against the final draft (after an LLM
 // refinement, if any) and the document's text, so it holds whoever wrote the draft.
+import { DATE_WORDS } from './dates.ts'
 import { headingKind } from './sections.ts'
 
 export interface Placement { unplaced: string[], sections_missing: string[] }
@@ -14,9 +15,8 @@ const CORE = ['work', 'education', 'skills']
 const MAX_UNPLACED = 100
 const MAX_LINE = 300
 // Printed dates become YYYY-MM in the draft: month names and "present" are not lost words.
-const DATE_WORDS = new Set(['jan', 'january', 'feb', 'february', 'mar', 'march', 'apr', 'april', 'may', 'jun', 'june', 'jul', 'july', 'aug', 'august', 'sep', 'sept', 'september', 'oct', 'october', 'nov', 'november', 'dec', 'december', 'present', 'current', 'now', 'today', 'ongoing', 'to', 'until', 'since'])
-
-const words = (s: string): string[] => s.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean)
+// Han text has no spaces: each ideograph is a word.
+const words = (s: string): string[] => s.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{N}]+|(?=\p{Script=Han})|(?<=\p{Script=Han})/u).filter(Boolean)
 
 function strings (v: unknown, out: string[] = []): string[] {
   if (typeof v === 'string') out.push(v)

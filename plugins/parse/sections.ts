@@ -10,19 +10,50 @@ import { letters, mode, type Line, type Segment } from './lines.ts'
 export type SectionKind = 'summary' | 'work' | 'volunteer' | 'education' | 'skills' | 'projects' | 'awards' | 'certificates' |
   'publications' | 'languages' | 'interests' | 'references' | 'unknown'
 
+// English, then German, French, Spanish, Arabic and Chinese. Compared by letters only
+// (accents, spaces and punctuation aside), so "Über mich" and "UBER MICH" are one name.
 const NAMES: Record<Exclude<SectionKind, 'unknown'>, string[]> = {
-  summary: ['summary', 'professional summary', 'profile', 'professional profile', 'about', 'about me', 'objective', 'career objective', 'overview'],
-  work: ['work experience', 'experience', 'professional experience', 'employment', 'employment history', 'work history', 'career history', 'relevant experience'],
-  volunteer: ['volunteer experience', 'volunteering', 'volunteer work', 'volunteer'],
-  education: ['education', 'academic background', 'education and training', 'qualifications'],
-  skills: ['skills', 'technical skills', 'core competencies', 'competencies', 'key skills', 'skills and tools'],
-  projects: ['projects', 'personal projects', 'side projects', 'selected projects', 'open source'],
-  awards: ['awards', 'honors', 'honours', 'awards and honors', 'achievements'],
-  certificates: ['certifications', 'certificates', 'licenses and certifications', 'licenses'],
-  publications: ['publications', 'papers'],
-  languages: ['languages', 'spoken languages'],
-  interests: ['interests', 'hobbies', 'hobbies and interests'],
-  references: ['references', 'recommendations']
+  summary: ['summary', 'professional summary', 'profile', 'professional profile', 'about', 'about me', 'objective', 'career objective', 'overview',
+    'profil', 'kurzprofil', 'zusammenfassung', 'über mich', 'berufsziel', 'persönliches profil',
+    'profil professionnel', 'à propos', 'à propos de moi', 'objectif', 'objectif professionnel', 'présentation', 'synthèse',
+    'perfil', 'perfil profesional', 'resumen', 'resumen profesional', 'sobre mí', 'acerca de mí', 'objetivo', 'objetivo profesional',
+    'الملخص', 'ملخص', 'نبذة', 'نبذة عني', 'نبذة مختصرة', 'الملف الشخصي', 'الهدف الوظيفي', 'الملخص المهني',
+    '个人简介', '简介', '个人总结', '自我评价', '个人概况', '概述', '职业概述', '个人简历'],
+  work: ['work experience', 'experience', 'professional experience', 'employment', 'employment history', 'work history', 'career history', 'relevant experience',
+    'berufserfahrung', 'berufliche erfahrung', 'beruflicher werdegang', 'werdegang', 'erfahrung', 'praxiserfahrung', 'berufspraxis',
+    'expérience', 'expériences', 'expérience professionnelle', 'expériences professionnelles', 'parcours professionnel',
+    'experiencia', 'experiencia laboral', 'experiencia profesional', 'historial laboral', 'trayectoria profesional',
+    'الخبرة', 'الخبرات', 'الخبرة المهنية', 'الخبرات المهنية', 'الخبرة العملية', 'الخبرات العملية', 'الخبرة الوظيفية', 'السجل المهني',
+    '工作经历', '工作经验', '职业经历', '工作履历', '实习经历'],
+  volunteer: ['volunteer experience', 'volunteering', 'volunteer work', 'volunteer',
+    'ehrenamt', 'ehrenamtliches engagement', 'ehrenamtliche tätigkeit', 'ehrenamtliche tätigkeiten', 'bénévolat', 'engagement associatif',
+    'voluntariado', 'trabajo voluntario', 'العمل التطوعي', 'التطوع', '志愿者经历', '志愿服务', '志愿经历'],
+  education: ['education', 'academic background', 'education and training', 'qualifications',
+    'ausbildung', 'bildung', 'bildungsweg', 'studium', 'schulbildung', 'akademischer werdegang', 'schul und berufsausbildung',
+    'formation', 'formations', 'éducation', 'études', 'parcours académique', 'diplômes', 'formation académique',
+    'educación', 'formación', 'formación académica', 'estudios', 'titulación',
+    'التعليم', 'المؤهلات العلمية', 'التحصيل العلمي', 'المؤهلات', 'المؤهلات الأكاديمية', 'الدراسة',
+    '教育背景', '教育经历', '学历', '教育'],
+  skills: ['skills', 'technical skills', 'core competencies', 'competencies', 'key skills', 'skills and tools',
+    'kenntnisse', 'fähigkeiten', 'kompetenzen', 'fachkenntnisse', 'it kenntnisse', 'technische kenntnisse', 'fähigkeiten und kenntnisse', 'fachliche kompetenzen',
+    'compétences', 'compétences techniques', 'savoir faire', 'compétences clés',
+    'habilidades', 'competencias', 'aptitudes', 'conocimientos', 'habilidades técnicas', 'conocimientos técnicos',
+    'المهارات', 'مهارات', 'المهارات التقنية', 'المهارات الفنية', 'الكفاءات',
+    '技能', '专业技能', '技术技能', '技能特长', '个人技能', '技术栈'],
+  projects: ['projects', 'personal projects', 'side projects', 'selected projects', 'open source',
+    'projekte', 'ausgewählte projekte', 'projets', 'projets personnels', 'proyectos', 'proyectos personales',
+    'المشاريع', 'المشروعات', '项目经历', '项目经验', '项目'],
+  awards: ['awards', 'honors', 'honours', 'awards and honors', 'achievements',
+    'auszeichnungen', 'preise', 'prix', 'distinctions', 'récompenses', 'prix et distinctions', 'premios', 'reconocimientos', 'logros', 'premios y reconocimientos',
+    'الجوائز', 'الجوائز والتكريمات', 'الإنجازات', '获奖情况', '荣誉奖项', '奖项', '荣誉', '获奖经历'],
+  certificates: ['certifications', 'certificates', 'licenses and certifications', 'licenses',
+    'zertifikate', 'zertifizierungen', 'certificats', 'certificaciones', 'certificados', 'الشهادات', 'الشهادات المهنية', '证书', '资格证书', '认证'],
+  publications: ['publications', 'papers', 'publikationen', 'veröffentlichungen', 'publicaciones', 'المنشورات', '出版物', '论文', '发表论文'],
+  languages: ['languages', 'spoken languages', 'sprachen', 'sprachkenntnisse', 'langues', 'compétences linguistiques', 'idiomas', 'lenguas',
+    'اللغات', 'اللغة', '语言', '语言能力'],
+  interests: ['interests', 'hobbies', 'hobbies and interests', 'interessen', 'hobbys', 'freizeit', "centres d'intérêt", 'intérêts', 'loisirs',
+    'intereses', 'aficiones', 'pasatiempos', 'الاهتمامات', 'الهوايات', '兴趣爱好', '爱好', '兴趣'],
+  references: ['references', 'recommendations', 'referenzen', 'références', 'referencias', 'المراجع', 'المعرّفون', '推荐人', '证明人']
 }
 const BY_LETTERS = new Map<string, SectionKind>(Object.entries(NAMES).flatMap(([k, names]) => names.map((n) => [letters(n), k as SectionKind])))
 
@@ -46,7 +77,8 @@ export function splitSections (lines: Line[]): { header: Line[], sections: Secti
   const header: Line[] = []
   const sections: Section[] = []
   for (const line of lines) {
-    const short = line.segments.length === 1 && line.text.length <= 40 && !/[.:;,]$/.test(line.text)
+    // A trailing colon is how some write a heading ("Compétences :", "技能：").
+    const short = line.segments.length === 1 && line.text.length <= 40 && !/[.;,]$/.test(line.text)
     const kind = short && standsOut(line, body) ? BY_LETTERS.get(letters(line.text)) : undefined
     // An unrecognised heading: its content is skipped rather than glued to the previous section.
     const unknown = !kind && short && !line.bullet && header.length > 0 &&
