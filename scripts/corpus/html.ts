@@ -76,27 +76,31 @@ export function render (r: Resume, lang: Lang, style: Style): string {
   const base = `${FONTFACE} @page{size:A4;margin:14mm} body{font-family:${font};font-size:10pt;color:#222;margin:0;line-height:1.35} h1{margin:0;font-size:24pt} h2{font-size:12pt;margin:12px 0 6px} h3{font-size:10.5pt;margin:0}
 ul{margin:3px 0 6px;padding-inline-start:16px} a{color:inherit;text-decoration:none} .row{display:flex;justify-content:space-between;gap:10px} .d{white-space:nowrap;color:#555} .e{margin-bottom:8px} .org{font-style:italic}`
   const css: Record<Style, string> = {
-    sidebar: `.wrap{display:grid;grid-template-columns:32% 1fr;gap:18px} aside{background:#eef2f6;padding:12px} h2{text-transform:uppercase;letter-spacing:1px;color:#2a5d8f;border-bottom:1px solid #2a5d8f} .label{font-size:13pt;color:#2a5d8f}`,
-    rtl: `body{direction:rtl} .wrap{display:grid;grid-template-columns:1fr 30%;gap:18px} aside{border-inline-start:2px solid #0a7;padding-inline-start:12px} h2{color:#0a7} .label{font-size:14pt}`,
-    icons: `.wrap{display:grid;grid-template-columns:1fr 34%;gap:16px} aside{order:2;background:#2d3142;color:#fff;padding:12px} main{order:1} h2{border-bottom:2px solid #ef8354} .label{color:#ef8354;font-size:13pt}`,
-    table: `header{text-align:center;border-bottom:3px double #000;padding-bottom:6px} table{width:100%;border-collapse:collapse} td{vertical-align:top;padding:3px 4px} td.d{width:28%} h2{font-variant:small-caps;font-size:13pt} aside{display:grid;grid-template-columns:repeat(3,1fr);gap:10px}`,
-    timeline: `.t{display:grid;grid-template-columns:110px 1fr;border-inline-start:2px solid #c33;padding-inline-start:10px;margin-bottom:8px} h2{color:#c33;font-size:14pt} aside{display:grid;grid-template-columns:1fr 1fr 1fr;gap:10px;border-top:1px solid #ccc;margin-top:10px}`,
-    cjk: `h2{background:#1f4e79;color:#fff;padding:2px 8px} .row span{flex:1} .row b{flex:1.4} .label{font-size:13pt;color:#1f4e79} aside{display:grid;grid-template-columns:1fr 1fr 1fr;gap:10px}`,
-    dark: `header{background:#1b1f24;color:#fff;padding:16px 18px;margin:-14mm -14mm 10px} .wrap{display:grid;grid-template-columns:1fr 30%;gap:18px} .tag{display:inline-block;background:#e3e8ee;border-radius:4px;padding:1px 6px;margin:2px 2px 0 0} h2{font-size:11pt;letter-spacing:2px;text-transform:uppercase}`,
-    minimal: `h1{font-weight:400;font-size:28pt} h2{font-weight:400;font-size:11pt;color:#888;text-transform:lowercase} aside{columns:3}`,
-    cards: `body{direction:rtl} .card{border:1px solid #ccd;border-radius:6px;padding:6px 10px;margin-bottom:6px} .tag{display:inline-block;border:1px solid #999;border-radius:10px;padding:0 6px;margin:2px} header{border-bottom:4px solid #b8860b} .wrap{display:grid;grid-template-columns:35% 1fr;gap:14px}`
+    sidebar: '.wrap{display:grid;grid-template-columns:32% 1fr;gap:18px} aside{background:#eef2f6;padding:12px} h2{text-transform:uppercase;letter-spacing:1px;color:#2a5d8f;border-bottom:1px solid #2a5d8f} .label{font-size:13pt;color:#2a5d8f}',
+    rtl: 'body{direction:rtl} .wrap{display:grid;grid-template-columns:1fr 30%;gap:18px} aside{border-inline-start:2px solid #0a7;padding-inline-start:12px} h2{color:#0a7} .label{font-size:14pt}',
+    icons: '.wrap{display:grid;grid-template-columns:1fr 34%;gap:16px} aside{order:2;background:#2d3142;color:#fff;padding:12px} main{order:1} h2{border-bottom:2px solid #ef8354} .label{color:#ef8354;font-size:13pt}',
+    table: 'header{text-align:center;border-bottom:3px double #000;padding-bottom:6px} table{width:100%;border-collapse:collapse} td{vertical-align:top;padding:3px 4px} td.d{width:28%} h2{font-variant:small-caps;font-size:13pt} aside{display:grid;grid-template-columns:repeat(3,1fr);gap:10px}',
+    timeline: '.t{display:grid;grid-template-columns:110px 1fr;border-inline-start:2px solid #c33;padding-inline-start:10px;margin-bottom:8px} h2{color:#c33;font-size:14pt} aside{display:grid;grid-template-columns:1fr 1fr 1fr;gap:10px;border-top:1px solid #ccc;margin-top:10px}',
+    cjk: 'h2{background:#1f4e79;color:#fff;padding:2px 8px} .row span{flex:1} .row b{flex:1.4} .label{font-size:13pt;color:#1f4e79} aside{display:grid;grid-template-columns:1fr 1fr 1fr;gap:10px}',
+    dark: 'header{background:#1b1f24;color:#fff;padding:16px 18px;margin:-14mm -14mm 10px} .wrap{display:grid;grid-template-columns:1fr 30%;gap:18px} .tag{display:inline-block;background:#e3e8ee;border-radius:4px;padding:1px 6px;margin:2px 2px 0 0} h2{font-size:11pt;letter-spacing:2px;text-transform:uppercase}',
+    minimal: 'h1{font-weight:400;font-size:28pt} h2{font-weight:400;font-size:11pt;color:#888;text-transform:lowercase} aside{columns:3}',
+    cards: 'body{direction:rtl} .card{border:1px solid #ccd;border-radius:6px;padding:6px 10px;margin-bottom:6px} .tag{display:inline-block;border:1px solid #999;border-radius:10px;padding:0 6px;margin:2px} header{border-bottom:4px solid #b8860b} .wrap{display:grid;grid-template-columns:35% 1fr;gap:14px}'
   }
   const wrapped = ['table', 'timeline', 'cjk', 'minimal'].includes(style)
     ? `${head}<main>${main}</main><aside>${side}</aside>`
-    : style === 'dark' ? `${head}<div class="wrap"><main>${main}</main><aside>${side}</aside></div>`
-      : style === 'rtl' || style === 'icons' ? `${head}<div class="wrap"><main>${main}</main><aside>${side}</aside></div>`
+    : style === 'dark'
+      ? `${head}<div class="wrap"><main>${main}</main><aside>${side}</aside></div>`
+      : style === 'rtl' || style === 'icons'
+        ? `${head}<div class="wrap"><main>${main}</main><aside>${side}</aside></div>`
         : `<div class="wrap"><aside>${side}</aside><main>${head}${main}</main></div>`
   return `<!doctype html><html lang="${lang}"${lang === 'ar' ? ' dir="rtl"' : ''}><head><meta charset="utf-8"><title>${e(b.name)}</title><style>${base}${css[style]}</style></head><body>${wrapped}</body></html>`
 }
 
 export function layout (id: string, truth: string, lang: Lang, style: Style): Layout {
   return {
-    id, lang, truth,
+    id,
+    lang,
+    truth,
     tool: 'Chromium (headless, page.pdf via playwright-core)',
     licence: `HTML/CSS template: MIT (cvgen)${style === 'icons' ? '; Font Awesome Free 7.3.1 fonts: OFL 1.1, icons CC BY 4.0' : ''}; Noto/DejaVu fonts: OFL 1.1 / Bitstream Vera`,
     description: `HTML/CSS "${style}" layout`,

@@ -16,7 +16,13 @@ export interface Layout { id: string, tool: string, licence: string, lang: Lang,
 
 const LPPL = (what: string) => `${what}: LPPL 1.3c; generated .tex and printed files: MIT (cvgen)`
 const tex = (id: string, truth: string, lang: Lang, tool: string, licence: string, description: string, fields: string[], o: Omit<LatexOptions, 'lang'>, make: (o: LatexOptions) => string): Layout => ({
-  id, tool, licence, lang, truth, description, fields,
+  id,
+  tool,
+  licence,
+  lang,
+  truth,
+  description,
+  fields,
   build: async () => {
     const src = make({ ...o, lang })
     return { sources: [{ name: 'cv.tex', data: src }], prints: [{ name: 'cv.pdf', data: printTex(src, o.engine, EPOCH) }], toolVersion: texVersion(o.engine) }

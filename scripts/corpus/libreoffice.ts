@@ -68,7 +68,9 @@ function soffice (dir: string, to: string, file: string) {
 
 export function layout (id: string, truth: string, lang: Lang, style: Style): Layout {
   return {
-    id, lang, truth,
+    id,
+    lang,
+    truth,
     tool: 'LibreOffice Writer (headless convert)',
     licence: 'LibreOffice: MPL 2.0 (tool only); document template: MIT (cvgen); Liberation fonts: OFL 1.1',
     description: `LibreOffice Writer "${style}" document${style === 'columns' ? ' (dates in a table column)' : ''}, saved as DOCX and exported as PDF`,

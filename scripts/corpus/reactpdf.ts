@@ -76,7 +76,9 @@ function doc (r: Resume, lang: Lang, style: Style) {
 
 export function layout (id: string, truth: string, lang: Lang, style: Style): Layout {
   return {
-    id, lang, truth,
+    id,
+    lang,
+    truth,
     tool: '@react-pdf/renderer',
     licence: `@react-pdf/renderer: MIT; layout: MIT (cvgen)${style === 'single' ? '' : '; Noto Sans: OFL 1.1'}`,
     description: `react-pdf "${style}" layout`,

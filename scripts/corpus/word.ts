@@ -42,21 +42,24 @@ function build (r: Resume, lang: Lang, style: Style): Document {
     const left = [p(b.name, { bold: true, size: 36 }), p(b.label, { color: '1F4E79', size: 24 }), heading(t.contact), ...contactParas, heading(t.skills), ...skillParas, heading(t.languages), ...langParas]
     const right = [heading(t.summary), p(b.summary), heading(t.work), ...workParas, heading(t.education), ...eduParas]
     return new Document({
-      creator: b.name, title: `${b.name} CV`,
+      creator: b.name,
+      title: `${b.name} CV`,
       sections: [{ children: [new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, borders: NOBORDERS, rows: [new TableRow({ children: [cell(left, 34, 'EAF1FB'), cell(right, 66)] })] })] }]
     })
   }
   const body = [heading(t.summary), p(b.summary), heading(t.work), ...workParas, heading(t.education), ...eduParas, heading(t.skills), ...skillParas, heading(t.languages), ...langParas]
   if (style === 'classic') {
     return new Document({
-      creator: b.name, title: `${b.name} CV`,
+      creator: b.name,
+      title: `${b.name} CV`,
       sections: [{ children: [new Paragraph({ text: b.name, heading: HeadingLevel.TITLE }), p(b.label, { italics: true }), ...contactParas, ...body] }]
     })
   }
   // header: name and label in the page header; contact in a floating text box at the right.
   const box = new Textbox({ children: contactParas, style: { width: '2.2in', height: 'auto', position: 'absolute', left: '4.6in', top: '0in', wrapStyle: 'square' } })
   return new Document({
-    creator: b.name, title: `${b.name} CV`,
+    creator: b.name,
+    title: `${b.name} CV`,
     sections: [{
       headers: { default: new Header({ children: [new Paragraph({ alignment: AlignmentType.LEFT, children: [new TextRun({ text: b.name, bold: true, size: 40 })] }), p(b.label, { color: '7C2D12', size: 26 })] }) },
       children: [box, ...body]
@@ -66,7 +69,9 @@ function build (r: Resume, lang: Lang, style: Style): Document {
 
 export function layout (id: string, truth: string, lang: Lang, style: Style): Layout {
   return {
-    id, lang, truth,
+    id,
+    lang,
+    truth,
     tool: 'docx (npm)',
     licence: 'docx package: MIT; layout: MIT (cvgen)',
     description: `Word-style DOCX "${style}" layout${style === 'table' ? ' (whole page in a two-column table)' : style === 'header' ? ' (name in the page header, contact in a text box)' : ''}`,
