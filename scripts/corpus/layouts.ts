@@ -1,6 +1,5 @@
 // The corpus layouts: which truth resume each prints, with which tool and template, and which
-// fields it puts on the page. Order matters: the split alternates tune / holdout down this list,
-// which interleaves tools and languages.
+// fields it puts on the page. splits() (below) assigns each to tune or holdout.
 import { FULL, loadTruth, without, type Lang } from './common.ts'
 import { arabic, article, chinese, europecv, moderncv, printTex, texVersion, type LatexOptions } from './latex.ts'
 import * as html from './html.ts'
@@ -81,3 +80,21 @@ export const LAYOUTS: Layout[] = [
   rpdf.layout('reactpdf-sidebar-de', 'becker.de.resume.json', 'de', 'sidebar'),
   html.layout('html-rtl-cards-ar', 'husseini.ar.resume.json', 'ar', 'cards')
 ]
+
+/**
+ * tune or holdout per layout: down the list, each layout goes to the half that has fewer of
+ * its language (counted twice) and its tool family, so both halves mix tools and languages.
+ */
+export function splits (layouts: Layout[] = LAYOUTS): Map<string, 'tune' | 'holdout'> {
+  const count = new Map<string, number>()
+  const get = (k: string) => count.get(k) ?? 0
+  const out = new Map<string, 'tune' | 'holdout'>()
+  for (const l of layouts) {
+    const family = ({ XeLaTeX: 'LaTeX', ctexart: 'LaTeX' } as Record<string, string>)[l.tool.split(' ')[0]!] ?? l.tool.split(' ')[0]!
+    const cost = (s: string) => get(`${s}/${l.lang}`) * 2 + get(`${s}/${family}`) + get(s) / 1000
+    const split = cost('tune') <= cost('holdout') ? 'tune' : 'holdout'
+    for (const k of [`${split}/${l.lang}`, `${split}/${family}`, split]) count.set(k, get(k) + 1)
+    out.set(l.id, split)
+  }
+  return out
+}

@@ -4,7 +4,7 @@
 // LibreOffice (see samples/corpus/README.md); CI and the image only read the results.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { CORPUS, sha256 } from './common.ts'
-import { EPOCH, LAYOUTS, type Built } from './layouts.ts'
+import { EPOCH, LAYOUTS, splits, type Built } from './layouts.ts'
 import { closeBrowser } from './html.ts'
 
 const only = new Set(process.argv.slice(2))
@@ -12,11 +12,12 @@ const manifestUrl = new URL('manifest.json', CORPUS)
 const old = (() => {
   try { return JSON.parse(readFileSync(manifestUrl, 'utf8')) as { layouts: Record<string, unknown>[] } } catch { return { layouts: [] } }
 })()
+const SPLITS = splits()
 const failed: string[] = []
 const entries = new Map(old.layouts.map((l) => [l.id as string, l]))
 
 try {
-  for (const [i, layout] of LAYOUTS.entries()) {
+  for (const layout of LAYOUTS) {
     if (only.size && !only.has(layout.id)) continue
     const t0 = Date.now()
     let built: Built
@@ -44,7 +45,7 @@ try {
       licence: layout.licence,
       language: layout.lang,
       truth: `truth/${layout.truth}`,
-      split: i % 2 === 0 ? 'tune' : 'holdout',
+      split: SPLITS.get(layout.id),
       description: layout.description,
       fields: layout.fields,
       files
@@ -55,7 +56,7 @@ try {
   await closeBrowser()
 }
 const order = new Map(LAYOUTS.map((l, i) => [l.id, i]))
-const layouts = [...entries.values()].filter((l) => order.has(l.id as string)).sort((a, b) => order.get(a.id as string)! - order.get(b.id as string)!)
+const layouts = [...entries.values()].filter((l) => order.has(l.id as string)).map((l) => ({ ...l, split: SPLITS.get(l.id as string) })).sort((a, b) => order.get(a.id as string)! - order.get(b.id as string)!)
 writeFileSync(manifestUrl, JSON.stringify({ description: 'Resumes printed by other software than cvgen; see README.md', layouts }, null, 2) + '\n')
 if (failed.length) {
   console.error(`failed: ${failed.join(', ')}`)
