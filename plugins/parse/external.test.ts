@@ -7,8 +7,8 @@ import { readdirSync } from 'node:fs'
 import t from 'tap'
 import { checkHashes, CORPUS_DIR, evaluateExternal, loadManifest } from './external.ts'
 
-const FLOORS = { holdout: 0.173, tune: 0.135 }
-const LANGUAGE_FLOORS: Record<string, number> = { ar: 0.043, de: 0.093, en: 0.334, es: 0.119, fr: 0.099, zh: 0.046 }
+const FLOORS = { holdout: 0.175, tune: 0.135 }
+const LANGUAGE_FLOORS: Record<string, number> = { ar: 0.082, de: 0.093, en: 0.334, es: 0.119, fr: 0.099, zh: 0.094 }
 /** Files that throw today (none); the list may only shrink. */
 const KNOWN_FAILURES: string[] = []
 

@@ -78,7 +78,9 @@ export const LAYOUTS: Layout[] = [
   lo.layout('libreoffice-en', 'johnson.en.resume.json', 'en', 'plain'),
   html.layout('html-icons-es', 'ramirez.es.resume.json', 'es', 'icons'),
   rpdf.layout('reactpdf-sidebar-de', 'becker.de.resume.json', 'de', 'sidebar'),
-  html.layout('html-rtl-cards-ar', 'husseini.ar.resume.json', 'ar', 'cards')
+  html.layout('html-rtl-cards-ar', 'husseini.ar.resume.json', 'ar', 'cards'),
+  word.layout('docx-classic-zh', 'wang.zh.resume.json', 'zh', 'classic'),
+  word.layout('docx-rtl-ar', 'husseini.ar.resume.json', 'ar', 'rtl')
 ]
 
 /**

@@ -56,7 +56,7 @@ try {
   await closeBrowser()
 }
 const order = new Map(LAYOUTS.map((l, i) => [l.id, i]))
-const layouts = [...entries.values()].filter((l) => order.has(l.id as string)).map((l) => ({ ...l, split: SPLITS.get(l.id as string) })).sort((a, b) => order.get(a.id as string)! - order.get(b.id as string)!)
+const layouts = [...entries.values()].filter((l) => order.has(l.id as string)).map((l): Record<string, unknown> => ({ ...l, split: SPLITS.get(l.id as string) })).sort((a, b) => order.get(a.id as string)! - order.get(b.id as string)!)
 writeFileSync(manifestUrl, JSON.stringify({ description: 'Resumes printed by other software than cvgen; see README.md', layouts }, null, 2) + '\n')
 if (failed.length) {
   console.error(`failed: ${failed.join(', ')}`)

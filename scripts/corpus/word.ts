@@ -9,30 +9,34 @@ import type { Layout } from './layouts.ts'
 
 const EPOCH = 1764547200
 const version = (JSON.parse(readFileSync(new URL('../../node_modules/docx/package.json', import.meta.url), 'utf8')) as { version: string }).version
-type Style = 'table' | 'classic' | 'header'
-const FIELDS: Record<Style, string[]> = { table: FULL, classic: without('basics.profiles.username'), header: without('basics.profiles.network') }
+type Style = 'table' | 'classic' | 'header' | 'rtl'
+const FIELDS: Record<Style, string[]> = { table: FULL, classic: without('basics.profiles.username'), header: without('basics.profiles.network'), rtl: without('basics.profiles.username') }
+/** Right-to-left paragraphs and runs (set by build() for the "rtl" style). */
+let RTL = false
 
 const NONE = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' }
 const NOBORDERS = { top: NONE, bottom: NONE, left: NONE, right: NONE, insideHorizontal: NONE, insideVertical: NONE }
-const p = (text: string, o: { bold?: boolean, italics?: boolean, size?: number, color?: string } = {}) => new Paragraph({ children: [new TextRun({ text, ...o })] })
+const p = (text: string, o: { bold?: boolean, italics?: boolean, size?: number, color?: string } = {}) => new Paragraph({ ...(RTL ? { bidirectional: true } : {}), children: [new TextRun({ text, ...(RTL ? { rightToLeft: true } : {}), ...o })] })
 const link = (text: string, url: string) => new Paragraph({ children: [new ExternalHyperlink({ link: url, children: [new TextRun({ text, style: 'Hyperlink' })] })] })
-const bullets = (list?: string[]) => (list ?? []).map((x) => new Paragraph({ text: x, bullet: { level: 0 } }))
+const bullets = (list?: string[]) => (list ?? []).map((x) => new Paragraph({ ...(RTL ? { bidirectional: true } : {}), children: [new TextRun({ text: x, ...(RTL ? { rightToLeft: true } : {}) })], bullet: { level: 0 } }))
 
-function build (r: Resume, lang: Lang, style: Style): Document {
+function build (r: Resume, lang: Lang, given: Style): Document {
+  RTL = given === 'rtl'
+  const style: Exclude<Style, 'rtl'> = given === 'rtl' ? 'classic' : given
   const t = HEADINGS[lang]
   const b = r.basics
   const range = (a: string, z?: string) => fmtRange(a, z, lang, style === 'table' ? 'slash' : 'name')
   const heading = (text: string) => style === 'classic'
-    ? new Paragraph({ text, heading: HeadingLevel.HEADING_1, spacing: { before: 240, after: 80 } })
+    ? new Paragraph({ ...(RTL ? { bidirectional: true } : {}), children: [new TextRun({ text, ...(RTL ? { rightToLeft: true } : {}) })], heading: HeadingLevel.HEADING_1, spacing: { before: 240, after: 80 } })
     : new Paragraph({ children: [new TextRun({ text: text.toUpperCase(), bold: true, color: '1F4E79', size: 24 })], border: { bottom: { style: BorderStyle.SINGLE, size: 6, color: '1F4E79', space: 1 } }, spacing: { before: 200, after: 80 } })
   const workParas = r.work.flatMap((w) => style === 'classic'
-    ? [new Paragraph({ children: [new TextRun({ text: w.position, bold: true }), new TextRun({ text: `\t${range(w.startDate, w.endDate)}` })], tabStops: [{ type: TabStopType.RIGHT, position: 9600 }], spacing: { before: 120 } }),
+    ? [new Paragraph({ children: [new TextRun({ text: w.position, bold: true, ...(RTL ? { rightToLeft: true } : {}) }), new TextRun({ text: `\t${range(w.startDate, w.endDate)}`, ...(RTL ? { rightToLeft: true } : {}) })], ...(RTL ? { bidirectional: true } : {}), tabStops: [{ type: TabStopType.RIGHT, position: 9600 }], spacing: { before: 120 } }),
         p(`${w.name}, ${w.location ?? ''}`, { italics: true }), ...bullets(w.highlights)]
     : [p(range(w.startDate, w.endDate), { color: '666666', size: 18 }), p(w.position, { bold: true }), p(`${w.name} – ${w.location ?? ''}`, { italics: true }), ...bullets(w.highlights)])
   const eduParas = r.education.flatMap((d) => style === 'classic'
-    ? [new Paragraph({ children: [new TextRun({ text: d.institution, bold: true }), new TextRun({ text: `\t${range(d.startDate, d.endDate)}` })], tabStops: [{ type: TabStopType.RIGHT, position: 9600 }], spacing: { before: 120 } }), p(`${d.studyType}, ${d.area}`)]
+    ? [new Paragraph({ children: [new TextRun({ text: d.institution, bold: true, ...(RTL ? { rightToLeft: true } : {}) }), new TextRun({ text: `\t${range(d.startDate, d.endDate)}`, ...(RTL ? { rightToLeft: true } : {}) })], ...(RTL ? { bidirectional: true } : {}), tabStops: [{ type: TabStopType.RIGHT, position: 9600 }], spacing: { before: 120 } }), p(`${d.studyType}, ${d.area}`)]
     : [p(range(d.startDate, d.endDate), { color: '666666', size: 18 }), p(`${d.studyType}, ${d.area}`, { bold: true }), p(d.institution, { italics: true })])
-  const skillParas = r.skills.map((s) => new Paragraph({ children: [new TextRun({ text: `${s.name}: `, bold: true }), new TextRun(s.keywords.join(', '))] }))
+  const skillParas = r.skills.map((s) => new Paragraph({ ...(RTL ? { bidirectional: true } : {}), children: [new TextRun({ text: `${s.name}: `, bold: true, ...(RTL ? { rightToLeft: true } : {}) }), new TextRun({ text: s.keywords.join(lang === 'zh' ? '、' : lang === 'ar' ? '، ' : ', '), ...(RTL ? { rightToLeft: true } : {}) })] }))
   const langParas = r.languages.map((l) => p(`${l.language}: ${l.fluency}`))
   const contactParas = [p(b.location.city), p(b.phone), link(b.email, `mailto:${b.email}`), link(bare(b.url), b.url),
     ...b.profiles.map((pr) => style === 'header' ? link(pr.username, pr.url) : style === 'classic' ? link(`${pr.network}: ${bare(pr.url)}`, pr.url) : link(`${pr.network}: ${pr.username}`, pr.url))]
@@ -52,7 +56,7 @@ function build (r: Resume, lang: Lang, style: Style): Document {
     return new Document({
       creator: b.name,
       title: `${b.name} CV`,
-      sections: [{ children: [new Paragraph({ text: b.name, heading: HeadingLevel.TITLE }), p(b.label, { italics: true }), ...contactParas, ...body] }]
+      sections: [{ children: [new Paragraph({ ...(RTL ? { bidirectional: true } : {}), children: [new TextRun({ text: b.name, ...(RTL ? { rightToLeft: true } : {}) })], heading: HeadingLevel.TITLE }), p(b.label, { italics: true }), ...contactParas, ...body] }]
     })
   }
   // header: name and label in the page header; contact in a floating text box at the right.
@@ -74,7 +78,7 @@ export function layout (id: string, truth: string, lang: Lang, style: Style): La
     truth,
     tool: 'docx (npm)',
     licence: 'docx package: MIT; layout: MIT (cvgen)',
-    description: `Word-style DOCX "${style}" layout${style === 'table' ? ' (whole page in a two-column table)' : style === 'header' ? ' (name in the page header, contact in a text box)' : ''}`,
+    description: `Word-style DOCX "${style}" layout${style === 'table' ? ' (whole page in a two-column table)' : style === 'header' ? ' (name in the page header, contact in a text box)' : style === 'rtl' ? ' (right-to-left paragraphs and runs)' : ''}`,
     fields: FIELDS[style],
     build: async () => {
       const data = await atEpoch(EPOCH, () => Packer.toBuffer(build(loadTruth(truth), lang, style)))
