@@ -72,7 +72,7 @@ export function layout (id: string, truth: string, lang: Lang, style: Style): La
     lang,
     truth,
     tool: 'LibreOffice Writer (headless convert)',
-    licence: 'LibreOffice: MPL 2.0 (tool only); document template: MIT (cvgen); Liberation fonts: OFL 1.1',
+    licence: 'LibreOffice: MPL 2.0 (tool only); document template: MIT (cvgen); fonts: Noto Serif OFL 1.1 (Liberation Serif is not installed), DejaVu Serif (Bitstream Vera licence), OpenSymbol (MPL 2.0)',
     description: `LibreOffice Writer "${style}" document${style === 'columns' ? ' (dates in a table column)' : ''}, saved as DOCX and exported as PDF`,
     fields: FIELDS[style],
     build: async () => {
