@@ -1,4 +1,4 @@
-// The parser's quality gates: `npm run cli -- parse eval` (every fixture x every theme and
+// The parser's quality gates: `npm run cli -- parse eval --corpus themes` (every fixture x every theme and
 // theme variant, printed by Chromium, plus DOCX) must keep each theme at >= 90 % of fields
 // exact and the whole corpus at >= 95 %; a two-column page must not interleave; dates
 // normalise to the JSON Resume pattern; a file that runs too long is stopped.
@@ -19,7 +19,7 @@ const OVERALL = 0.95
 
 t.test('parse eval: per-theme accuracy floor', async (t) => {
   const env = await testEnv(t, { LOG_LEVEL: 'warn' })
-  const run = await runCli(['parse', 'eval'], env, 240_000)
+  const run = await runCli(['parse', 'eval', '--corpus', 'themes'], env, 240_000)
   t.equal(run.code, 0, run.stderr)
   t.comment(run.stdout)
   const rows = [...run.stdout.matchAll(/^\| (\S+) \| (\w*) \| (\d+) \| (\d+) \| (\d+) \| ([\d.]+) % \|/gm)]

@@ -4,70 +4,11 @@
 // as "2021-03"; values the source itself gets wrong (a date like "Summer 2017") are left out.
 import type { FastifyInstance } from 'fastify'
 import { buildCorpus, PdfPrinter, type CorpusItem } from './corpus.ts'
+import { evaluateExternal, type ExternalEvaluation } from './external.ts'
 import { parseFile } from './parser.ts'
+import { expectedFields, sameValue, valueAt } from './truth.ts'
 
-type Obj = Record<string, unknown>
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
-const norm = (v: unknown) => (typeof v === 'string' ? v.replace(/\s+/g, ' ').trim() : v)
-
-const DATE = /^(\d{4})(-\d{2})?(-\d{2})?$/
-const SCALAR: Record<string, string[]> = {
-  work: ['name', 'position', 'location', 'description', 'summary', 'startDate', 'endDate'],
-  volunteer: ['organization', 'position', 'summary', 'startDate', 'endDate'],
-  education: ['institution', 'area', 'studyType', 'startDate', 'endDate', 'score'],
-  awards: ['title', 'awarder', 'date', 'summary'],
-  certificates: ['name', 'issuer', 'date'],
-  publications: ['name', 'publisher', 'releaseDate', 'summary'],
-  skills: ['name', 'level'],
-  languages: ['language', 'fluency'],
-  interests: ['name'],
-  references: ['name', 'reference'],
-  projects: ['name', 'description', 'entity', 'startDate', 'endDate']
-}
-const LISTS: Record<string, string[]> = {
-  work: ['highlights'], volunteer: ['highlights'], education: ['courses'], skills: ['keywords'], interests: ['keywords'], projects: ['highlights', 'keywords', 'roles']
-}
-
-/** Field path -> expected value, for what a theme prints. */
-export function expectedFields (resume: Obj): Map<string, string> {
-  const out = new Map<string, string>()
-  const put = (path: string, v: unknown) => {
-    const raw = norm(v)
-    if (typeof raw !== 'string' || raw === '') return
-    let s: string = raw
-    if (/Date$|^date$/.test(path.split('.').pop()!)) {
-      const m = DATE.exec(s)
-      if (!m) return
-      s = m[1]! + (m[2] ?? '')
-    }
-    out.set(path, s)
-  }
-  const b = isObj(resume.basics) ? resume.basics : {}
-  for (const k of ['name', 'label', 'email', 'phone', 'url', 'summary']) put(`basics.${k}`, b[k])
-  const loc = isObj(b.location) ? b.location : {}
-  for (const k of ['city', 'region', 'countryCode']) put(`basics.location.${k}`, loc[k])
-  ;(Array.isArray(b.profiles) ? b.profiles.filter(isObj) : []).forEach((p, i) => {
-    for (const k of ['network', 'username', 'url']) put(`basics.profiles[${i}].${k}`, p[k])
-  })
-  for (const [section, keys] of Object.entries(SCALAR)) {
-    const items = Array.isArray(resume[section]) ? (resume[section] as unknown[]).filter(isObj) : []
-    items.forEach((item, i) => {
-      // A range whose ends print the same ("Aug 2016") shows one date: the end is not on the page.
-      const shown = (v: unknown) => (typeof v === 'string' ? v.slice(0, 7) : v)
-      for (const k of keys) if (!(k === 'endDate' && shown(item.endDate) === shown(item.startDate))) put(`${section}[${i}].${k}`, item[k])
-      for (const k of LISTS[section] ?? []) {
-        (Array.isArray(item[k]) ? item[k] as unknown[] : []).forEach((v, j) => put(`${section}[${i}].${k}[${j}]`, v))
-      }
-    })
-  }
-  return out
-}
-
-function valueAt (doc: unknown, path: string): unknown {
-  let node = doc
-  for (const key of path.split(/\.|\[(\d+)\]/).filter(Boolean)) node = (node as Record<string, unknown> | undefined)?.[key]
-  return norm(node)
-}
+export { expectedFields } from './truth.ts'
 
 export interface Score { fixture: string, theme: string, variant: string, format: string, total: number, exact: number, misses: string[], ms: number }
 
@@ -79,7 +20,7 @@ export async function scoreItem (item: CorpusItem): Promise<Score> {
   const misses: string[] = []
   for (const [path, want] of expected) {
     const got = valueAt(result.draft, path)
-    if (got !== want) misses.push(`${path}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`)
+    if (!sameValue(path, got, want)) misses.push(`${path}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`)
   }
   return { fixture: item.fixture, theme: item.theme, variant: item.variant, format: item.format, total: expected.size, exact: expected.size - misses.length, misses, ms }
 }
@@ -116,17 +57,34 @@ export function formatRows (rows: Row[]): string {
   return lines.join('\n')
 }
 
-export interface Evaluation { rows: Row[], scores: Score[], table: string }
+export interface Evaluation { rows: Row[], scores: Score[], external?: ExternalEvaluation, table: string }
 
-/** Builds the corpus with the app's themes and renderer, parses every file back, scores it. */
-export async function evaluate (app: Pick<FastifyInstance, 'themes' | 'renderer' | 'config'>): Promise<Evaluation> {
-  const printer = await PdfPrinter.launch(app.config.chromiumPath, app.renderer.fonts.file)
-  try {
-    const scores: Score[] = []
-    for await (const item of buildCorpus(app, printer)) scores.push(await scoreItem(item))
-    const rows = summarize(scores)
-    return { rows, scores, table: formatRows(rows) }
-  } finally {
-    await printer.close()
+/** Which corpus `parse eval` measures: cvgen's own themes (needs Chromium), the committed external files, or both. */
+export type CorpusChoice = 'all' | 'themes' | 'external'
+export const CORPUS_CHOICES: CorpusChoice[] = ['all', 'themes', 'external']
+
+/**
+ * themes: builds the corpus with the app's themes and renderer, parses every file back,
+ * scores it. external: parses the committed files of samples/corpus (external.ts).
+ */
+export async function evaluate (app: Pick<FastifyInstance, 'themes' | 'renderer' | 'config'>, corpus: CorpusChoice = 'all'): Promise<Evaluation> {
+  const scores: Score[] = []
+  let rows: Row[] = []
+  const tables: string[] = []
+  if (corpus !== 'external') {
+    const printer = await PdfPrinter.launch(app.config.chromiumPath, app.renderer.fonts.file)
+    try {
+      for await (const item of buildCorpus(app, printer)) scores.push(await scoreItem(item))
+    } finally {
+      await printer.close()
+    }
+    rows = summarize(scores)
+    tables.push(formatRows(rows))
   }
+  let external: ExternalEvaluation | undefined
+  if (corpus !== 'themes') {
+    external = await evaluateExternal()
+    tables.push(external.table)
+  }
+  return { rows, scores, ...(external ? { external } : {}), table: tables.join('\n\n') }
 }

@@ -3,7 +3,7 @@
 // the client reviews it and creates the resume with POST /resumes/import. The API only
 // stores and queues; processes with ROLE=all or ROLE=worker parse, in watched child processes (sandbox.ts).
 import fp from 'fastify-plugin'
-import type { Evaluation } from './eval.ts'
+import type { CorpusChoice, Evaluation } from './eval.ts'
 import parseRoutes from './routes.ts'
 import { ParserPool } from './sandbox.ts'
 import { ParseStatus } from './schemas.ts'
@@ -12,8 +12,8 @@ import { CONCURRENCY, defineParseJob } from './worker.ts'
 
 export interface Parsing {
   jobs: ParseService
-  /** The accuracy harness (`npm run cli -- parse eval`): needs Chromium. */
-  evaluate (): Promise<Evaluation>
+  /** The accuracy harness (`npm run cli -- parse eval [--corpus all|themes|external]`): the themes need Chromium. */
+  evaluate (corpus?: CorpusChoice): Promise<Evaluation>
 }
 
 declare module 'fastify' {
@@ -27,7 +27,7 @@ export default fp(async (app) => {
   const service = new ParseService(app.db)
   // Loaded on demand: the harness pulls in Chromium's driver and the PDF library, which an
   // API process never needs.
-  app.decorate('parse', { jobs: service, evaluate: async () => (await import('./eval.ts')).evaluate(app) })
+  app.decorate('parse', { jobs: service, evaluate: async (corpus?: CorpusChoice) => (await import('./eval.ts')).evaluate(app, corpus) })
   app.addSchema(ParseStatus)
   // Workers (ROLE=all or worker) parse in watched child processes; the API only enqueues.
   const works = config.role === 'all' || config.role === 'worker'

@@ -1,0 +1,102 @@
+// The corpus layouts: which truth resume each prints, with which tool and template, and which
+// fields it puts on the page. splits() (below) assigns each to tune or holdout.
+import { FULL, loadTruth, without, type Lang } from './common.ts'
+import { arabic, article, chinese, europecv, moderncv, printTex, texVersion, type LatexOptions } from './latex.ts'
+import * as html from './html.ts'
+import * as rpdf from './reactpdf.ts'
+import * as word from './word.ts'
+import * as lo from './libreoffice.ts'
+
+/** 2025-12-01T00:00:00Z: every file's embedded date. */
+export const EPOCH = 1764547200
+
+export interface Built { sources: { name: string, data: string | Buffer }[], prints: { name: string, data: Buffer }[], toolVersion: string }
+export interface Layout { id: string, tool: string, licence: string, lang: Lang, truth: string, description: string, fields: string[], build: () => Promise<Built> }
+
+const LPPL = (what: string) => `${what}: LPPL 1.3c; generated .tex and printed files: MIT (cvgen)`
+const tex = (id: string, truth: string, lang: Lang, tool: string, licence: string, description: string, fields: string[], o: Omit<LatexOptions, 'lang'>, make: (o: LatexOptions) => string): Layout => ({
+  id,
+  tool,
+  licence,
+  lang,
+  truth,
+  description,
+  fields,
+  build: async () => {
+    const src = make({ ...o, lang })
+    return { sources: [{ name: 'cv.tex', data: src }], prints: [{ name: 'cv.pdf', data: printTex(src, o.engine, EPOCH) }], toolVersion: texVersion(o.engine) }
+  }
+})
+
+// moderncv shows icons, not network names; the homepage without its scheme.
+const MCV = without('basics.profiles.network', 'basics.profiles.url')
+const modern = (style: string, truth: string, lang: Lang, engine: LatexOptions['engine'], dates: LatexOptions['dates']) =>
+  tex(`moderncv-${style}-${lang}`, truth, lang, `moderncv 2.3.1 (${style}) ${engine}`, LPPL('moderncv'), `moderncv ${style} style, marvosym icons, ${engine}`, MCV, { engine, dates },
+    (o) => moderncv(loadTruth(truth), style, o))
+
+export const LAYOUTS: Layout[] = [
+  modern('classic', 'carter.en.resume.json', 'en', 'pdflatex', 'name'),
+  html.layout('html-sidebar-en', 'johnson.en.resume.json', 'en', 'sidebar'),
+  modern('casual', 'schneider.de.resume.json', 'de', 'pdflatex', 'slash'),
+  rpdf.layout('reactpdf-single-fr', 'dubois.fr.resume.json', 'fr', 'single'),
+  modern('banking', 'dubois.fr.resume.json', 'fr', 'xelatex', 'name'),
+  word.layout('docx-table-de', 'becker.de.resume.json', 'de', 'table'),
+  modern('oldstyle', 'fernandez.es.resume.json', 'es', 'pdflatex', 'slash'),
+  html.layout('html-rtl-ar', 'husseini.ar.resume.json', 'ar', 'rtl'),
+  modern('fancy', 'johnson.en.resume.json', 'en', 'xelatex', 'name'),
+  tex('xelatex-arabic-ar', 'husseini.ar.resume.json', 'ar', 'XeLaTeX article + polyglossia/bidi', 'LaTeX article class, polyglossia, bidi: LPPL 1.3c; Noto fonts: OFL 1.1; generated files: MIT (cvgen)', 'right-to-left article resume, Noto Naskh Arabic', without('basics.profiles.url'), { engine: 'xelatex', dates: 'name' },
+    (o) => arabic(loadTruth('husseini.ar.resume.json'), o)),
+  html.layout('html-icons-de', 'schneider.de.resume.json', 'de', 'icons'),
+  tex('ctexart-zh', 'wang.zh.resume.json', 'zh', 'ctexart (CTeX 2.5) xelatex', 'ctex: LPPL 1.3c; Noto CJK: OFL 1.1; generated files: MIT (cvgen)', 'Chinese article resume, Noto CJK, contact table', without('basics.profiles.url'), { engine: 'xelatex', dates: 'dot' },
+    (o) => chinese(loadTruth('wang.zh.resume.json'), o)),
+  modern('classic', 'becker.de.resume.json', 'de', 'xelatex', 'slash'),
+  rpdf.layout('reactpdf-sidebar-en', 'carter.en.resume.json', 'en', 'sidebar'),
+  tex('europecv-en', 'carter.en.resume.json', 'en', 'europecv 2013/02/26 pdflatex', LPPL('europecv'), 'Europass-style CV, labels in a left column', without('basics.profiles.username'), { engine: 'pdflatex', dates: 'name' },
+    (o) => europecv(loadTruth('carter.en.resume.json'), o)),
+  word.layout('docx-classic-es', 'ramirez.es.resume.json', 'es', 'classic'),
+  tex('europecv-de', 'schneider.de.resume.json', 'de', 'europecv 2013/02/26 pdflatex', LPPL('europecv'), 'Europass-style CV, labels in a left column', without('basics.profiles.username'), { engine: 'pdflatex', dates: 'slash' },
+    (o) => europecv(loadTruth('schneider.de.resume.json'), o)),
+  html.layout('html-table-fr', 'moreau.fr.resume.json', 'fr', 'table'),
+  modern('casual', 'ramirez.es.resume.json', 'es', 'pdflatex', 'name'),
+  lo.layout('libreoffice-es', 'fernandez.es.resume.json', 'es', 'plain'),
+  tex('article-en', 'johnson.en.resume.json', 'en', 'LaTeX article pdflatex', 'LaTeX article class: LPPL 1.3c; generated files: MIT (cvgen)', 'plain article resume, dates flush right', FULL, { engine: 'pdflatex', dates: 'name' },
+    (o) => article(loadTruth('johnson.en.resume.json'), o)),
+  rpdf.layout('reactpdf-header-de', 'schneider.de.resume.json', 'de', 'header'),
+  tex('article-tabular-fr', 'moreau.fr.resume.json', 'fr', 'LaTeX article pdflatex', 'LaTeX article class: LPPL 1.3c; generated files: MIT (cvgen)', 'article resume, dates in a left column', FULL, { engine: 'pdflatex', dates: 'slash' },
+    (o) => article(loadTruth('moreau.fr.resume.json'), { ...o, tabular: true })),
+  html.layout('html-timeline-es', 'fernandez.es.resume.json', 'es', 'timeline'),
+  tex('europecv-fr', 'dubois.fr.resume.json', 'fr', 'europecv 2013/02/26 pdflatex', LPPL('europecv'), 'Europass-style CV, labels in a left column', without('basics.profiles.username'), { engine: 'pdflatex', dates: 'name' },
+    (o) => europecv(loadTruth('dubois.fr.resume.json'), o)),
+  html.layout('html-cjk-zh', 'wang.zh.resume.json', 'zh', 'cjk'),
+  word.layout('docx-header-en', 'johnson.en.resume.json', 'en', 'header'),
+  lo.layout('libreoffice-de', 'becker.de.resume.json', 'de', 'columns'),
+  html.layout('html-dark-en', 'carter.en.resume.json', 'en', 'dark'),
+  rpdf.layout('reactpdf-single-es', 'ramirez.es.resume.json', 'es', 'single'),
+  html.layout('html-sidebar-fr', 'dubois.fr.resume.json', 'fr', 'sidebar'),
+  word.layout('docx-table-fr', 'moreau.fr.resume.json', 'fr', 'table'),
+  html.layout('html-minimal-de', 'becker.de.resume.json', 'de', 'minimal'),
+  lo.layout('libreoffice-en', 'johnson.en.resume.json', 'en', 'plain'),
+  html.layout('html-icons-es', 'ramirez.es.resume.json', 'es', 'icons'),
+  rpdf.layout('reactpdf-sidebar-de', 'becker.de.resume.json', 'de', 'sidebar'),
+  html.layout('html-rtl-cards-ar', 'husseini.ar.resume.json', 'ar', 'cards'),
+  word.layout('docx-classic-zh', 'wang.zh.resume.json', 'zh', 'classic'),
+  word.layout('docx-rtl-ar', 'husseini.ar.resume.json', 'ar', 'rtl')
+]
+
+/**
+ * tune or holdout per layout: down the list, each layout goes to the half that has fewer of
+ * its language (counted twice) and its tool family, so both halves mix tools and languages.
+ */
+export function splits (layouts: Layout[] = LAYOUTS): Map<string, 'tune' | 'holdout'> {
+  const count = new Map<string, number>()
+  const get = (k: string) => count.get(k) ?? 0
+  const out = new Map<string, 'tune' | 'holdout'>()
+  for (const l of layouts) {
+    const family = ({ XeLaTeX: 'LaTeX', ctexart: 'LaTeX' } as Record<string, string>)[l.tool.split(' ')[0]!] ?? l.tool.split(' ')[0]!
+    const cost = (s: string) => get(`${s}/${l.lang}`) * 2 + get(`${s}/${family}`) + get(s) / 1000
+    const split = cost('tune') <= cost('holdout') ? 'tune' : 'holdout'
+    for (const k of [`${split}/${l.lang}`, `${split}/${family}`, split]) count.set(k, get(k) + 1)
+    out.set(l.id, split)
+  }
+  return out
+}
