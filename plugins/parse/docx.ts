@@ -4,7 +4,7 @@
 // which is read into lines here.
 import mammoth from 'mammoth'
 import { ParseFailure } from './failure.ts'
-import { lineOf, printable, type Line, type Segment } from './lines.ts'
+import { BULLET_GLYPH, LEADING_BULLET, lineOf, printable, type Line, type Segment } from './lines.ts'
 import { checkZip } from './zip.ts'
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' }
@@ -25,6 +25,9 @@ export function htmlLines (html: string): Line[] {
   const flush = () => {
     if (block) {
       const segs = segments.map((s) => ({ ...s, text: s.text.replace(/\s+/g, ' ').trim() })).filter((s) => s.text)
+      // A list typed by hand ("• Built ...") is a list too.
+      if (segs.length > 1 && BULLET_GLYPH.test(segs[0]!.text)) { segs.shift(); block.bullet = true }
+      if (segs[0] && LEADING_BULLET.test(segs[0].text)) { segs[0].text = segs[0].text.replace(LEADING_BULLET, ''); block.bullet = true }
       if (segs.length) lines.push(lineOf(segs, { indent: block.bullet ? 2 : 0, gap: 0, bullet: block.bullet, heading: block.heading, room: 99, charWidth: 0.5, page: 1 }))
     }
     segments = []

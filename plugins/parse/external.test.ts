@@ -1,14 +1,14 @@
 // The parser's floor on resumes cvgen did not print (samples/corpus, see its README): the
 // committed files match the manifest's hashes, every file parses without throwing, and the
 // holdout and tune totals and each language stay at or above today's figures less about a
-// point (measured 2026-12-03, see plugins/parse/README.md). Raise the floors when slice 2
-// improves the parser; a drop below them fails CI.
+// point (measured 2026-12-03 after the first parser round, see plugins/parse/README.md).
+// Raise the floors as the parser improves; a drop below them fails CI.
 import { readdirSync } from 'node:fs'
 import t from 'tap'
 import { checkHashes, CORPUS_DIR, evaluateExternal, loadManifest } from './external.ts'
 
-const FLOORS = { holdout: 0.175, tune: 0.135 }
-const LANGUAGE_FLOORS: Record<string, number> = { ar: 0.082, de: 0.093, en: 0.334, es: 0.119, fr: 0.099, zh: 0.094 }
+const FLOORS = { holdout: 0.667, tune: 0.582 }
+const LANGUAGE_FLOORS: Record<string, number> = { ar: 0.335, de: 0.676, en: 0.676, es: 0.759, fr: 0.591, zh: 0.393 }
 /** Files that throw today (none); the list may only shrink. */
 const KNOWN_FAILURES: string[] = []
 

@@ -8,10 +8,20 @@ import type { Line } from './lines.ts'
 import { Fields, type ParseResult } from './result.ts'
 import { bodyFont, bulletItems, dateOf, entries, joinText, linePitch, splitSections, wrapped, type Entry, type Section } from './sections.ts'
 
-const DEGREE = /\b(bachelor|master|b\.?sc|m\.?sc|b\.?a|m\.?a|ph\.?d|doctor|diploma|associate|mba|licence|engineer|certificate)/i
+// Degrees in the six languages; the Latin ones as words, the others anywhere.
+const DEGREE = /\b(bachelor|master|máster|b\.?sc|m\.?sc|b\.?a|m\.?a|b\.?s|m\.?s|b\.?eng|m\.?eng|ph\.?d|doctor|doctorat|doctorado|diploma|diplom|associate|mba|licence|licenciatura|licenciado|grado|engineer|ingénieur|ingeniero|ingeniería|certificate|dut|bts|magister|staatsexamen|abitur|baccalauréat|bachillerato)\b|学士|硕士|博士|本科|بكالوريوس|ماجستير|دكتوراه|دبلوم/iu
 const PLACE = /^([\p{Lu}][\p{L}.'-]*)( [\p{Lu}][\p{L}.'-]*){0,3}(, ?[\p{Lu}][\p{L}.'-]*( [\p{Lu}][\p{L}.'-]*){0,3}){0,2}$/u
 
-const clean = (s: string) => s.replace(/\s+/g, ' ').replace(/^[·,:\s]+|[·,:\s]+$/g, '').trim()
+const clean = (s: string) => s.replace(/\s+/g, ' ').replace(/^[·,:|–—\s]+|[·,:|\s]+$/g, '').trim()
+// Keyword lists: commas, and the middots, bullets, bars and semicolons some layouts print
+// instead (also the Chinese enumeration comma and the Arabic comma).
+const KEYWORDS = /\s*[,;·•|、，،]\s*/
+// "Engineer at Acme", "Entwicklerin bei Nordlicht", "Ingénieur chez Thales", "@ Acme": the
+// word before the organisation. (Spanish "en" is left out: "Ingeniera en Software" is a title.)
+const AT = /^(.+?)\s+(?:at|@|bei|chez)\s+(.+)$/iu
+const LEADING_AT = /^(?:at|@|bei|chez|en)\s+/iu
+// "Engineer | Acme", "Engineer · Acme", "Engineer — Acme": a separator with spaces around it.
+const TITLE_SEP = /^(.+?)\s+[|·•—–-]\s+(.+)$/u
 const joined = (lines: Line[]) => lines.map((l) => l.text).reduce((a, b) => (a ? joinText(a, b) : b), '').replace(/\s+/g, ' ').trim()
 
 /** The title's first font run, the rest (minus separators), and the first link on it. */
@@ -102,9 +112,13 @@ class Reader {
     const at = `${kind}[${this.next(kind)}]`
     const org = kind === 'work' ? 'name' : 'organization'
     const { primary, secondary } = titleParts(e.title)
+    const split = AT.exec(primary) ?? TITLE_SEP.exec(primary)
     if (secondary) {
       this.out.set(`${at}.position`, primary, 0.85)
-      this.out.set(`${at}.${org}`, secondary, 0.85)
+      this.out.set(`${at}.${org}`, clean(secondary.replace(LEADING_AT, '')), 0.85)
+    } else if (split) {
+      this.out.set(`${at}.position`, clean(split[1]!), 0.6)
+      this.out.set(`${at}.${org}`, clean(split[2]!), 0.6)
     } else {
       const cut = primary.lastIndexOf(', ')
       this.out.set(`${at}.position`, cut > 0 ? primary.slice(0, cut) : primary, 0.5)
@@ -112,7 +126,20 @@ class Reader {
     }
     this.dates(at, e)
     let rest = e.lines
-    if (kind === 'work' && rest[0] && this.isMeta(rest[0])) {
+    const under = rest[0]
+    if (!this.out.has(`${at}.${org}`) && under && (!under.bullet || under.segments[0]!.font !== this.body) && under.text.length <= 80) {
+      // A title that names no organisation: the line under it does ("Walgreens | Deerfield, IL",
+      // "SNCF Connect, Lyon", "Otto Group – Hamburg", or the company in a run of its own).
+      const sep = /^(.+?)\s+[|·•—–-]\s+(.+)$/u.exec(under.text)
+      const runs = under.segments.length > 1 ? [under.segments[0]!.text, under.segments.slice(1).map((s) => s.text).join(' ')] : null
+      const comma = under.text.indexOf(', ')
+      const [name, place]: string[] = runs ?? (sep ? [sep[1]!, sep[2]!] : comma > 0 ? [under.text.slice(0, comma), under.text.slice(comma + 2)] : [under.text, ''])
+      this.out.set(`${at}.${org}`, clean(name ?? ''), 0.6)
+      if (kind === 'work' && clean(place ?? '')) this.out.set(`${at}.location`, clean(place ?? ''), 0.55)
+      rest = rest.slice(1)
+    } else if (kind === 'work' && rest[0] && (this.isMeta(rest[0]) || rest[0].segments[0]!.font !== this.body)) {
+      // The line under the title set apart in another font is its meta line, even indented
+      // as a list item would be (a timeline indents everything right of its dates).
       const parts = rest[0].text.split(/\s+·\s+/)
       if (parts.length >= 2) {
         this.out.set(`${at}.location`, parts[0], 0.7)
@@ -127,17 +154,24 @@ class Reader {
 
   private education (e: Entry): void {
     const at = `education[${this.next('education')}]`
-    const { primary } = titleParts(e.title)
-    const cut = primary.indexOf(', ')
-    if (cut > 0) {
-      this.out.set(`${at}.studyType`, primary.slice(0, cut), 0.8)
-      this.out.set(`${at}.area`, primary.slice(cut + 2), 0.8)
-    } else this.out.set(`${at}.${DEGREE.test(primary) ? 'studyType' : 'area'}`, primary, 0.5)
+    const { primary, secondary } = titleParts(e.title)
+    this.degree(at, primary)
     this.dates(at, e)
+    let lines = e.lines
+    // The institution as the title and the degree under it ("Université Lyon 2" over
+    // "Master, Communication numérique"): swap them round.
+    const under = lines[0]
+    if (!DEGREE.test(primary) && under && !under.bullet && DEGREE.test(under.text)) {
+      this.out.set(`${at}.institution`, clean(primary), 0.65)
+      this.out.drop(`${at}.area`)
+      this.out.drop(`${at}.studyType`)
+      this.degree(at, under.text)
+      lines = lines.slice(1)
+    }
     let courses = ''
-    e.lines.forEach((l, i) => {
+    lines.forEach((l, i) => {
       const m = /^courses:\s*(.+)$/i.exec(l.text)
-      if (m || (courses && wrapped(e.lines[i - 1]!, l))) {
+      if (m || (courses && wrapped(lines[i - 1]!, l))) {
         courses = m ? m[1]! : joinText(courses, l.text)
         this.out.set(`${at}.courses`, courses.split(/;\s*/).map(clean).filter(Boolean), 0.8)
         return
@@ -149,6 +183,25 @@ class Reader {
       const score = more.map((p) => /^(?:grade|gpa|score):\s*(.+)$/i.exec(p)?.[1]).find(Boolean)
       if (score) this.out.set(`${at}.score`, score, 0.8)
     })
+    // The institution on the title line itself ("B.Sc. Physics, University of Leeds" in two runs).
+    if (!this.out.has(`${at}.institution`) && secondary) this.out.set(`${at}.institution`, clean(secondary), 0.6)
+  }
+
+  /** "BSc, Physics", "Grado · Ingeniería", "Master of Science in Physics", "Licence en droit": degree and subject. */
+  private degree (at: string, text: string): void {
+    const cut = text.indexOf(', ')
+    const sep = TITLE_SEP.exec(text)
+    const subject = DEGREE.test(text) ? /^(.+?)\s+(?:in|en)\s+(.+)$/u.exec(text) : null
+    if (cut > 0) {
+      this.out.set(`${at}.studyType`, clean(text.slice(0, cut)), 0.8)
+      this.out.set(`${at}.area`, clean(text.slice(cut + 2)), 0.8)
+    } else if (sep) {
+      this.out.set(`${at}.studyType`, clean(sep[1]!), 0.7)
+      this.out.set(`${at}.area`, clean(sep[2]!), 0.7)
+    } else if (subject) {
+      this.out.set(`${at}.studyType`, subject[1], 0.6)
+      this.out.set(`${at}.area`, subject[2], 0.6)
+    } else this.out.set(`${at}.${DEGREE.test(text) ? 'studyType' : 'area'}`, text, 0.5)
   }
 
   private titled (kind: 'projects' | 'awards' | 'publications', e: Entry): void {
@@ -191,7 +244,7 @@ class Reader {
         const at = `skills[${this.next('skills')}]`
         this.out.set(`${at}.name`, clean(inline[1]!), 0.8)
         if (inline[2]) this.out.set(`${at}.level`, clean(inline[2]), 0.75)
-        this.out.set(`${at}.keywords`, inline[3]!.split(/,\s*/).map(clean).filter(Boolean), 0.8)
+        this.out.set(`${at}.keywords`, inline[3]!.split(KEYWORDS).map(clean).filter(Boolean), 0.8)
         groups = []
       } else if (isTitle || groups.length === 0) {
         const sideBySide = l.segments.length > 1 && l.segments.every((s) => s.font === titleFont && s.x !== undefined)
@@ -202,7 +255,7 @@ class Reader {
           addKeywords(target.at, [clean(s.text)])
         }
       } else {
-        addKeywords(groups[0]!.at, l.segments.length > 1 ? l.segments.map((s) => clean(s.text)) : l.text.split(/,\s*/).map(clean))
+        addKeywords(groups[0]!.at, l.segments.length > 1 ? l.segments.map((s) => clean(s.text)) : l.text.split(KEYWORDS).map(clean))
       }
     }
   }
@@ -223,10 +276,10 @@ class Reader {
 
   private pair (kind: 'languages' | 'interests', l: Line): void {
     const at = `${kind}[${this.next(kind)}]`
-    const m = /^([^:]+?)\s*(?::|–|—| - )\s*(.+)$/.exec(l.text)
+    const m = /^([^:]+?)\s*(?::|–|—| - )\s*(.+)$/.exec(l.text) ?? /^([^(]+?)\s*\(([^)]+)\)$/.exec(l.text) // "English (native)"
     const [key, value] = kind === 'languages' ? ['language', 'fluency'] : ['name', 'keywords']
     this.out.set(`${at}.${key}`, clean(m ? m[1]! : l.text), 0.8)
-    if (m) this.out.set(`${at}.${value}`, kind === 'languages' ? clean(m[2]!) : m[2]!.split(/,\s*/).map(clean).filter(Boolean), 0.75)
+    if (m) this.out.set(`${at}.${value}`, kind === 'languages' ? clean(m[2]!) : m[2]!.split(KEYWORDS).map(clean).filter(Boolean), 0.75)
   }
 
   private references (lines: Line[]): void {

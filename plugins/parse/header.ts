@@ -13,9 +13,21 @@ const SPLIT = /\s+[|·•]\s+|\s*\|\s*/
 
 interface Token { text: string, url?: string }
 
+// Separators left at a token's ends when a run ends or starts with one ("· a@b.c", "0148 ·").
+const EDGE = /^[\s|·•,;]+|[\s|·•,;]+$/g
+
+// A place and a phone number run together with no separator ("Lyon +33 6 12 34 56 78").
+const PLACE_PHONE = /^(\p{Lu}[\p{L}'’. -]*?\p{L})\s+(\+?\(?\d[\d\s().-]{5,}\d)$/u
+
 function tokens (line: Line): Token[] {
-  return line.segments.flatMap((s: Segment) => s.text.split(SPLIT).map((t) => t.trim()).filter(Boolean).map((text) => ({ text, url: s.url })))
+  return line.segments.flatMap((s: Segment) => s.text.split(SPLIT).map((t) => t.replace(EDGE, '').trim()).filter(Boolean)
+    .flatMap((t) => { const m = PLACE_PHONE.exec(t); return m ? [m[1]!, m[2]!] : [t] }).map((text) => ({ text, url: s.url })))
 }
+
+// "GitHub: mjohnson-data (github.com/mjohnson-data)" set as runs of its own.
+const PROFILE_LINE = /^([\p{L}][\p{L}\p{N} .+-]{0,30}):\s*(\S+)(?:\s+\(?([^\s()]+)\)?)?$/u
+// A bare place among contact details ("Chicago", "Lyon"): one to three capitalised words.
+const BARE_PLACE = /^\p{Lu}[\p{L}'’.-]+(?:\s+(?:(?:de|del|la|le|am|an|im|sur|upon|on|di|da)\s+)?\p{Lu}[\p{L}'’.-]+){0,3}$/u
 
 /** A link target as printed: "https://x.dev/" shown as "x.dev" becomes "https://x.dev". */
 function linkOf (t: Token): string {
@@ -39,8 +51,19 @@ export function parseHeader (lines: Line[], out: Fields): void {
   let profiles = 0
   for (const line of lines) {
     if (line === nameLine) continue
+    const profile = line.segments.length > 1 ? PROFILE_LINE.exec(line.text) : null
+    if (profile && !EMAIL.test(profile[2]!)) {
+      const at = `basics.profiles[${profiles++}]`
+      out.set(`${at}.network`, profile[1]!.trim(), 0.8)
+      out.set(`${at}.username`, profile[2]!, 0.8)
+      const link = line.segments.find((s) => s.url && /^https?:/.test(s.url))
+      if (link || profile[3]) out.set(`${at}.url`, linkOf(link ? { text: link.text, url: link.url } : { text: profile[3]! }), 0.8)
+      continue
+    }
     if (!isContactLine(line) && !tokens(line).some((t) => PLACE.test(t.text))) {
       if (!out.has('basics.label')) out.set('basics.label', line.text, lines.indexOf(line) <= lines.indexOf(nameLine) + 1 ? 0.8 : 0.5)
+      // A line of its own with only a place on it, once the label is known ("Ciudad de México").
+      else if (!out.has('basics.location.city') && BARE_PLACE.test(line.text)) out.set('basics.location.city', line.text, 0.5)
       continue
     }
     for (const t of tokens(line)) {
@@ -58,6 +81,8 @@ export function parseHeader (lines: Line[], out: Fields): void {
         if (t.url) out.set(`${at}.url`, linkOf(t), 0.9)
       } else if (URLISH.test(text)) {
         if (!out.has('basics.url')) out.set('basics.url', linkOf(t), t.url ? 0.9 : 0.7)
+      } else if (BARE_PLACE.test(text) && !/\d/.test(text) && !out.has('basics.location.city') && isContactLine(line)) {
+        out.set('basics.location.city', text, 0.55)
       } else if (PLACE.test(text) && !out.has('basics.location.city')) {
         const parts = text.split(',').map((p) => p.trim())
         const last = parts[parts.length - 1]!

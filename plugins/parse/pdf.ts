@@ -6,7 +6,8 @@
 // dictionaries (pdf-images.ts), never from an operator list.
 import { getDocument, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import { ParseFailure } from './failure.ts'
-import { lineOf, mode, printable, type Line, type Segment } from './lines.ts'
+import { BULLET_GLYPH, LEADING_BULLET, lineOf, mode, printable, type Line, type Segment } from './lines.ts'
+import { relabel } from './labels.ts'
 import { pdfImages } from './pdf-images.ts'
 
 export const MAX_PAGES = 10
@@ -55,7 +56,12 @@ export async function pdfLines (data: Uint8Array, onPage?: (page: number, pages:
     }
     const body = Number(mode(all, (it) => it.size.toFixed(1), (it) => it.text.length) ?? 10)
     const lines: Line[] = []
-    pages.forEach((items, i) => { for (const column of columns(items)) lines.push(...toLines(column, body, i + 1)) })
+    pages.forEach((items, i) => {
+      for (const column of columns(items)) {
+        const { items: relabelled, left } = relabel(column, body)
+        lines.push(...toLines(relabelled, body, i + 1, left))
+      }
+    })
     return lines
   } finally {
     await task.destroy()
@@ -163,7 +169,8 @@ export function columns (items: Item[]): Item[][] {
   return [items.filter((i) => i.x < x - 1), items.filter((i) => i.x >= x - 1)]
 }
 
-function toLines (items: Item[], body: number, page: number): Line[] {
+/** left: where the column's text starts, when a label column left of it was taken out. */
+function toLines (items: Item[], body: number, page: number, left: number | null = null): Line[] {
   if (items.length === 0) return []
   const sorted = [...items].sort((a, b) => b.y - a.y || a.x - b.x)
   const rows: Item[][] = []
@@ -173,7 +180,7 @@ function toLines (items: Item[], body: number, page: number): Line[] {
     if (ref && Math.abs(ref.y - it.y) < Math.min(ref.size, it.size) * 0.4) row.push(it)
     else rows.push([it])
   }
-  const colLeft = Math.min(...items.map((i) => i.x))
+  const colLeft = left ?? Math.min(...items.map((i) => i.x))
   const colRight = Math.max(...items.map((i) => i.x2))
   const lines: Line[] = []
   let prevY: number | null = null
@@ -192,12 +199,25 @@ function toLines (items: Item[], body: number, page: number): Line[] {
       last = it
     }
     for (const s of segments) s.text = s.text.replace(/\s+/g, ' ').trim()
+    const kept = segments.filter((s) => s.text)
     const y = row[0]!.y
-    const indent = (row[0]!.x - colLeft) / body
-    lines.push(lineOf(segments.filter((s) => s.text), {
+    let indent = (row[0]!.x - colLeft) / body
+    let bullet = indent > 0.6
+    // A list marker drawn as text is no part of the item; the item starts where its text does.
+    // (Also a lone symbol in a font of its own: a symbol font's bullet maps to "{" or "w".)
+    const marker = kept.length > 1 && (BULLET_GLYPH.test(kept[0]!.text) || (kept[0]!.text.length === 1 && /[^\p{L}\p{N}]/u.test(kept[0]!.text) && kept[0]!.font !== kept[1]!.font))
+    if (marker) {
+      kept.shift()
+      bullet = true
+      indent = kept[0]!.x ?? indent
+    } else if (kept[0] && LEADING_BULLET.test(kept[0].text)) {
+      kept[0].text = kept[0].text.replace(LEADING_BULLET, '')
+      bullet = true
+    }
+    lines.push(lineOf(kept, {
       indent: Math.round(indent * 10) / 10,
       gap: prevY === null ? 0 : Math.round((prevY - y) / body * 100) / 100,
-      bullet: indent > 0.6,
+      bullet,
       heading: 0,
       charWidth: Math.round((row[row.length - 1]!.x2 - row[0]!.x) / body / Math.max(1, row.reduce((n, i) => n + i.text.length, 0)) * 1000) / 1000,
       room: Math.round(Math.max(0, colRight - row[row.length - 1]!.x2) / body * 10) / 10,

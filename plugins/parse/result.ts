@@ -42,6 +42,16 @@ export class Fields {
     this.confidence[path] = Math.round(Math.max(0, Math.min(1, confidence)) * 100) / 100
   }
 
+  /** Takes back a value set earlier (a second reading of the same lines knows better). */
+  drop (path: string): void {
+    if (!this.has(path)) return
+    const keys = parsePath(path)
+    let node = this.root as Record<Key, unknown>
+    for (const k of keys.slice(0, -1)) node = node[k] as Record<Key, unknown>
+    delete node[keys[keys.length - 1]!]
+    delete this.confidence[path]
+  }
+
   /** Drops what the schema refuses (one pass per error path), then returns the result. */
   finish (): ParseResult {
     for (let pass = 0; pass < 5 && !validateResume(this.root); pass++) {

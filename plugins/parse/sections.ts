@@ -94,24 +94,66 @@ export interface Entry { title: Line, dates: { start?: string, end?: string } | 
 
 export const dateOf = (s: Segment) => parseRange(s.text.replace(/^[·,]\s*/, ''))
 
+/**
+ * "Deerfield, IL, Jun 2020 – Present" -> "Deerfield, IL" and the range: the longest tail of
+ * the text that is a date range, cut at a space; null when it does not end in one.
+ */
+export function trailingRange (text: string): { rest: string, dates: { start?: string, end?: string } } | null {
+  if (!/\d/.test(text)) return null
+  for (let i = 0; i < text.length; i = text.indexOf(' ', i + 1), i = i < 0 ? text.length : i) {
+    const dates = parseRange(text.slice(i).replace(/^[\s,·|—–-]+/, ''))
+    if (dates) return { rest: text.slice(0, i).replace(/[\s,·|—–-]+$/, ''), dates }
+  }
+  return null
+}
+
+/** The line with the date range at its end taken off (a segment of its own, or the end of its last). */
+function takeRange (line: Line): { line: Line | null, dates: { start?: string, end?: string } } | null {
+  const dateSeg = line.segments.find((s, i) => i > 0 && dateOf(s))
+  if (dateSeg) return { line: { ...line, segments: line.segments.filter((s) => s !== dateSeg) }, dates: dateOf(dateSeg)! }
+  const last = line.segments[line.segments.length - 1]!
+  const t = trailingRange(last.text)
+  if (!t || t.rest.length > 80) return null
+  const segments = t.rest ? [...line.segments.slice(0, -1), { ...last, text: t.rest }] : line.segments.slice(0, -1)
+  return { line: segments.length ? { ...line, segments, text: segments.map((s) => s.text).join(' ') } : null, dates: t.dates }
+}
+
 /** Splits a section into entries at its title lines. Lines before the first title are returned as `lead`. */
 export function entries (section: Section): { lead: Line[], items: Entry[] } {
-  const dated = section.lines.filter((l) => !l.bullet && l.segments.length > 1 && l.segments.some((s) => dateOf(s)))
-  const titleFont = dated[0]?.segments[0]?.font ?? section.lines.find((l) => !l.bullet)?.segments[0]?.font
-  const titleSize = dated[0]?.segments[0]?.size ?? section.lines[0]?.segments[0]?.size ?? 1
+  // A timeline layout puts the range first ("mar. 2020 – Actualidad   Ingeniera de software"),
+  // often indented: such a line is a title whatever its indent.
+  const leadingDate = (l: Line) => l.segments.length > 1 && dateOf(l.segments[0]!) !== null
+  const head = (l: Line) => (leadingDate(l) ? l.segments[1]! : l.segments[0]!)
+  const dated = section.lines.filter((l) => leadingDate(l) || (!l.bullet && l.segments.length > 1 && l.segments.some((s) => dateOf(s))))
+  const pureDate = (l: Line) => l.segments.length === 1 && dateOf(l.segments[0]!) !== null
+  // Some layouts print each entry's range on a line of its own above its title.
+  const datesFirst = section.lines[0] !== undefined && pureDate(section.lines[0])
+  const firstTitle = section.lines.find((l) => !l.bullet && !pureDate(l))
+  const titleFont = dated[0] ? head(dated[0]).font : firstTitle?.segments[0]?.font
+  const titleSize = dated[0] ? head(dated[0]).size : firstTitle?.segments[0]?.size ?? 1
   const lead: Line[] = []
   const items: Entry[] = []
+  let pending: { start?: string, end?: string } | null = null
   for (const line of section.lines) {
     const first = line.segments[0]!
-    const isTitle = !line.bullet && first.font === titleFont && Math.abs(first.size - titleSize) < 0.04 && !dateOf(first)
-    if (isTitle) {
-      const dateSeg = line.segments.find((s, i) => i > 0 && dateOf(s))
-      items.push({ title: { ...line, segments: line.segments.filter((s) => s !== dateSeg) }, dates: dateSeg ? dateOf(dateSeg) : null, lines: [] })
+    if (datesFirst && pureDate(line)) { pending = dateOf(first); continue }
+    const isTitle = (!line.bullet || leadingDate(line)) && head(line).font === titleFont && Math.abs(head(line).size - titleSize) < 0.04 && !dateOf(head(line))
+    if (isTitle && leadingDate(line)) {
+      const segments = line.segments.slice(1)
+      items.push({ title: { ...line, segments, text: segments.map((s) => s.text).join(' ') }, dates: dateOf(first), lines: [] })
+    } else if (isTitle) {
+      const taken = pending ? null : takeRange(line)
+      items.push(taken?.line ? { title: taken.line, dates: taken.dates, lines: [] } : { title: line, dates: pending, lines: [] })
+      pending = null
     } else if (items.length > 0) {
       const entry = items[items.length - 1]!
-      // A date printed on its own line right under the title (a long title pushed it down).
-      if (!entry.dates && entry.lines.length === 0 && line.segments.length === 1 && dateOf(first)) entry.dates = dateOf(first)
-      else entry.lines.push(line)
+      // A date printed on its own line right under the title (a long title pushed it down),
+      // or at the end of the line under it ("Deerfield, IL, Jun 2020 – Present").
+      const taken = !entry.dates && entry.lines.length === 0 && !line.bullet ? (line.segments.length === 1 && dateOf(first) ? { line: null, dates: dateOf(first)! } : takeRange(line)) : null
+      if (taken) {
+        entry.dates = taken.dates
+        if (taken.line) entry.lines.push(taken.line)
+      } else entry.lines.push(line)
     } else lead.push(line)
   }
   return { lead, items }

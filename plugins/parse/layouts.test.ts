@@ -1,0 +1,76 @@
+// Layout rules learnt from resumes cvgen did not print (samples/corpus): each on the smallest
+// lines that show it, so a change that breaks one says which.
+import t from 'tap'
+import { extractFields } from './fields.ts'
+import { relabel, type PlacedItem } from './labels.ts'
+import { lineOf, type Line, type Segment } from './lines.ts'
+import { trailingRange } from './sections.ts'
+
+const seg = (text: string, font = 'r', size = 1): Segment => ({ text, font, size })
+const line = (segments: Segment[], extra: Partial<Line> = {}): Line => lineOf(segments, { indent: 0, gap: 1.2, bullet: false, heading: 0, room: 99, charWidth: 0.5, page: 1, ...extra })
+const heading = (text: string) => line([seg(text, 'h', 1.3)], { gap: 2.8 })
+const body = (text: string) => line([seg(text)])
+const bullet = (text: string) => line([seg(text)], { bullet: true, indent: 2 })
+const head = [line([seg('Ada Lovelace', 'h', 2)]), body('ada@example.com · +44 20 7946 0000')]
+const draft = (lines: Line[]) => extractFields([...head, ...lines]).draft as any
+
+t.test('a range at the end of a line', async (t) => {
+  t.same(trailingRange('Deerfield, IL, Jun 2020 – Present'), { rest: 'Deerfield, IL', dates: { start: '2020-06' } })
+  t.same(trailingRange('University of Leeds · 2014 – 2017'), { rest: 'University of Leeds', dates: { start: '2014', end: '2017' } })
+  t.equal(trailingRange('Cut costs by 12% in a year'), null)
+})
+
+t.test('"Position at Company", "Position — Company" and the company on the line under the title', async (t) => {
+  const work = (title: Line, ...rest: Line[]) => draft([heading('Experience'), title, ...rest]).work
+  t.match(work(line([seg('Engineer at Acme', 'b'), seg('2019 – 2021')])), [{ position: 'Engineer', name: 'Acme', startDate: '2019', endDate: '2021' }])
+  t.match(work(line([seg('Entwicklerin bei Nordlicht GmbH', 'b'), seg('2019 – 2021')])), [{ position: 'Entwicklerin', name: 'Nordlicht GmbH' }])
+  t.match(work(line([seg('Data Analyst — Walgreens', 'b'), seg('2019 – 2021')])), [{ position: 'Data Analyst', name: 'Walgreens' }])
+  t.match(work(line([seg('Engineer', 'b'), seg('at Acme')]), body('2019 – 2021')), [{ position: 'Engineer', name: 'Acme' }], 'a run starting with "at"')
+  t.match(work(line([seg('Data Analyst', 'b'), seg('Jun 2020 – Present')]), line([seg('Walgreens | Deerfield, IL', 'i')]), bullet('Built a forecast')),
+    [{ position: 'Data Analyst', name: 'Walgreens', location: 'Deerfield, IL', startDate: '2020-06', highlights: ['Built a forecast'] }])
+  t.match(work(line([seg('Data Analyst', 'b')]), line([seg('Deerfield, IL, Jun 2020 – Present', 'i')])), [{ position: 'Data Analyst', startDate: '2020-06' }], 'the range at the end of the line under the title')
+})
+
+t.test('dates before titles, a date first on the title line, and list markers drawn as text', async (t) => {
+  const d = draft([heading('Experience'), body('02/2020 – heute'), line([seg('Marketing-Managerin', 'b')]), line([seg('Otto Group – Hamburg', 'i')]),
+    body('2016 – 2020'), line([seg('Junior Managerin', 'b')]), line([seg('Tchibo GmbH – Hamburg', 'i')])])
+  t.match(d.work, [{ position: 'Marketing-Managerin', name: 'Otto Group', location: 'Hamburg', startDate: '2020-02' }, { position: 'Junior Managerin', name: 'Tchibo GmbH', startDate: '2016', endDate: '2020' }])
+  const timeline = draft([heading('Experiencia laboral'), line([seg('mar. 2020 – Actualidad'), seg('Ingeniera de software', 'b')], { bullet: true, indent: 8 }), line([seg('BBVA · Madrid', 'i')], { bullet: true, indent: 8 })])
+  t.match(timeline.work, [{ position: 'Ingeniera de software', name: 'BBVA', location: 'Madrid', startDate: '2020-03' }])
+})
+
+t.test('education: institution over degree, and degree "in" subject', async (t) => {
+  t.match(draft([heading('Formation'), line([seg('Université Lumière Lyon 2', 'b'), seg('sept. 2015 – juin 2017')]), body('Master, Communication numérique')]).education,
+    [{ institution: 'Université Lumière Lyon 2', studyType: 'Master', area: 'Communication numérique', startDate: '2015-09', endDate: '2017-06' }])
+  t.match(draft([heading('Education'), line([seg('Master of Science in Physics', 'b'), seg('2014 – 2016')]), body('University of Leeds')]).education,
+    [{ studyType: 'Master of Science', area: 'Physics', institution: 'University of Leeds' }])
+})
+
+t.test('skills separated by middots and bars; languages with the level in brackets; profiles in runs of their own', async (t) => {
+  const d = draft([heading('Skills'), body('Backend: Go · Rust | SQL'), heading('Languages'), body('English (native)')])
+  t.same(d.skills[0].keywords, ['Go', 'Rust', 'SQL'])
+  t.same(d.languages[0], { language: 'English', fluency: 'native' })
+  const p = extractFields([line([seg('Ada Lovelace', 'h', 2)]), body('Analyst'), line([seg('Chicago · (312) 555-0148 ·'), seg('ada@example.com')]), line([seg('GitHub:'), seg('ada-l'), seg('(github.com/ada-l)')])]).draft as any
+  t.equal(p.basics.location.city, 'Chicago', 'a bare place among contact details')
+  t.equal(p.basics.phone, '(312) 555-0148', 'a separator left at a run\'s end is not part of the number')
+  t.same(p.basics.profiles, [{ network: 'GitHub', username: 'ada-l', url: 'https://github.com/ada-l' }])
+})
+
+t.test('a label column of dates and labels beside the content is taken out', async (t) => {
+  const item = (text: string, x: number, y: number, font = 'r'): PlacedItem => ({ text, x, y, x2: x + text.length * 5, size: 10, font })
+  const items: PlacedItem[] = [item('Ada Lovelace', 100, 800, 'h'), item('Experience', 100, 760, 'h')]
+  // Three entries, each with a date wrapped over two rows of a right-aligned column ending at 95.
+  for (let k = 0; k < 3; k++) {
+    const y = 740 - k * 60
+    items.push(item('Sep', 95 - 15, y), item('Engineer, Acme', 100, y, 'b'), item('2017–Mar 2021', 95 - 65, y - 12), item('Built things that people use every day, at some scale', 110, y - 12), item('More things', 110, y - 24))
+  }
+  items.push(item('Skills', 100, 540, 'h'), item('Languages', 95 - 45, 520), item('Go, Python', 100, 520), item('Cloud', 95 - 25, 505), item('AWS, GCP', 100, 505))
+  for (let k = 0; k < 8; k++) items.push(item(`Line ${k}`, 100, 480 - k * 12))
+  const { items: out, left } = relabel(items, 10)
+  t.equal(left, 100, 'the content starts at x 100')
+  const dates = out.filter((i) => i.text === 'Sep 2017–Mar 2021')
+  t.equal(dates.length, 3, 'each date joined across its rows')
+  t.ok(dates.every((d) => d.x > 150), 'and moved to the end of its title row')
+  t.ok(out.some((i) => i.text === 'Languages:') && out.some((i) => i.text === 'Cloud:'), 'other labels lead their row as "Label:"')
+  t.same(relabel(items.filter((i) => i.x >= 100), 10).left, null, 'no label column: nothing changes')
+})
