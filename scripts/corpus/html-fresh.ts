@@ -113,7 +113,7 @@ ul.inline{display:block;padding:0;margin:1px 0 0} ul.inline li{display:inline} u
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:2px 14px;font-size:9pt} .panel{margin-top:10px} .panel h2{display:inline-block;background:#2b6cb0;color:#fff;border-radius:6px 6px 0 0;padding:1px 10px;margin:0;font-size:10.5pt}
 .panel .in{border-top:2px solid #2b6cb0;padding-top:4px} .row{display:flex;gap:14px} .row .d{margin-left:auto;color:#666} .chip{display:inline-block;border:1px solid #2b6cb0;border-radius:8px;padding:0 6px;margin:1px 3px;font-size:8.5pt} .two{display:grid;grid-template-columns:3fr 2fr;gap:14px} .e{margin-bottom:6px}`
   } else {
-    font = "'Noto Sans Arabic', 'Noto Naskh Arabic', 'Noto Sans', sans-serif"
+    font = "'Noto Kufi Arabic', 'Noto Sans', sans-serif"
     const g = (title: string, inner: string) => `<div class="g"><h2>${e(title)}</h2><div>${inner}</div></div>`
     body = `<header><h1>${e(b.name)}</h1><div class="label">${e(b.label)}</div></header>` +
       g(h.contact, `<div>${L.city}: ${e(b.location.city)}</div><div>${L.phone}: <span dir="ltr">${e(b.phone)}</span></div><div>${L.email}: ${mail}</div><div>${L.web}: ${web}</div>${b.profiles.map((p) => `<div>${e(p.network)}: <span dir="ltr">${e(p.username)}</span></div>`).join('')}`) +
