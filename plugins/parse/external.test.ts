@@ -1,20 +1,22 @@
 // The parser's floor on resumes cvgen did not print (samples/corpus, see its README): the
 // committed files match the manifest's hashes, every file parses without throwing, and the
 // holdout and tune totals and each language stay at or above today's figures less about a
-// point (measured 2026-12-03 after the first parser round, see plugins/parse/README.md).
-// Raise the floors as the parser improves; a drop below them fails CI.
+// point (measured 2026-12-03, see plugins/parse/README.md). The holdout is the fresh set of 15
+// layouts added on 2026-12-03 that nobody tuning the parser has looked at; the 39 earlier
+// layouts are all tune. Raise the floors as the parser improves; a drop below them fails CI.
 import { readdirSync } from 'node:fs'
 import t from 'tap'
 import { checkHashes, CORPUS_DIR, evaluateExternal, loadManifest } from './external.ts'
 
-const FLOORS = { holdout: 0.667, tune: 0.582 }
-const LANGUAGE_FLOORS: Record<string, number> = { ar: 0.335, de: 0.676, en: 0.676, es: 0.759, fr: 0.591, zh: 0.393 }
+const FLOORS = { holdout: 0.365, tune: 0.626 }
+const LANGUAGE_FLOORS: Record<string, number> = { ar: 0.320, de: 0.609, en: 0.563, es: 0.735, fr: 0.589, zh: 0.275 }
 /** Files that throw today (none); the list may only shrink. */
 const KNOWN_FAILURES: string[] = []
 
 t.test('the committed corpus is what the manifest says', async (t) => {
   const manifest = await loadManifest()
-  t.ok(manifest.layouts.length >= 30, `${manifest.layouts.length} layouts`)
+  t.ok(manifest.layouts.length >= 50, `${manifest.layouts.length} layouts`)
+  t.ok(manifest.layouts.filter((l) => l.split === 'holdout').length >= 14, 'the fresh holdout is there')
   t.same(await checkHashes(manifest), [], 'every file matches its sha256')
   const listed = new Set(manifest.layouts.flatMap((l) => l.files.map((f) => f.path)))
   const onDisk = readdirSync(new URL('layouts/', CORPUS_DIR), { recursive: true, withFileTypes: true })
@@ -33,7 +35,7 @@ t.test('external accuracy stays above its floors', async (t) => {
   t.comment(ev.table)
   t.same(ev.failures.map((f) => f.file).filter((f) => !KNOWN_FAILURES.includes(f)), [], 'no file fails to parse that did not before')
   t.ok(ev.failures.length <= KNOWN_FAILURES.length, `${ev.failures.length} failures <= ${KNOWN_FAILURES.length}`)
-  t.ok(ev.totals.all.files >= 36 && ev.totals.all.fields > 1500, `${ev.totals.all.files} files, ${ev.totals.all.fields} fields scored`)
+  t.ok(ev.totals.all.files >= 55 && ev.totals.all.fields > 2500, `${ev.totals.all.files} files, ${ev.totals.all.fields} fields scored`)
   for (const split of ['holdout', 'tune'] as const) {
     const got = ev.totals[split].accuracy
     t.ok(got >= FLOORS[split], `${split}: ${(got * 100).toFixed(1)} % >= ${(FLOORS[split] * 100).toFixed(1)} %`)

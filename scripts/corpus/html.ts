@@ -11,7 +11,7 @@ import type { Layout } from './layouts.ts'
 const EPOCH = 1764547200
 const FA = fileURLToPath(new URL('../../node_modules/@fortawesome/fontawesome-free/webfonts/', import.meta.url))
 let printer: PdfPrinter | undefined
-async function getPrinter () {
+export async function getPrinter () {
   printer ??= await PdfPrinter.launch('/usr/bin/chromium', (pkg, _v, file) => (pkg === 'fa' ? FA + file : undefined))
   return printer
 }

@@ -44,7 +44,7 @@ function html (r: Resume, lang: Lang, style: Style): string {
 `
 }
 
-async function fixDocx (bytes: Buffer): Promise<Buffer> {
+export async function fixDocx (bytes: Buffer): Promise<Buffer> {
   const zip = await JSZip.loadAsync(bytes)
   const date = new Date(EPOCH * 1000)
   const iso = date.toISOString().replace(/\.\d+Z$/, 'Z')
@@ -61,7 +61,7 @@ async function fixDocx (bytes: Buffer): Promise<Buffer> {
   return out.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } })
 }
 
-function soffice (dir: string, to: string, file: string) {
+export function soffice (dir: string, to: string, file: string) {
   execFileSync('soffice', [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--infilter=HTML (StarWriter)', '--convert-to', to, '--outdir', dir, join(dir, file)],
     { env: { ...process.env, SOURCE_DATE_EPOCH: String(EPOCH), TZ: 'UTC' }, stdio: 'pipe', timeout: 120_000 })
 }
