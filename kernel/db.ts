@@ -53,7 +53,10 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT
 // SQLSTATE 08: connection exception; 57P01-03: the server is shutting down, crashed or starting;
 // 53300: too many connections.
 const UNAVAILABLE_STATES = /^(08...|57P0[123]|53300)$/
-const UNAVAILABLE_MESSAGES = /Connection terminated|Connection ended unexpectedly|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery mode)/i
+// A socket error can reach us with its code lost on the way ("write EPIPE" as the message of
+// a driver exception with no code): the message names it. ENOENT only for PostgreSQL's unix
+// socket, gone while the server restarts (a missing file elsewhere is no outage).
+const UNAVAILABLE_MESSAGES = /Connection terminated|Connection ended unexpectedly|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)|\b(?:write|read|connect) (?:EPIPE|ECONNRESET|ECONNREFUSED)\b|\bconnect ENOENT\b.*\.s\.PGSQL/i
 
 /**
  * Whether an error means the database cannot be reached right now (stopped, restarting,
