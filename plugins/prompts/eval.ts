@@ -18,13 +18,17 @@ const SHORT_FLAGS: Record<string, string> = { SCORE_CONTRADICTS_RULES: 'contradi
 /** Agreement counts a claimed score as agreeing when within this many points of the rules'. */
 export const AGREEMENT_POINTS = 15
 
-/** *.resume.json (with a sibling *.job.json as its job description) or portfolio.*.json / *.portfolio.json, two levels deep. */
+/**
+ * *.resume.json (with a sibling *.job.json as its job description) or portfolio.*.json /
+ * *.portfolio.json, two levels deep. samples/corpus is the resume parser's corpus (its truth
+ * files are resumes too), not analysis fixtures: skipped, like plugins/.
+ */
 export function loadFixtures (dir: string, type: AnalysisType): Fixture[] {
   const files: string[] = []
   const walk = (d: string, depth: number) => {
     for (const name of readdirSync(d).sort()) {
       const path = join(d, name)
-      if (statSync(path).isDirectory()) { if (depth < 2 && name !== 'plugins') walk(path, depth + 1) } else files.push(path)
+      if (statSync(path).isDirectory()) { if (depth < 2 && name !== 'plugins' && name !== 'corpus') walk(path, depth + 1) } else files.push(path)
     }
   }
   walk(dir, 0)
