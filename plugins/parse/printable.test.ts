@@ -29,6 +29,14 @@ async function parse (t: Test, app: FastifyInstance, acct: Account, file: Buffer
   return waitForStatus(app, `/resumes/parse/${res.json().data.job_id}`, acct.access, { timeoutMs: 60_000 })
 }
 
+/** Completed, nothing unprintable anywhere in the draft, and the name and email read through the noise. */
+function assertClean (t: Test, job: Record<string, any>): void {
+  t.equal(job.status, 'completed', JSON.stringify(job.error))
+  t.same(strings(job.draft).filter((s) => NOT_TEXT.test(s)), [], 'no unprintable character in the draft')
+  t.equal(job.draft.basics.name, 'Ada Lovelace')
+  t.equal(job.draft.basics.email, 'ada@example.com')
+}
+
 const strings = (v: unknown): string[] => typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(strings) : v && typeof v === 'object' ? Object.values(v).flatMap(strings) : []
 
 t.test('a DOCX full of NUL, icon glyphs, lone surrogates and bidi overrides parses, and nothing unprintable is stored', async (t) => {
@@ -39,12 +47,7 @@ t.test('a DOCX full of NUL, icon glyphs, lone surrogates and bidi overrides pars
     work: [{ name: 'Analytical\u0007 Engines', position: '\uf0b1 Engineer', startDate: '2020-01', highlights: ['Cut\u0000 build times \u{F0001}by half'] }],
     skills: [{ name: 'Languages', keywords: ['TypeScript\ufeff', '\ue000Go'] }]
   })
-  const job = await parse(t, app, acct, docx, 'cv.docx')
-  t.equal(job.status, 'completed', JSON.stringify(job.error))
-  const bad = strings(job.draft).filter((s) => NOT_TEXT.test(s))
-  t.same(bad, [], 'no unprintable character in the draft')
-  t.equal(job.draft.basics.name, 'Ada Lovelace')
-  t.equal(job.draft.basics.email, 'ada@example.com')
+  assertClean(t, await parse(t, app, acct, docx, 'cv.docx'))
 })
 
 t.test('a PDF printed with icon glyphs at private-use code points parses, and nothing unprintable is stored', async (t) => {
@@ -60,10 +63,5 @@ t.test('a PDF printed with icon glyphs at private-use code points parses, and no
     <ul><li>&#xe000;Cut build times by half</li></ul>
     <h2>Skills</h2><p>&#xf121; TypeScript, Go</p></body></html>`
   const pdf = await printer.print(html)
-  const job = await parse(t, app, acct, pdf, 'cv.pdf')
-  t.equal(job.status, 'completed', JSON.stringify(job.error))
-  const bad = strings(job.draft).filter((s) => NOT_TEXT.test(s))
-  t.same(bad, [], 'no unprintable character in the draft')
-  t.equal(job.draft.basics.name, 'Ada Lovelace')
-  t.equal(job.draft.basics.email, 'ada@example.com')
+  assertClean(t, await parse(t, app, acct, pdf, 'cv.pdf'))
 })

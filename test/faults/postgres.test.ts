@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { chownSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { CHEAP_ARGON2, embeddedDataDir } from '../embedded-helper.ts'
 import { freePort, rand, REDIS_URL, sleep, tempDir } from '../helper.ts'
 import { embeddedPostgresPid, startServer } from '../process.ts'
@@ -44,6 +44,19 @@ async function call (base: string, method: string, path: string, token?: string,
   return { status: res.status, ms: Date.now() - start, retryAfter: res.headers.get('retry-after'), code: json?.error?.code, json }
 }
 
+/** A user with a resume and a published portfolio whose page is now cached. */
+async function seed (t: Test, base: string) {
+  const reg = await call(base, 'POST', '/auth/register', undefined, { email: `u${rand()}@example.com`, password: 'correct horse battery staple', full_name: 'Ada' })
+  t.equal(reg.status, 201)
+  const token = reg.json.data.access_token as string
+  const portfolio = await call(base, 'POST', '/portfolios', token, { title: 'Site', template_id: 'classic', is_published: true, content: {} })
+  const page = `/view/${portfolio.json.data.subdomain}`
+  t.equal((await call(base, 'GET', page)).status, 200, 'the public page, now cached')
+  const resume = await call(base, 'POST', '/resumes', token, { title: 'CV', template_id: 'classic', content: { basics: { name: 'Ada' } } })
+  t.equal(resume.status, 201)
+  return { token, page, resume }
+}
+
 t.test('PostgreSQL stopped and started again under load', { timeout: 240_000 }, async (t) => {
   const port = await freePort()
   const pg = cluster(t, port)
@@ -61,14 +74,7 @@ t.test('PostgreSQL stopped and started again under load', { timeout: 240_000 }, 
   t.teardown(() => server.kill())
   const base = server.url
 
-  const reg = await call(base, 'POST', '/auth/register', undefined, { email: `u${rand()}@example.com`, password: 'correct horse battery staple', full_name: 'Ada' })
-  t.equal(reg.status, 201)
-  const token = reg.json.data.access_token as string
-  const portfolio = await call(base, 'POST', '/portfolios', token, { title: 'Site', template_id: 'classic', is_published: true, content: {} })
-  const page = `/view/${portfolio.json.data.subdomain}`
-  t.equal((await call(base, 'GET', page)).status, 200, 'the public page, now cached')
-  const resume = await call(base, 'POST', '/resumes', token, { title: 'CV', template_id: 'classic', content: { basics: { name: 'Ada' } } })
-  t.equal(resume.status, 201)
+  const { token, page, resume } = await seed(t, base)
 
   pg.stop()
   // Queued during the outage cannot be; queued just before it must not be lost. Try both.
@@ -114,13 +120,7 @@ t.test('the embedded default: its PostgreSQL killed under load is started again,
   const server = await startServer({ DATA_DIR: dataDir, ...CHEAP_ARGON2, THUMBNAILS: 'false' }, 90_000)
   t.teardown(() => server.kill())
   const base = server.url
-  const reg = await call(base, 'POST', '/auth/register', undefined, { email: `u${rand()}@example.com`, password: 'correct horse battery staple', full_name: 'Ada' })
-  t.equal(reg.status, 201)
-  const token = reg.json.data.access_token as string
-  const portfolio = await call(base, 'POST', '/portfolios', token, { title: 'Site', template_id: 'classic', is_published: true, content: {} })
-  const page = `/view/${portfolio.json.data.subdomain}`
-  t.equal((await call(base, 'GET', page)).status, 200, 'the public page, now cached')
-  const resume = await call(base, 'POST', '/resumes', token, { title: 'CV', template_id: 'classic', content: { basics: { name: 'Ada' } } })
+  const { token, page, resume } = await seed(t, base)
   // Queued just before the crash: none may be lost.
   const before: string[] = []
   for (let i = 0; i < 5; i++) before.push((await call(base, 'POST', '/ai/analyze', token, { target_id: resume.json.data.id, type: 'resume' })).json.data.job_id)
