@@ -8,8 +8,8 @@ import { readdirSync } from 'node:fs'
 import t from 'tap'
 import { checkHashes, CORPUS_DIR, evaluateExternal, loadManifest } from './external.ts'
 
-const FLOORS = { holdout: 0.365, tune: 0.626 }
-const LANGUAGE_FLOORS: Record<string, number> = { ar: 0.320, de: 0.609, en: 0.563, es: 0.735, fr: 0.589, zh: 0.275 }
+const FLOORS = { holdout: 0.379, tune: 0.700 }
+const LANGUAGE_FLOORS: Record<string, number> = { ar: 0.320, de: 0.686, en: 0.646, es: 0.771, fr: 0.668, zh: 0.275 }
 /** Files that throw today (none); the list may only shrink. */
 const KNOWN_FAILURES: string[] = []
 

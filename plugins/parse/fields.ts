@@ -3,6 +3,7 @@
 // title's first font run is the position (or degree), the next run the organisation; a
 // smaller or differently set line under it is the meta line ("Lyon, France · Retail bank");
 // body lines are the summary and indented/bulleted lines the highlights.
+import { fromForm } from './form.ts'
 import { parseHeader } from './header.ts'
 import type { Line } from './lines.ts'
 import { Fields, type ParseResult } from './result.ts'
@@ -82,8 +83,9 @@ class Reader {
 
   run (): ParseResult {
     const { header, sections } = splitSections(this.lines)
-    parseHeader(header, this.out)
-    for (const section of sections) this.section(section)
+    // Contact sections read after the header, so the name is still the header's.
+    parseHeader([...header, ...sections.filter((s) => s.kind === 'contact').flatMap((s) => s.lines)], this.out)
+    for (const section of sections) if (section.kind !== 'contact') this.section(section)
     if (!this.out.has('basics.name')) this.out.warnings.push('No name found at the top of the document')
     return this.out.finish()
   }
@@ -298,5 +300,5 @@ class Reader {
 }
 
 export function extractFields (lines: Line[]): ParseResult {
-  return { ...new Reader(lines).run(), text: lines.map((l) => l.text).join('\n') }
+  return { ...new Reader(fromForm(lines)).run(), text: lines.map((l) => l.text).join('\n') }
 }

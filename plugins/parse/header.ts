@@ -55,9 +55,11 @@ export function parseHeader (lines: Line[], out: Fields): void {
     if (profile && !EMAIL.test(profile[2]!)) {
       const at = `basics.profiles[${profiles++}]`
       out.set(`${at}.network`, profile[1]!.trim(), 0.8)
-      out.set(`${at}.username`, profile[2]!, 0.8)
+      // "LinkedIn: https://www.linkedin.com/in/ada": the link is the value; the user its last part.
+      const asUrl = /^(https?:\/\/|www\.)/i.test(profile[2]!) ? profile[2]! : null
+      out.set(`${at}.username`, asUrl ? asUrl.replace(/\/+$/, '').split('/').pop()! : profile[2]!, asUrl ? 0.6 : 0.8)
       const link = line.segments.find((s) => s.url && /^https?:/.test(s.url))
-      if (link || profile[3]) out.set(`${at}.url`, linkOf(link ? { text: link.text, url: link.url } : { text: profile[3]! }), 0.8)
+      if (link || profile[3] || asUrl) out.set(`${at}.url`, linkOf(link ? { text: link.text, url: link.url } : { text: profile[3] ?? asUrl! }), 0.8)
       continue
     }
     if (!isContactLine(line) && !tokens(line).some((t) => PLACE.test(t.text))) {

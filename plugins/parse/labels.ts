@@ -14,7 +14,9 @@ export interface PlacedItem { text: string, x: number, y: number, x2: number, si
 const near = (a: number, b: number, tolerance: number) => Math.abs(a - b) <= tolerance
 
 /** The x where the content starts, when the column has a label column left of it; null otherwise. */
-export function contentStart (items: PlacedItem[], body: number): number | null {
+export function contentStart (items: PlacedItem[], body: number, known: number | null = null): number | null {
+  // A later page of the same document: its label column is where the first page's was.
+  if (known !== null) return items.filter((i) => i.x2 <= known - 1 && items.some((o) => near(o.y, i.y, i.size * 0.4) && near(o.x, known, 1.5))).length >= 2 ? known : null
   if (items.length < 20) return null
   const left = Math.min(...items.map((i) => i.x))
   const right = Math.max(...items.map((i) => i.x2))
@@ -30,8 +32,12 @@ export function contentStart (items: PlacedItem[], body: number): number | null 
   // (right-aligned against the content, as such columns are set).
   const rowStartsThere = (it: PlacedItem) => items.some((o) => near(o.y, it.y, it.size * 0.4) && near(o.x, x, 1.5))
   const labels = items.filter((i) => i.x2 <= x - 1 && rowStartsThere(i))
-  const beside = labels.filter((i) => i.x2 > x - 2 * body)
-  return labels.length >= 4 && beside.length >= labels.length * 0.7 ? x : null
+  if (labels.length < 4) return null
+  // Right-aligned: most labels end at one x, a little left of the content.
+  const ends = labels.map((i) => i.x2).sort((a, b) => a - b)
+  const end = ends[Math.floor(ends.length / 2)]!
+  const aligned = labels.filter((i) => near(i.x2, end, body))
+  return end > x - 4 * body && aligned.length >= labels.length * 0.7 ? x : null
 }
 
 const MONTH_ONLY = (s: string) => s.toLowerCase().replace(/[.,]/g, '').split(/\s+/).every((w) => DATE_WORDS.has(w))
@@ -39,12 +45,13 @@ const MONTH_ONLY = (s: string) => s.toLowerCase().replace(/[.,]/g, '').split(/\s
 const unfinished = (s: string) => /[–—-]$/.test(s) || MONTH_ONLY(s.split(/[\s–—-]+/).filter(Boolean).pop() ?? '')
 
 /** The items with the label column taken out, and the content's left edge (null: no label column). */
-export function relabel (items: PlacedItem[], body: number): { items: PlacedItem[], left: number | null } {
-  const x = contentStart(items, body)
+export function relabel (items: PlacedItem[], body: number, known: number | null = null): { items: PlacedItem[], left: number | null } {
+  const x = contentStart(items, body, known)
   if (x === null) return { items, left: null }
   // The label column starts with the sections: what is above the first heading (contact
   // details beside the name) stays where it is.
-  const top = Math.max(...items.filter((i) => headingKind(i.text)).map((i) => i.y + i.size * 0.5), -Infinity)
+  // (A later page has no header: all of it may hold labels.)
+  const top = known !== null ? Infinity : Math.max(...items.filter((i) => headingKind(i.text)).map((i) => i.y + i.size * 0.5), -Infinity)
   const candidates = items.filter((i) => i.x2 <= x - 1 && i.y <= top).sort((a, b) => b.y - a.y || a.x - b.x)
   const beside = (i: PlacedItem) => items.some((o) => near(o.y, i.y, i.size * 0.4) && near(o.x, x, 1.5))
   // Labels on one row are one label; a label row continues the one above while that is unfinished.

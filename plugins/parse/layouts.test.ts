@@ -74,3 +74,31 @@ t.test('a label column of dates and labels beside the content is taken out', asy
   t.ok(out.some((i) => i.text === 'Languages:') && out.some((i) => i.text === 'Cloud:'), 'other labels lead their row as "Label:"')
   t.same(relabel(items.filter((i) => i.x >= 100), 10).left, null, 'no label column: nothing changes')
 })
+
+t.test('a Europass form: field names beside their values are read as the fields they name', async (t) => {
+  const row = (label: string, value: string, font = 'r') => line([seg(label, 'l'), seg(value, font)])
+  const labelled = (text: string) => body(text)
+  const d = extractFields([
+    line([seg('Europass', 'h', 1.4)]), line([seg('Curriculum Vitae', 'h', 1.4)]), line([seg('Personal information', 'h', 1.2)]),
+    row('Name / Surname', 'Carter, Emily', 'b'), row('Address', 'London'), row('Telephone', '+44 20 7946 0321'), row('E-mail', 'emily@example.com'),
+    row('Desired employment', 'Senior Software Engineer'),
+    heading('Work experience'),
+    labelled('Dates: Apr 2021 – Present'), labelled('Occupation or position held: Senior Software Engineer'), labelled('Name of employer: Monzo Bank, London'),
+    labelled('Main activities and'), body('responsibilities'), bullet('Led the ledger migration'),
+    labelled('Dates: Sep 2017 – Mar 2021'), labelled('Occupation or position held: Software Engineer'), labelled('Name of employer: Ocado Technology, Hatfield'),
+    heading('Education and training'),
+    labelled('Dates: Sep 2012 – Jun 2015'), labelled('Title of qualification awarded: BSc, Computer Science'), labelled('Name of organisation providing education: University of Manchester')
+  ]).draft as any
+  t.match(d.basics, { name: 'Emily Carter', label: 'Senior Software Engineer', phone: '+44 20 7946 0321', email: 'emily@example.com', location: { city: 'London' } })
+  t.match(d.work, [
+    { position: 'Senior Software Engineer', name: 'Monzo Bank', location: 'London', startDate: '2021-04', highlights: ['Led the ledger migration'] },
+    { position: 'Software Engineer', name: 'Ocado Technology', location: 'Hatfield', startDate: '2017-09', endDate: '2021-03' }
+  ])
+  t.match(d.education, [{ studyType: 'BSc', area: 'Computer Science', institution: 'University of Manchester', startDate: '2012-09', endDate: '2015-06' }])
+})
+
+t.test('contact details under a heading of their own are read as the header is', async (t) => {
+  const d = extractFields([line([seg('Ada Lovelace', 'h', 2)]), body('Analyst'), heading('Kontakt'), body('ada@example.com'), body('+49 30 1234567'), heading('Berufserfahrung'), line([seg('Analystin', 'b'), seg('2019 – 2021')])]).draft as any
+  t.match(d.basics, { name: 'Ada Lovelace', email: 'ada@example.com', phone: '+49 30 1234567' })
+  t.match(d.work, [{ position: 'Analystin', startDate: '2019' }])
+})

@@ -56,7 +56,12 @@ export async function pdfLines (data: Uint8Array, onPage?: (page: number, pages:
     }
     const body = Number(mode(all, (it) => it.size.toFixed(1), (it) => it.text.length) ?? 10)
     const lines: Line[] = []
+    let labelled: number | null = null
     pages.forEach((items, i) => {
+      // A label column across the page (a Europass form's field names beside their values)
+      // before the page is cut into columns: cut first, the labels would be read as a column.
+      const page = relabel(items, body, labelled)
+      if (page.left !== null) { labelled = page.left; lines.push(...toLines(page.items, body, i + 1, page.left)); return }
       for (const column of columns(items)) {
         const { items: relabelled, left } = relabel(column, body)
         lines.push(...toLines(relabelled, body, i + 1, left))

@@ -8,7 +8,7 @@ import { parseRange } from './dates.ts'
 import { letters, mode, type Line, type Segment } from './lines.ts'
 
 export type SectionKind = 'summary' | 'work' | 'volunteer' | 'education' | 'skills' | 'projects' | 'awards' | 'certificates' |
-  'publications' | 'languages' | 'interests' | 'references' | 'unknown'
+  'publications' | 'languages' | 'interests' | 'references' | 'contact' | 'unknown'
 
 // English, then German, French, Spanish, Arabic and Chinese. Compared by letters only
 // (accents, spaces and punctuation aside), so "Über mich" and "UBER MICH" are one name.
@@ -29,12 +29,14 @@ const NAMES: Record<Exclude<SectionKind, 'unknown'>, string[]> = {
     'ehrenamt', 'ehrenamtliches engagement', 'ehrenamtliche tätigkeit', 'ehrenamtliche tätigkeiten', 'bénévolat', 'engagement associatif',
     'voluntariado', 'trabajo voluntario', 'العمل التطوعي', 'التطوع', '志愿者经历', '志愿服务', '志愿经历'],
   education: ['education', 'academic background', 'education and training', 'qualifications',
+    'schul und berufsbildung', 'allgemeine und berufliche bildung', 'éducation et formation', 'education and training',
     'ausbildung', 'bildung', 'bildungsweg', 'studium', 'schulbildung', 'akademischer werdegang', 'schul und berufsausbildung',
     'formation', 'formations', 'éducation', 'études', 'parcours académique', 'diplômes', 'formation académique',
     'educación', 'formación', 'formación académica', 'estudios', 'titulación',
     'التعليم', 'المؤهلات العلمية', 'التحصيل العلمي', 'المؤهلات', 'المؤهلات الأكاديمية', 'الدراسة',
     '教育背景', '教育经历', '学历', '教育'],
   skills: ['skills', 'technical skills', 'core competencies', 'competencies', 'key skills', 'skills and tools',
+    'personal skills', 'personal skills and competences', 'persönliche fähigkeiten', 'persönliche fähigkeiten und kompetenzen', 'compétences personnelles', 'aptitudes et compétences personnelles',
     'kenntnisse', 'fähigkeiten', 'kompetenzen', 'fachkenntnisse', 'it kenntnisse', 'technische kenntnisse', 'fähigkeiten und kenntnisse', 'fachliche kompetenzen',
     'compétences', 'compétences techniques', 'savoir faire', 'compétences clés',
     'habilidades', 'competencias', 'aptitudes', 'conocimientos', 'habilidades técnicas', 'conocimientos técnicos',
@@ -53,6 +55,9 @@ const NAMES: Record<Exclude<SectionKind, 'unknown'>, string[]> = {
     'اللغات', 'اللغة', '语言', '语言能力'],
   interests: ['interests', 'hobbies', 'hobbies and interests', 'interessen', 'hobbys', 'freizeit', "centres d'intérêt", 'intérêts', 'loisirs',
     'intereses', 'aficiones', 'pasatiempos', 'الاهتمامات', 'الهوايات', '兴趣爱好', '爱好', '兴趣'],
+  // Contact details under a heading of their own (a sidebar's, a form's): read as the header is.
+  contact: ['contact', 'contact details', 'contact information', 'kontakt', 'kontaktdaten', 'coordonnées', 'contacto', 'datos de contacto',
+    'معلومات الاتصال', 'التواصل', 'بيانات الاتصال', '联系方式', '联系信息'],
   references: ['references', 'recommendations', 'referenzen', 'références', 'referencias', 'المراجع', 'المعرّفون', '推荐人', '证明人']
 }
 const BY_LETTERS = new Map<string, SectionKind>(Object.entries(NAMES).flatMap(([k, names]) => names.map((n) => [letters(n), k as SectionKind])))
@@ -184,6 +189,8 @@ export const wrapped = (line: Line, next: Line) => line.room < (next.text.split(
 
 /** Joins wrapped lines; a line that ends in a hyphen after a letter was cut at that hyphen. */
 export function joinText (a: string, b: string): string {
+  // The hyphen stays: a browser breaks only at hyphens a word has ("length-" / "limited");
+  // TeX's own hyphenation ("Achtgang-" / "getriebe") cannot be told apart from that here.
   return /\p{L}-$/u.test(a) ? a + b : `${a} ${b}`
 }
 
