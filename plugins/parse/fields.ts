@@ -83,6 +83,18 @@ class Reader {
 
   run (): ParseResult {
     const { header, sections } = splitSections(this.lines)
+    // A sidebar read first (its "Contact" heading on top): the name, in the largest type of
+    // the first page, ends up inside the sidebar's last section. It and the lines after it up
+    // to the next heading are the header.
+    const biggest = (ls: Line[]) => Math.max(0, ...ls.flatMap((l) => l.segments.map((sg) => sg.size)))
+    if (biggest(header) < 1.5) {
+      for (const sec of sections) {
+        const at = sec.lines.findIndex((l) => l.page === 1 && biggest([l]) >= 1.5 && biggest([l]) >= biggest(this.lines.filter((o) => o.page === 1)))
+        if (at < 0) continue
+        header.push(...sec.lines.splice(at))
+        break
+      }
+    }
     // Contact sections read after the header, so the name is still the header's.
     parseHeader([...header, ...sections.filter((s) => s.kind === 'contact').flatMap((s) => s.lines)], this.out)
     for (const section of sections) if (section.kind !== 'contact') this.section(section)

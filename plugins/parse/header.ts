@@ -48,9 +48,13 @@ export function parseHeader (lines: Line[], out: Fields): void {
   const nameSeg = nameLine.segments.reduce((a, b) => (b.size > a.size + 0.05 ? b : a))
   out.set('basics.name', nameSeg.text, big ? 0.9 : 0.6)
 
+  // The name's row may carry contact details beside it (a header set in two columns, name
+  // left, contact right): those runs are read as a line of their own.
+  const rest = nameLine.segments.filter((sg) => sg !== nameSeg)
+  const rows = lines.flatMap((l) => (l !== nameLine ? [l] : rest.length && isContactLine({ ...l, segments: rest }) ? [{ ...l, segments: rest, text: rest.map((sg) => sg.text).join(' ') }] : []))
+
   let profiles = 0
-  for (const line of lines) {
-    if (line === nameLine) continue
+  for (const line of rows) {
     const profile = line.segments.length > 1 ? PROFILE_LINE.exec(line.text) : null
     if (profile && !EMAIL.test(profile[2]!)) {
       const at = `basics.profiles[${profiles++}]`
@@ -63,6 +67,8 @@ export function parseHeader (lines: Line[], out: Fields): void {
       continue
     }
     if (!isContactLine(line) && !tokens(line).some((t) => PLACE.test(t.text))) {
+      // Above the name, a bare place is the address block's, not a label (moderncv sets it there).
+      if (lines.indexOf(line) < lines.indexOf(nameLine) && BARE_PLACE.test(line.text) && !out.has('basics.location.city')) { out.set('basics.location.city', line.text, 0.5); continue }
       if (!out.has('basics.label')) out.set('basics.label', line.text, lines.indexOf(line) <= lines.indexOf(nameLine) + 1 ? 0.8 : 0.5)
       // A line of its own with only a place on it, once the label is known ("Ciudad de México").
       else if (!out.has('basics.location.city') && BARE_PLACE.test(line.text)) out.set('basics.location.city', line.text, 0.5)
@@ -70,6 +76,7 @@ export function parseHeader (lines: Line[], out: Fields): void {
     }
     for (const t of tokens(line)) {
       const text = t.text
+      if (text.length < 2) continue // a symbol font's icon letter ("H", "B") beside the detail
       const digits = text.replace(/\D/g, '').length
       if (EMAIL.test(text)) {
         if (!out.has('basics.email')) out.set('basics.email', text, 0.98)

@@ -1,9 +1,12 @@
 // Layout rules learnt from resumes cvgen did not print (samples/corpus): each on the smallest
 // lines that show it, so a change that breaks one says which.
 import t from 'tap'
+import { unstackBlocks } from './blocks.ts'
+import { PdfPrinter } from './corpus.ts'
 import { extractFields } from './fields.ts'
 import { relabel, type PlacedItem } from './labels.ts'
 import { lineOf, type Line, type Segment } from './lines.ts'
+import { parseFile } from './parser.ts'
 import { trailingRange } from './sections.ts'
 
 const seg = (text: string, font = 'r', size = 1): Segment => ({ text, font, size })
@@ -101,4 +104,41 @@ t.test('contact details under a heading of their own are read as the header is',
   const d = extractFields([line([seg('Ada Lovelace', 'h', 2)]), body('Analyst'), heading('Kontakt'), body('ada@example.com'), body('+49 30 1234567'), heading('Berufserfahrung'), line([seg('Analystin', 'b'), seg('2019 – 2021')])]).draft as any
   t.match(d.basics, { name: 'Ada Lovelace', email: 'ada@example.com', phone: '+49 30 1234567' })
   t.match(d.work, [{ position: 'Analystin', startDate: '2019' }])
+})
+
+t.test('a sidebar read first: the name in the largest type still heads the document', async (t) => {
+  const d = extractFields([heading('Contact'), body('ada@example.com'), heading('Languages'), body('English: native'),
+    line([seg('Ada Lovelace', 'h', 2.3)]), body('Analyst'), heading('Experience'), line([seg('Analyst', 'b'), seg('2019 – 2021')])]).draft as any
+  t.match(d.basics, { name: 'Ada Lovelace', label: 'Analyst', email: 'ada@example.com' })
+  t.same(d.languages, [{ language: 'English', fluency: 'native' }], 'the name is not a language')
+})
+
+t.test('a known section name set smaller than the headings is no heading (a skills group called "Languages")', async (t) => {
+  const d = draft([heading('Skills'), line([seg('Languages', 'b')]), body('Go, Python'), line([seg('Cloud', 'b')]), body('AWS, GCP'),
+    heading('Languages'), body('English: native'), heading('Experience'), line([seg('Analyst', 'b'), seg('2019 – 2021')])])
+  t.same(d.skills.map((s: any) => [s.name, s.keywords]), [['Languages', ['Go', 'Python']], ['Cloud', ['AWS', 'GCP']]])
+  t.same(d.languages, [{ language: 'English', fluency: 'native' }])
+})
+
+t.test('printed: small-capital headings and dash list markers', async (t) => {
+  const printer = await PdfPrinter.launch('/usr/bin/chromium')
+  t.teardown(() => printer.close())
+  const sc = (w: string) => `<h2 style="font-weight:bold"><span style="font-size:15pt">${w[0]}</span><span style="font-size:10pt">${w.slice(1).toUpperCase()}</span></h2>`
+  const pdf = await printer.print(`<html><body style="font-family:sans-serif;font-size:11pt"><h1>Ada Lovelace</h1><p>ada@example.com</p>
+    ${sc('Experience')}<p><b>Analyst</b>, Acme <span style="float:right">2019 – 2021</span></p>
+    <div style="margin-left:2em">— Built the forecast</div><div style="margin-left:2em">— Ran the tests</div>
+    ${sc('Skills')}<p>Data: SQL, Python</p></body></html>`)
+  const d = (await parseFile('pdf', pdf)).draft as any
+  t.match(d.work, [{ position: 'Analyst', name: 'Acme', startDate: '2019', endDate: '2021', highlights: ['Built the forecast', 'Ran the tests'] }])
+  t.same(d.skills?.[0]?.keywords, ['SQL', 'Python'])
+})
+
+t.test('blocks side by side under one row of headings are read block by block', async (t) => {
+  const at = (text: string, x: number, font = 'r', size = 1): Segment => ({ text, font, size, x })
+  const lines = unstackBlocks([
+    line([at('Contact', 0, 'h', 1.3), at('Skills', 20, 'h', 1.3), at('Languages', 40, 'h', 1.3)]),
+    line([at('ada@example.com', 0), at('Data: SQL, Python', 20), at('English: native', 40)]),
+    line([at('+44 20 7946 0000', 0), at('Cloud: AWS', 20), at('French: fluent', 40)])
+  ])
+  t.same(lines.map((l) => l.text), ['Contact', 'ada@example.com', '+44 20 7946 0000', 'Skills', 'Data: SQL, Python', 'Cloud: AWS', 'Languages', 'English: native', 'French: fluent'])
 })

@@ -68,6 +68,8 @@ export function printableDeep<T> (value: T): T {
 // A list marker some layouts draw as text: on its own (a separate text item) or before the item.
 export const BULLET_GLYPH = /^[•◦▪▫‣∙●○■□➢➤►▸✓✔❖◆◇*·–-]$/u
 export const LEADING_BULLET = /^[•◦▪▫‣∙●○■□➢➤►▸✓✔❖◆◇*·]\s+/u
+/** A dash before a word, the marker of an indented item (not of "– 2019"). */
+export const DASH_BULLET = /^[—–-]\s+(?=\p{L})/u
 
 /** Letters only, upper case: "W O R K  E X P E R I E N C E" and "Work Experience" compare equal. */
 export const letters = (s: string) => s.normalize('NFKD').replace(/[^\p{L}]/gu, '').toUpperCase()

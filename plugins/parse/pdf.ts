@@ -6,7 +6,8 @@
 // dictionaries (pdf-images.ts), never from an operator list.
 import { getDocument, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import { ParseFailure } from './failure.ts'
-import { BULLET_GLYPH, LEADING_BULLET, lineOf, mode, printable, type Line, type Segment } from './lines.ts'
+import { BULLET_GLYPH, DASH_BULLET, LEADING_BULLET, lineOf, mode, printable, type Line, type Segment } from './lines.ts'
+import { unstackBlocks } from './blocks.ts'
 import { relabel } from './labels.ts'
 import { pdfImages } from './pdf-images.ts'
 
@@ -67,7 +68,7 @@ export async function pdfLines (data: Uint8Array, onPage?: (page: number, pages:
         lines.push(...toLines(relabelled, body, i + 1, left))
       }
     })
-    return lines
+    return unstackBlocks(lines)
   } finally {
     await task.destroy()
   }
@@ -196,7 +197,9 @@ function toLines (items: Item[], body: number, page: number, left: number | null
     for (const it of row) {
       const gap = last ? it.x - last.x2 : 0
       const seg = segments[segments.length - 1]
-      if (seg && last && last.font === it.font && last.url === it.url && gap < it.size * 0.9 && Math.abs(last.size - it.size) < 0.5) {
+      // Small capitals ("P" 13 pt + "ROFIL" 9 pt): letters touching in one font are one word.
+      const smallCaps = seg && last && last.font === it.font && Math.abs(gap) < it.size * 0.08 && /\p{L}$/u.test(last.text) && /^\p{L}/u.test(it.text)
+      if (seg && last && last.font === it.font && last.url === it.url && ((gap < it.size * 0.9 && Math.abs(last.size - it.size) < 0.5) || smallCaps)) {
         seg.text += (gap > it.size * 0.12 && !seg.text.endsWith(' ') ? ' ' : '') + it.text
       } else {
         segments.push({ text: it.text, font: it.font, size: Math.round(it.size / body * 100) / 100, x: Math.round((it.x - colLeft) / body * 10) / 10, ...(it.url ? { url: it.url } : {}) })
@@ -218,6 +221,9 @@ function toLines (items: Item[], body: number, page: number, left: number | null
     } else if (kept[0] && LEADING_BULLET.test(kept[0].text)) {
       kept[0].text = kept[0].text.replace(LEADING_BULLET, '')
       bullet = true
+    } else if (kept[0] && bullet && DASH_BULLET.test(kept[0].text)) {
+      // An indented "— item" (moderncv's banking style): the dash is the list marker.
+      kept[0].text = kept[0].text.replace(DASH_BULLET, '')
     }
     lines.push(lineOf(kept, {
       indent: Math.round(indent * 10) / 10,

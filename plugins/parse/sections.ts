@@ -81,12 +81,21 @@ export function splitSections (lines: Line[]): { header: Line[], sections: Secti
   const body = bodyFont(lines)
   const header: Line[] = []
   const sections: Section[] = []
+  // A trailing colon is how some write a heading ("Compétences :", "技能：").
+  const short = (line: Line) => line.segments.length === 1 && line.text.length <= 40 && !/[.;,]$/.test(line.text)
+  const named = (line: Line) => (short(line) && standsOut(line, body) ? BY_LETTERS.get(letters(line.text)) : undefined)
+  // Headings share one style. When three or more known names do, a known name set smaller
+  // and otherwise (a skills group called "Languages" in bold body type) is no heading.
+  const style = (l: Line) => `${l.segments[0]!.font}/${l.segments[0]!.size.toFixed(2)}`
+  const styles = new Map<string, number>()
+  for (const l of lines) if (named(l)) styles.set(style(l), (styles.get(style(l)) ?? 0) + 1)
+  const [main, count] = [...styles].sort((a, b) => b[1] - a[1])[0] ?? ['', 0]
+  const mainSize = Number(main.split('/')[1] ?? 0)
   for (const line of lines) {
-    // A trailing colon is how some write a heading ("Compétences :", "技能：").
-    const short = line.segments.length === 1 && line.text.length <= 40 && !/[.;,]$/.test(line.text)
-    const kind = short && standsOut(line, body) ? BY_LETTERS.get(letters(line.text)) : undefined
+    const candidate = named(line)
+    const kind = candidate && !(count >= 3 && line.heading === 0 && style(line) !== main && line.segments[0]!.size < mainSize - 0.05) ? candidate : undefined
     // An unrecognised heading: its content is skipped rather than glued to the previous section.
-    const unknown = !kind && short && !line.bullet && header.length > 0 &&
+    const unknown = !kind && !candidate && short(line) && !line.bullet && header.length > 0 &&
       ((line.heading > 0 && line.heading <= 2) || (line.heading === 0 && line.text === line.text.toUpperCase() && letters(line.text).length >= 4 && line.segments[0]!.font !== body && line.gap > 2.6))
     if (kind || unknown) { sections.push({ kind: kind ?? 'unknown', heading: line.text, lines: [] }); continue }
     if (sections.length === 0) header.push(line)
