@@ -8,6 +8,7 @@ import { PdfPrinter } from './corpus.ts'
 import { normalizeDate, parseRange } from './dates.ts'
 import { printable } from './lines.ts'
 import { parseFile } from './parser.ts'
+import { pdfLines } from './pdf.ts'
 import { headingKind } from './sections.ts'
 
 t.test('dates in six languages', async (t) => {
@@ -77,4 +78,14 @@ t.test('a Chinese resume in DOCX is read into sections with its dates', async (t
 t.test('Han characters drawn as Kangxi radicals read as the characters they are', async (t) => {
   t.equal(printable('⼯作经历 ⾼级⼯程师'), '工作经历 高级工程师')
   t.equal(headingKind(printable('⼯作经历')), 'work')
+})
+
+t.test('Chinese with Latin words in it, printed, stays one run; full-width punctuation reads as ASCII', async (t) => {
+  const printer = await PdfPrinter.launch('/usr/bin/chromium')
+  t.teardown(() => printer.close())
+  const pdf = await printer.print('<html lang="zh"><body style="font-size:11pt"><p>推动团队使用TypeScript和单元测试</p><p>语言：中文（母语）</p></body></html>')
+  const lines = await pdfLines(new Uint8Array(pdf))
+  t.equal(lines[0]?.segments.length, 1, `one run: ${JSON.stringify(lines[0]?.segments.map((s) => s.text))}`)
+  t.match(lines[0]?.text, /^推动团队使用 ?TypeScript ?和单元测试$/)
+  t.equal(lines[1]?.text, '语言:中文(母语)')
 })

@@ -48,9 +48,10 @@ const AS_SPACE = /[\p{Co}\t\n\r\v\f\u0085\u2028\u2029]/gu
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this drops
 const DROPPED = /[\p{Cs}\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufdd0-\ufdef\ufff9-\ufffd\u{1fffe}\u{1ffff}]|[\ufffe\uffff]/gu
 
-// Kangxi and CJK radicals that some PDFs map Han glyphs to ("⼯作" for "工作"), and Latin
-// ligatures ("ﬁ"): their NFKC forms are the characters a reader sees.
-const COMPATIBILITY = /[\u2e80-\u2fdf\ufb00-\ufb4f]/gu
+// Kangxi and CJK radicals that some PDFs map Han glyphs to ("⼯作" for "工作"), Latin
+// ligatures ("ﬁ") and full-width forms ("电话：", "（母语）"): their NFKC forms are the
+// characters a reader sees, and the punctuation the field rules look for.
+const COMPATIBILITY = /[\u2e80-\u2fdf\ufb00-\ufb4f\uff01-\uff5e]/gu
 
 /** Text as a person would read it off the page: see AS_SPACE and DROPPED above. */
 export function printable (s: string): string {

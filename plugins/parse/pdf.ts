@@ -14,6 +14,8 @@ import { pdfImages } from './pdf-images.ts'
 export const MAX_PAGES = 10
 /** Text items read per page: a dense resume page has ~1,500; a content stream drawing millions is not a resume. */
 export const MAX_TEXT_ITEMS = 20_000
+const HAN = /\p{Script=Han}/u
+
 /** Link annotations per page; each text item is matched against every one. */
 export const MAX_LINKS = 500
 /**
@@ -198,8 +200,11 @@ function toLines (items: Item[], body: number, page: number, left: number | null
       const gap = last ? it.x - last.x2 : 0
       const seg = segments[segments.length - 1]
       // Small capitals ("P" 13 pt + "ROFIL" 9 pt): letters touching in one font are one word.
-      const smallCaps = seg && last && last.font === it.font && Math.abs(gap) < it.size * 0.08 && /\p{L}$/u.test(last.text) && /^\p{L}/u.test(it.text)
-      if (seg && last && last.font === it.font && last.url === it.url && ((gap < it.size * 0.9 && Math.abs(last.size - it.size) < 0.5) || smallCaps)) {
+      const smallCaps = seg && last && Math.abs(gap) < it.size * 0.08 && /\p{L}$/u.test(last.text) && /^\p{L}/u.test(it.text)
+      // Chinese set in a CJK font with Latin words and digits in another ("使用" "TypeScript"
+      // "和"): the fonts change with the script, not the style.
+      const script = seg && last && last.font !== it.font && gap < it.size * 0.35 && Math.abs(last.size - it.size) < 0.5 && (HAN.test(last.text.slice(-1)) || HAN.test(it.text[0] ?? ''))
+      if (seg && last && last.url === it.url && ((last.font === it.font && ((gap < it.size * 0.9 && Math.abs(last.size - it.size) < 0.5) || smallCaps)) || script)) {
         seg.text += (gap > it.size * 0.12 && !seg.text.endsWith(' ') ? ' ' : '') + it.text
       } else {
         segments.push({ text: it.text, font: it.font, size: Math.round(it.size / body * 100) / 100, x: Math.round((it.x - colLeft) / body * 10) / 10, ...(it.url ? { url: it.url } : {}) })
