@@ -7,7 +7,8 @@ import type { Fields } from './result.ts'
 const EMAIL = /^[^\s@:/]+@[^\s@/]+\.[^\s@/]+$/
 const PHONE = /^\+?\(?\d[\d\s().-]{5,}\d$/
 const URLISH = /^(https?:\/\/)?([a-z0-9-]+\.)+[a-z]{2,}(:\d+)?(\/\S*)?$/i
-const PROFILE = /^([\p{L}][\p{L}\p{N} .+-]{0,30}):\s*(\S+)$/u
+// "GitHub: ada"; not a URL ("https://ada.dev" is no network called https).
+const PROFILE = /^(?!https?:\/\/)([\p{L}][\p{L}\p{N} .+-]{0,30}):\s*(\S+)$/u
 const PLACE = /^[\p{L}][\p{L} .'-]*(,\s*[\p{L}][\p{L} .'-]*){1,2}$/u
 const SPLIT = /\s+[|·•]\s+|\s*\|\s*/
 
@@ -25,7 +26,7 @@ function tokens (line: Line): Token[] {
 }
 
 // "GitHub: mjohnson-data (github.com/mjohnson-data)" set as runs of its own.
-const PROFILE_LINE = /^([\p{L}][\p{L}\p{N} .+-]{0,30}):\s*(\S+)(?:\s+\(?([^\s()]+)\)?)?$/u
+const PROFILE_LINE = /^(?!https?:\/\/)([\p{L}][\p{L}\p{N} .+-]{0,30}):\s*(\S+)(?:\s+\(?([^\s()]+)\)?)?$/u
 // A bare place among contact details ("Chicago", "Lyon"): one to three capitalised words.
 const BARE_PLACE = /^\p{Lu}[\p{L}'’.-]+(?:\s+(?:(?:de|del|la|le|am|an|im|sur|upon|on|di|da)\s+)?\p{Lu}[\p{L}'’.-]+){0,3}$/u
 

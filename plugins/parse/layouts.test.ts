@@ -57,6 +57,9 @@ t.test('skills separated by middots and bars; languages with the level in bracke
   t.equal(p.basics.location.city, 'Chicago', 'a bare place among contact details')
   t.equal(p.basics.phone, '(312) 555-0148', 'a separator left at a run\'s end is not part of the number')
   t.same(p.basics.profiles, [{ network: 'GitHub', username: 'ada-l', url: 'https://github.com/ada-l' }])
+  const u = extractFields([line([seg('Ada Lovelace', 'h', 2)]), body('Analyst'), body('https://ada.dev')]).draft as any
+  t.equal(u.basics.url, 'https://ada.dev', 'a bare URL is the home page')
+  t.notOk(u.basics.profiles, 'not a profile on a network called "https"')
 })
 
 t.test('a label column of dates and labels beside the content is taken out', async (t) => {

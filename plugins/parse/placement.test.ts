@@ -11,6 +11,7 @@ t.test('placement: lines not in the draft, core sections absent, headings with n
   const p = placement(draft, text)
   t.same(p.unplaced, ['PERSONAL DETAILS', 'Nationality: Irish', 'Driving licence: category B'], 'only what the draft lacks; dates, labels and known headings are not lost words')
   t.same(p.sections_missing.sort(), ['education', 'skills'], 'education: its heading with nothing under it; skills: absent')
+  t.same(placement({ basics: { email: 'ada@example.com' }, work: [{ name: 'Acme' }], education: [{ institution: 'Leeds' }], skills: [{ name: 'Go' }] }, 'Contact\nada@example.com').sections_missing, [], 'a contact heading names no section')
   const many = placement({}, Array.from({ length: 500 }, (_, i) => `line ${i} ${'x'.repeat(1000)}`).join('\n'))
   t.equal(many.unplaced.length, 100, 'at most 100 lines')
   t.ok(many.unplaced.every((l) => l.length <= 300), 'each at most 300 characters')

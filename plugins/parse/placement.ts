@@ -43,7 +43,8 @@ export function placement (draft: Record<string, unknown>, text: string): Placem
     if (unplaced.length < MAX_UNPLACED) unplaced.push(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line)
   }
   const missing = new Set(CORE.filter((s) => !present(draft, s)))
-  for (const kind of headings) if (kind !== 'summary' && !present(draft, kind)) missing.add(kind)
+  // Contact details go to basics: a "Contact" heading names no section of the draft.
+  for (const kind of headings) if (kind !== 'summary' && kind !== 'contact' && !present(draft, kind)) missing.add(kind)
   if (headings.has('summary') && !(draft.basics as { summary?: string } | undefined)?.summary) missing.add('summary')
   return {
     unplaced,
