@@ -58,6 +58,12 @@ function joinCommaWraps (lines: Line[], titleFont: string | undefined): Line[] {
   return out
 }
 
+/** "Français (langue maternelle), Anglais (courant)": several languages on one line, one each. */
+function languageItems (l: Line): Line[] {
+  if (!/^(?:[^(),;]+\([^)]+\)\s*[,;·|]\s*)+[^(),;]+\([^)]+\)$/u.test(l.text)) return [l]
+  return l.text.split(/(?<=\))\s*[,;·|]\s*/u).map((text) => ({ ...l, text, segments: [{ ...l.segments[0]!, text }] }))
+}
+
 class Reader {
   readonly out = new Fields()
   private readonly counts: Record<string, number> = {}
@@ -111,7 +117,8 @@ class Reader {
       case 'projects': case 'awards': case 'publications': for (const e of entries(s).items) this.titled(s.kind, e); break
       case 'skills': this.skills(s.lines); break
       case 'certificates': for (const l of s.lines) this.certificate(l); break
-      case 'languages': case 'interests': for (const l of s.lines) this.pair(s.kind, l); break
+      case 'languages': for (const l of s.lines) for (const one of languageItems(l)) this.pair('languages', one); break
+      case 'interests': for (const l of s.lines) this.pair(s.kind, l); break
       case 'references': this.references(s.lines); break
       default: o.warnings.push(`Section "${s.heading}" was not recognised and is not in the draft`)
     }

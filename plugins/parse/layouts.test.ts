@@ -53,6 +53,8 @@ t.test('skills separated by middots and bars; languages with the level in bracke
   const d = draft([heading('Skills'), body('Backend: Go · Rust | SQL'), heading('Languages'), body('English (native)')])
   t.same(d.skills[0].keywords, ['Go', 'Rust', 'SQL'])
   t.same(d.languages[0], { language: 'English', fluency: 'native' })
+  t.same(draft([heading('Langues'), body('Français (langue maternelle), Anglais (courant)')]).languages,
+    [{ language: 'Français', fluency: 'langue maternelle' }, { language: 'Anglais', fluency: 'courant' }], 'several on one line')
   const p = extractFields([line([seg('Ada Lovelace', 'h', 2)]), body('Analyst'), line([seg('Chicago · (312) 555-0148 ·'), seg('ada@example.com')]), line([seg('GitHub:'), seg('ada-l'), seg('(github.com/ada-l)')])]).draft as any
   t.equal(p.basics.location.city, 'Chicago', 'a bare place among contact details')
   t.equal(p.basics.phone, '(312) 555-0148', 'a separator left at a run\'s end is not part of the number')
