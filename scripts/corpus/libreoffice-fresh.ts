@@ -3,15 +3,10 @@
 // bordered-grid form common in Chinese resumes (labels and values in table cells), and
 // "rtl", a right-to-left document with a two-cell title table and a definition list for
 // skills.
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { bare, fixPdf, fmtRange, HEADINGS, loadTruth, without, type Lang, type Resume } from './common.ts'
-import { fixDocx, soffice } from './libreoffice.ts'
+import { bare, fmtRange, HEADINGS, loadTruth, without, type Lang, type Resume } from './common.ts'
+import { printWithLibreOffice } from './libreoffice.ts'
 import type { Layout } from './layouts.ts'
 
-const EPOCH = 1764547200
 type Style = 'form' | 'rtl'
 const FIELDS: Record<Style, string[]> = { form: without('basics.profiles.url'), rtl: without('basics.profiles.username') }
 const DESCRIPTIONS: Record<Style, string> = {
@@ -82,19 +77,7 @@ export function layout (id: string, truth: string, lang: Lang, style: Style): La
     fields: FIELDS[style],
     build: async () => {
       const r = loadTruth(truth)
-      const src = style === 'form' ? form(r) : rtl(r)
-      const dir = mkdtempSync(join(tmpdir(), 'cvgen-lo-'))
-      try {
-        writeFileSync(join(dir, 'cv.html'), src)
-        soffice(dir, 'docx:MS Word 2007 XML', 'cv.html')
-        soffice(dir, 'pdf:writer_pdf_Export', 'cv.html')
-        const docx = await fixDocx(readFileSync(join(dir, 'cv.docx')))
-        const pdf = fixPdf(readFileSync(join(dir, 'cv.pdf')), EPOCH)
-        const v = execFileSync('soffice', ['--version'], { encoding: 'utf8' }).trim()
-        return { sources: [{ name: 'cv.html', data: src }], prints: [{ name: 'cv.docx', data: docx }, { name: 'cv.pdf', data: pdf }], toolVersion: v }
-      } finally {
-        rmSync(dir, { recursive: true, force: true })
-      }
+      return printWithLibreOffice(style === 'form' ? form(r) : rtl(r))
     }
   }
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import JSZip from 'jszip'
 import { bare, fixPdf, fmtRange, FULL, HEADINGS, loadTruth, without, type Lang, type Resume } from './common.ts'
-import type { Layout } from './layouts.ts'
+import type { Built, Layout } from './layouts.ts'
 
 const EPOCH = 1764547200
 type Style = 'plain' | 'columns'
@@ -66,6 +66,22 @@ export function soffice (dir: string, to: string, file: string) {
     { env: { ...process.env, SOURCE_DATE_EPOCH: String(EPOCH), TZ: 'UTC' }, stdio: 'pipe', timeout: 120_000 })
 }
 
+/** An HTML document opened by Writer, saved as DOCX and exported as PDF, both made reproducible. */
+export async function printWithLibreOffice (src: string): Promise<Built> {
+  const dir = mkdtempSync(join(tmpdir(), 'cvgen-lo-'))
+  try {
+    writeFileSync(join(dir, 'cv.html'), src)
+    soffice(dir, 'docx:MS Word 2007 XML', 'cv.html')
+    soffice(dir, 'pdf:writer_pdf_Export', 'cv.html')
+    const docx = await fixDocx(readFileSync(join(dir, 'cv.docx')))
+    const pdf = fixPdf(readFileSync(join(dir, 'cv.pdf')), EPOCH)
+    const v = execFileSync('soffice', ['--version'], { encoding: 'utf8' }).trim()
+    return { sources: [{ name: 'cv.html', data: src }], prints: [{ name: 'cv.docx', data: docx }, { name: 'cv.pdf', data: pdf }], toolVersion: v }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 export function layout (id: string, truth: string, lang: Lang, style: Style): Layout {
   return {
     id,
@@ -76,19 +92,7 @@ export function layout (id: string, truth: string, lang: Lang, style: Style): La
     description: `LibreOffice Writer "${style}" document${style === 'columns' ? ' (dates in a table column)' : ''}, saved as DOCX and exported as PDF`,
     fields: FIELDS[style],
     build: async () => {
-      const src = html(loadTruth(truth), lang, style)
-      const dir = mkdtempSync(join(tmpdir(), 'cvgen-lo-'))
-      try {
-        writeFileSync(join(dir, 'cv.html'), src)
-        soffice(dir, 'docx:MS Word 2007 XML', 'cv.html')
-        soffice(dir, 'pdf:writer_pdf_Export', 'cv.html')
-        const docx = await fixDocx(readFileSync(join(dir, 'cv.docx')))
-        const pdf = fixPdf(readFileSync(join(dir, 'cv.pdf')), EPOCH)
-        const v = execFileSync('soffice', ['--version'], { encoding: 'utf8' }).trim()
-        return { sources: [{ name: 'cv.html', data: src }], prints: [{ name: 'cv.docx', data: docx }, { name: 'cv.pdf', data: pdf }], toolVersion: v }
-      } finally {
-        rmSync(dir, { recursive: true, force: true })
-      }
+      return printWithLibreOffice(html(loadTruth(truth), lang, style))
     }
   }
 }
