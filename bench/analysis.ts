@@ -9,23 +9,19 @@
 // 3. Jobs/s: the API in this process with ROLE=api (no workers), 200 analyses enqueued, run by
 //    1 and then 2 real server processes with ROLE=worker on the same database.
 // Everything (PostgreSQL included) shares the machine's cores: absolute figures depend on it.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { loadConfig } from '../config/index.ts'
 import { buildApp } from '../kernel/app.ts'
 import { HeuristicProvider } from '../plugins/ai-heuristic/provider.ts'
-import { abortOnSignal, createDatabase, deleteRedisKeys, formatTable, randomId, type ScratchDatabase, benchEnv, IN_PROCESS } from './lib.ts'
+import { abortOnSignal, createDatabase, deleteRedisKeys, formatTable, randomId, type ScratchDatabase, benchEnv, IN_PROCESS, startProduct, type ProductProcess } from './lib.ts'
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 const REDIS_URL = 'redis://127.0.0.1:6379'
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const GOAL_DIRECT_P50_MS = 150
 const GOAL_E2E_P50_MS = 500
 const JOBS = 200
@@ -176,57 +172,11 @@ function textStats (doc: unknown): { words: number, repeated: string[] } {
 // ---------------------------------------------------------------------------------------
 // Worker processes (kernel/server.ts with ROLE=worker)
 
-interface WorkerProcess { child: ChildProcess, exited: Promise<number | null>, output (): string }
-
-function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
-/**
- * Like test/process.ts startServer (same command, same minimal environment), but ready when
- * GET /healthz answers: with LOG_LEVEL=warn the server never logs "Server listening at",
- * which is what startServer waits for. Its own process group, so stop() reaches all of it.
- */
-async function startWorker (env: Record<string, string>, workers: WorkerProcess[], timeoutMs = 60_000): Promise<WorkerProcess> {
-  const port = await freePort()
-  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG']
-  const base = Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]))
-  const child = spawn(process.execPath, ['kernel/server.ts'], { cwd: ROOT, detached: true, env: { ...base, ...env, PORT: String(port), HOST: '127.0.0.1' } })
-  let out = ''
-  child.stdout!.on('data', (d) => { out += d })
-  child.stderr!.on('data', (d) => { out += d })
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const w: WorkerProcess = { child, exited, output: () => out }
+/** A worker process started as operators start it (lib.ts startProduct), kept so it is stopped at the end. */
+async function startWorker (env: Record<string, string>, workers: ProductProcess[]): Promise<ProductProcess> {
+  const w = await startProduct(env, { timeoutMs: 60_000 })
   workers.push(w)
-  const until = Date.now() + timeoutMs
-  let gone = false
-  void exited.then(() => { gone = true })
-  for (;;) {
-    if (gone) throw new Error(`worker exited before it was ready:\n${out}`)
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) })
-      if (res.ok) return w
-    } catch {}
-    if (Date.now() > until) throw new Error(`worker not ready after ${timeoutMs} ms:\n${out}`)
-    await sleep(200)
-  }
-}
-
-async function stopWorker (w: WorkerProcess): Promise<void> {
-  if (w.child.exitCode !== null || w.child.signalCode !== null) return
-  const pid = w.child.pid!
-  try { process.kill(-pid, 'SIGTERM') } catch {}
-  const timedOut = await Promise.race([w.exited.then(() => false), sleep(10_000).then(() => true)])
-  // The group by our child's pid, if SIGTERM was not enough.
-  try { process.kill(-pid, 'SIGKILL') } catch {}
-  if (timedOut) await w.exited
+  return w
 }
 
 // ---------------------------------------------------------------------------------------
@@ -331,7 +281,7 @@ async function main (): Promise<void> {
   let db: ScratchDatabase | null = null
   let app: FastifyInstance | null = null
   let pool: pg.Pool | null = null
-  const workers: WorkerProcess[] = []
+  const workers: ProductProcess[] = []
   const dataDir = await mkdtemp(join(os.tmpdir(), 'cvgen-bench-analysis-'))
   try {
     db = await createDatabase(ADMIN_URL, `cvgen_bench_${runId}`)
@@ -437,7 +387,7 @@ async function main (): Promise<void> {
     console.log(`load average at end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.availableParallelism()} cores; the API, this client, the workers and PostgreSQL share them)`)
     for (const v of verdicts) console.log(v)
   } finally {
-    for (const w of workers) await stopWorker(w).catch((err: Error) => console.error(`stopping worker ${w.child.pid}: ${err.message}`))
+    for (const w of workers) await w.stop().catch((err: Error) => console.error(`stopping worker ${w.child.pid}: ${err.message}`))
     if (app) await deleteRedisKeys(app).catch((err: Error) => console.error(`deleting Redis keys: ${err.message}`))
     else await deleteKeysWithoutApp(`cvgen-bench-${runId}:`).catch((err: Error) => console.error(`deleting Redis keys: ${err.message}`))
     await pool?.end().catch((err: Error) => console.error(`ending the pg pool: ${err.message}`))

@@ -3,12 +3,15 @@
 //
 // This file is also the worker's entry point: runLoad() starts a Worker on this very module,
 // and the block at the bottom runs autocannon when it finds itself in that worker.
+import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
+import { fileURLToPath } from 'node:url'
+import { freePort } from '../test/support/net.ts'
 
 export function randomId (bytes = 4): string {
   return randomBytes(bytes).toString('hex')
@@ -308,5 +311,42 @@ export function benchEnv (databaseUrl: string, runId: string): Record<string, st
   }
 }
 
+export interface ProductProcess { url: string, child: ChildProcess, output (): string, stop (): Promise<void> }
+
+/**
+ * The product as an operator runs it: `node kernel/server.ts` (what `npm start` execs) in a
+ * process group of its own with only the settings given (default log level unless set), pinned
+ * to `cpu` with taskset when one is given; ready when GET /healthz answers.
+ */
+export async function startProduct (env: Record<string, string>, { cpu, timeoutMs = 90_000 }: { cpu?: number, timeoutMs?: number } = {}): Promise<ProductProcess> {
+  const port = await freePort()
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG']
+  const base = Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]))
+  const [cmd, args] = cpu === undefined ? [process.execPath, ['kernel/server.ts']] : ['taskset', ['-c', String(cpu), process.execPath, 'kernel/server.ts']]
+  const child = spawn(cmd, args, { cwd: fileURLToPath(new URL('..', import.meta.url)), detached: true, env: { ...base, ...env, PORT: String(port), HOST: '127.0.0.1' } })
+  let out = ''
+  child.stdout!.on('data', (d) => { out += d })
+  child.stderr!.on('data', (d) => { out += d })
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+  let gone = false
+  void exited.then(() => { gone = true })
+  const stop = async () => {
+    if (gone) return
+    try { process.kill(-child.pid!, 'SIGTERM') } catch {}
+    if (await Promise.race([exited.then(() => false), new Promise<boolean>((resolve) => setTimeout(resolve, 15_000, true))])) {
+      try { process.kill(-child.pid!, 'SIGKILL') } catch {}
+      await exited
+    }
+  }
+  for (const until = Date.now() + timeoutMs; ;) {
+    if (gone) throw new Error(`the server exited before it was ready:\n${out}`)
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) })).ok) return { url: `http://127.0.0.1:${port}`, child, output: () => out, stop }
+    } catch {}
+    if (Date.now() > until) { await stop(); throw new Error(`the server was not ready after ${timeoutMs} ms:\n${out}`) }
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
 /** The label of rows measured on an app built inside the bench (logger off), not `npm start`. */
-export const IN_PROCESS = '[in-process: app built inside the bench, logger off; not the real start command]'
+export const IN_PROCESS = '[in-process: app built inside the bench, logger off; not the real start command: bench/product.ts measures that]'
