@@ -13,6 +13,7 @@ import { secureDataDir } from './data-dir.ts'
 import { Database, pluginMigrations } from './db.ts'
 import { loggerOptions } from './log.ts'
 import { postgresUser } from './embedded-db.ts'
+import { installEarlyAnswers, type EarlyResponder } from './early-answers.ts'
 import { sendError, registerErrorHandling } from './error-handler.ts'
 import { KernelErrors } from './errors.ts'
 import { healthRoutes } from './health.ts'
@@ -32,6 +33,8 @@ declare module 'fastify' {
     queue: Queue
     jobs: Jobs
     storage: StorageDriver
+    /** Answers given before routing (kernel/early-answers.ts): a fresh cached page, say. */
+    earlyAnswers: { add (responder: EarlyResponder): void }
   }
 }
 
@@ -59,6 +62,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     frameworkErrors: (err, request, reply) => sendError(err, request, reply.header('x-request-id', request.id))
   })
   app.decorate('config', config)
+  const early = installEarlyAnswers(app.server, app.log)
+  app.decorate('earlyAnswers', { add: early.add })
   registerErrorHandling(app)
   for (const schema of sharedSchemas) app.addSchema(schema)
   // The request id rides on every answer (support finds the log line by it). Set on arrival,
@@ -88,6 +93,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // keep-alive timeout (72 s) ends it, and close() waits for it. So keep closing idle ones
   // until the server is done; nothing of this runs on the request path.
   app.addHook('preClose', (done) => {
+    early.stop()
     const timer = setInterval(() => app.server.closeIdleConnections(), 50).unref()
     app.server.once('close', () => clearInterval(timer))
     done()

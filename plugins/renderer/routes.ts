@@ -7,8 +7,6 @@
 // GET / (the portfolio), the fonts, and an HTML 404 for every other method and path.
 import { createHash } from 'node:crypto'
 import { createReadStream, readFileSync, statSync } from 'node:fs'
-import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
-import { negotiate } from '@fastify/accept-negotiator'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { RESERVED_NAMES, namePattern } from '../../kernel/slugs.ts'
 import type { ThemeKind, ThemeManifest } from '../themes/index.ts'
@@ -16,6 +14,7 @@ import type { CacheState, Page, PageCache } from './cache.ts'
 import { RendererErrors } from './errors.ts'
 import { fontFilePath } from './fonts.ts'
 import type { RenderInput, ThemeRenderer } from './render.ts'
+import { PAGE_CACHE_CONTROL, pageAnswer } from './wire.ts'
 
 export const PUBLIC_SITE = 'publicSite'
 export const PORTFOLIO_SITE = 'portfolio'
@@ -35,11 +34,7 @@ const LABEL = new RegExp(namePattern(63))
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/
 
-// Every shared cache and browser asks again before reusing a page (a 304 through the ETag
-// when nothing changed: a cache hit here, no body sent), so an unpublished or deleted page
-// stops being shown at once, not ~11 minutes later as max-age=60 with
-// stale-while-revalidate=600 allowed. What offload a CDN loses, our own cache absorbs.
-const PAGE_CACHE_CONTROL = 'public, no-cache'
+const NO_CACHE = { 'cache-control': 'no-cache' }
 const FONT_CACHE_CONTROL = 'public, max-age=31536000, immutable'
 
 // --- hosts -------------------------------------------------------------------------------
@@ -86,6 +81,27 @@ export function hostClassifier (appDomain: string, max = 1024): (raw: unknown) =
   }
 }
 
+// --- what a path names (routes.ts and early.ts agree through these) ------------------------
+
+/** /r/:slug -> the slug, or null (no such page). */
+export function resumeSlug (param: string): string | null {
+  const slug = param.toLowerCase()
+  return SLUG.test(slug) ? slug : null
+}
+
+/** /p/:subdomain -> the portfolio's host name, or null. */
+export function subdomainHost (param: string, appDomain: string): string | null {
+  const sub = param.toLowerCase()
+  return LABEL.test(sub) && !RESERVED_NAMES.has(sub) ? `${sub}.${appDomain}` : null
+}
+
+/** /view/:name -> a custom domain name, else a subdomain's host name, or null. */
+export function viewHost (param: string, appDomain: string): string | null {
+  const name = hostName(param)
+  if (name.includes('.')) return classifyHost(name, appDomain) ? name : null
+  return LABEL.test(name) && !RESERVED_NAMES.has(name) ? `${name}.${appDomain}` : null
+}
+
 // --- pages ---------------------------------------------------------------------------------
 
 const sha256 = (text: string, encoding: 'base64' | 'base64url') => createHash('sha256').update(text, 'utf8').digest(encoding)
@@ -105,73 +121,18 @@ export function makePage (html: string, fontOrigins: string[], imageSources: str
   return { html, etag: `"${sha256(html, 'base64url').slice(0, 32)}"`, csp }
 }
 
-function notModified (request: FastifyRequest, etag: string): boolean {
-  const header = request.headers['if-none-match']
-  if (!header) return false
-  if (header.trim() === '*') return true
-  // Weak comparison (RFC 9110 13.1.2): W/ prefixes are ignored.
-  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
-}
-
-function securityHeaders (reply: FastifyReply, csp: string): void {
-  reply.header('content-security-policy', csp)
-  reply.header('x-content-type-options', 'nosniff')
-  reply.header('referrer-policy', 'strict-origin-when-cross-origin')
-}
-
-// --- bytes on the wire ------------------------------------------------------------------
-// A page is encoded to UTF-8 and compressed at most once per encoding, keyed by the cache's
-// own entry object (a purged or replaced entry takes its bytes with it): a HIT then only picks
-// a Buffer. Brotli 6 costs ~0.2 ms on a 10 KB page (11 costs ~14 ms, for 4 % fewer bytes).
-type Encoding = 'br' | 'gzip'
-interface Bodies { identity: Buffer, br?: Buffer, gzip?: Buffer }
-const COMPRESS_MIN_BYTES = 1024
-const bodies = new WeakMap<Page, Bodies>()
-const ENCODINGS: Encoding[] = ['br', 'gzip'] // the server's preference on equal q-values
-
-function bodyOf (page: Page, acceptEncoding: string | undefined): { body: Buffer, encoding: Encoding | null } {
-  let b = bodies.get(page)
-  if (!b) bodies.set(page, b = { identity: Buffer.from(page.html, 'utf8') })
-  if (!acceptEncoding || b.identity.length < COMPRESS_MIN_BYTES) return { body: b.identity, encoding: null }
-  const encoding = negotiate(acceptEncoding, ENCODINGS)
-  if (encoding === 'br') {
-    b.br ??= brotliCompressSync(b.identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 6, [zlib.BROTLI_PARAM_SIZE_HINT]: b.identity.length } })
-    return { body: b.br, encoding }
-  }
-  if (encoding === 'gzip') {
-    b.gzip ??= gzipSync(b.identity, { level: 9 })
-    return { body: b.gzip, encoding }
-  }
-  return { body: b.identity, encoding: null }
-}
-
-/**
- * Sends `page` with `status` (and a 304 instead when If-None-Match matches a 200), compressed
- * when accepted; a compressed body is other bytes, so its ETag is the weak form, as nginx's.
- */
-function sendBytes (request: FastifyRequest, reply: FastifyReply, page: Page, status: number): void {
-  const { body, encoding } = bodyOf(page, request.headers['accept-encoding'])
-  securityHeaders(reply, page.csp)
-  reply.header('vary', 'accept-encoding')
-  if (status === 200) {
-    reply.header('etag', encoding ? `W/${page.etag}` : page.etag)
-    if (notModified(request, page.etag)) {
-      reply.code(304).send()
-      return
-    }
-  }
-  reply.header('content-type', 'text/html; charset=utf-8')
-  if (encoding) reply.header('content-encoding', encoding)
-  reply.code(status).send(body)
+/** Sends `page` with `status` (see pageAnswer), `first` headers first. */
+function sendBytes (request: FastifyRequest, reply: FastifyReply, page: Page, status: number, first: Record<string, string>): void {
+  const answer = pageAnswer(request.headers, page, status, first)
+  reply.headers(answer.headers)
+  reply.code(answer.status).send(answer.body ?? undefined)
 }
 
 // Handlers here are not async functions: a cache HIT is answered without a single promise
 // (each one costs more while MikroORM's AsyncLocalStorage is active). They send and return
 // undefined, or return a promise that sends.
 function sendPage (request: FastifyRequest, reply: FastifyReply, page: Page, state: CacheState): undefined {
-  reply.header('cache-control', PAGE_CACHE_CONTROL)
-  reply.header('x-cache', state)
-  sendBytes(request, reply, page, 200)
+  sendBytes(request, reply, page, 200, { 'cache-control': PAGE_CACHE_CONTROL, 'x-cache': state })
   return undefined
 }
 
@@ -203,16 +164,14 @@ export default async function rendererRoutes (app: FastifyInstance, opts: Render
   app.addHook('onRoute', (route) => { route.config = { ...route.config, cors: false } as typeof route.config })
 
   const sendNotFound = (request: FastifyRequest, reply: FastifyReply): void => {
-    reply.header('cache-control', 'no-cache')
-    sendBytes(request, reply, notFound, 404)
+    sendBytes(request, reply, notFound, 404, NO_CACHE)
   }
 
   app.setErrorHandler((err, request, reply) => {
     const status = (err as { statusCode?: number }).statusCode ?? 500
     if (status >= 500) request.log.error({ err }, 'public page failed')
     if (status === 404) return sendNotFound(request, reply)
-    reply.header('cache-control', 'no-cache')
-    sendBytes(request, reply, failed, status >= 400 && status < 600 ? status : 500)
+    sendBytes(request, reply, failed, status >= 400 && status < 600 ? status : 500, NO_CACHE)
   })
 
   // --- what each cache key renders ---
@@ -258,27 +217,18 @@ export default async function rendererRoutes (app: FastifyInstance, opts: Render
   app.get<{ Params: { slug: string } }>('/r/:slug', {
     schema: { ...hide, summary: 'A public resume as an HTML page' }
   }, (request, reply) => {
-    const slug = request.params.slug.toLowerCase()
-    if (!SLUG.test(slug)) return sendNotFound(request, reply)
+    const slug = resumeSlug(request.params.slug)
+    if (!slug) return sendNotFound(request, reply)
     return serve(request, reply, `r:${slug}`, () => renderResume(slug))
   })
 
   app.get<{ Params: { subdomain: string } }>('/p/:subdomain', {
     schema: { ...hide, summary: 'A published portfolio as an HTML page' }
-  }, (request, reply) => {
-    const sub = request.params.subdomain.toLowerCase()
-    return servePortfolio(request, reply, LABEL.test(sub) && !RESERVED_NAMES.has(sub) ? `${sub}.${appDomain}` : null)
-  })
+  }, (request, reply) => servePortfolio(request, reply, subdomainHost(request.params.subdomain, appDomain)))
 
   app.get<{ Params: { name: string } }>('/view/:name', {
     schema: { ...hide, summary: 'A published portfolio by custom domain name or subdomain' }
-  }, (request, reply) => {
-    const name = hostName(request.params.name)
-    const host = name.includes('.')
-      ? classifyHost(name, appDomain) ? name : null
-      : LABEL.test(name) && !RESERVED_NAMES.has(name) ? `${name}.${appDomain}` : null
-    return servePortfolio(request, reply, host)
-  })
+  }, (request, reply) => servePortfolio(request, reply, viewHost(request.params.name, appDomain)))
 
   // --- fonts (both kinds of host) ---
 
