@@ -4,9 +4,10 @@
 FROM node:24-bookworm-slim
 # Exports: Debian's Chromium, driven by playwright-core (which never downloads a browser), and
 # poppler's pdftotext for the ATS check of printed resumes. Without them the app still runs and
-# export requests answer 503.
+# export requests answer 503. The emoji and CJK fonts (WenQuanYi Micro Hei, 5 MB) let a resume
+# in Chinese or with emoji print as written instead of as empty boxes.
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends chromium poppler-utils fonts-noto-color-emoji \
+  && apt-get install -y --no-install-recommends chromium poppler-utils fonts-noto-color-emoji fonts-wqy-microhei \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
