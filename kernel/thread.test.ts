@@ -45,3 +45,20 @@ t.test('calls queue; an abort stops the running one', async (t) => {
   await thread.close()
   t.match(await thread.call({ op: 'echo', value: 5 }).then(() => null, (e: unknown) => e), { kind: 'stopped' })
 })
+
+t.test('idleMs stops the thread after calls stop coming, and the next call starts it again', async (t) => {
+  const thread = new WarmThread<Req, number, number>(WORKER, { name: 'the test job', timeoutMs: 10_000, maxHeapMb: 64, idleMs: 150 })
+  t.teardown(() => thread.close())
+  t.equal(await thread.call({ op: 'echo', value: 1 }), 1)
+  t.ok(thread.running, 'warm right after a call')
+  // Calls closer together than idleMs keep it running.
+  for (let i = 0; i < 4; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    t.equal(await thread.call({ op: 'echo', value: i }), i)
+  }
+  t.ok(thread.running, 'still warm while calls keep coming')
+  await new Promise((resolve) => setTimeout(resolve, 400))
+  t.notOk(thread.running, 'stopped once idle for idleMs')
+  t.equal(await thread.call({ op: 'echo', value: 2 }), 2, 'the next call starts a new thread')
+  t.ok(thread.running)
+})

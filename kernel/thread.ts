@@ -15,6 +15,11 @@ export interface ThreadOptions {
    * nodejs/node#47224).
    */
   maxHeapMb: number
+  /**
+   * Stop the thread after this long without a call (its heap goes with it); the next call
+   * starts it again. Unset: the thread stays warm until close().
+   */
+  idleMs?: number
 }
 
 export type ThreadFailureKind = 'timeout' | 'out-of-memory' | 'crashed' | 'stopped'
@@ -39,6 +44,8 @@ export class WarmThread<Request, Result, Event = unknown> {
   private queue: Promise<unknown> = Promise.resolve()
   private seq = 0
   private closed = false
+  private pending = 0
+  private idleTimer: NodeJS.Timeout | null = null
 
   constructor (url: URL, options: ThreadOptions) {
     this.url = url
@@ -46,12 +53,25 @@ export class WarmThread<Request, Result, Event = unknown> {
   }
 
   call (request: Request, { onEvent, signal }: { onEvent?: (event: Event) => void, signal?: AbortSignal } = {}): Promise<Result> {
+    this.pending++
+    if (this.idleTimer) { clearTimeout(this.idleTimer); this.idleTimer = null }
     const run = this.queue.then(() => this.run(request, onEvent, signal))
-    this.queue = run.catch(() => {})
+    this.queue = run.catch(() => {}).then(() => this.settled())
     return run
   }
 
+  private settled (): void {
+    if (--this.pending > 0 || this.options.idleMs === undefined || this.closed) return
+    this.idleTimer = setTimeout(() => { this.idleTimer = null; if (this.pending === 0) void this.stop() }, this.options.idleMs).unref()
+  }
+
+  /** Whether a thread is running (started, and not stopped since). */
+  get running (): boolean {
+    return this.worker !== null
+  }
+
   async close (): Promise<void> {
+    if (this.idleTimer) { clearTimeout(this.idleTimer); this.idleTimer = null }
     this.closed = true
     await this.stop()
   }

@@ -38,8 +38,8 @@ export interface AuthOptions {
   tiers: Record<Tier, TierLimits>
 }
 
-function refuseWeak (password: string, person: { email: string, fullName: string }, path: string): void {
-  const problem = weakness(password, person)
+async function refuseWeak (password: string, person: { email: string, fullName: string }, path: string): Promise<void> {
+  const problem = await weakness(password, person)
   if (problem) throw new AuthErrors.WEAK_PASSWORD(problem).withDetails([{ path, message: problem }])
 }
 
@@ -87,7 +87,7 @@ export class AuthService {
   async register (input: RegisterInput): Promise<Session> {
     const email = normalizeEmail(input.email)
     const fullName = input.full_name.trim()
-    refuseWeak(input.password, { email, fullName }, '/password')
+    await refuseWeak(input.password, { email, fullName }, '/password')
     const em = this.db.fork()
     const user = em.create(User, {
       email,
@@ -169,7 +169,7 @@ export class AuthService {
     const user = await em.findOne(User, { id: userId }, { populate: ['password_hash'] })
     if (!user) throw new AuthErrors.USER_NOT_FOUND()
     // Before the current password is tried, so a weak choice costs no attempt.
-    refuseWeak(input.new_password, { email: user.email, fullName: user.full_name }, '/new_password')
+    await refuseWeak(input.new_password, { email: user.email, fullName: user.full_name }, '/new_password')
     const attempt = { email: user.email, address: client.address, knownDevice: this.devices.verify(client.deviceToken, user.id) }
     await this.limiter.admit(attempt)
     if (!await this.passwords.verify(user.password_hash, input.current_password)) {

@@ -1,10 +1,11 @@
 // Password strength for new passwords (register, change), never for login: accounts made
 // under an older policy must still get in. zxcvbn-ts ships its dictionaries in the package,
-// so nothing is fetched at runtime.
-import { ZxcvbnFactory } from '@zxcvbn-ts/core'
-import * as common from '@zxcvbn-ts/language-common'
-import * as en from '@zxcvbn-ts/language-en'
+// so nothing is fetched at runtime. The estimate runs in a worker thread (strength-thread.ts)
+// that stops after a minute without a new password: its dictionaries (~60 MB of RSS) are not
+// kept by an API that is not registering anyone, and its CPU never blocks requests.
+import { WarmThread } from '../../kernel/thread.ts'
 import { PASSWORD_MAX, PASSWORD_MIN } from './passwords.ts'
+import type { StrengthRequest, StrengthResult } from './strength-thread.ts'
 
 /** zxcvbn's 3: about 10^8 guesses or more, "safely unguessable" against a throttled online attack. */
 export const MIN_SCORE = 3
@@ -16,12 +17,13 @@ export const MIN_SCORE = 3
  * before that), with Levenshtein off and fewer l33t substitutions tried: at most ~250 ms.
  */
 export const ESTIMATED = 100
-const zxcvbn = new ZxcvbnFactory({
-  translations: en.translations,
-  graphs: common.adjacencyGraphs,
-  dictionary: { ...common.dictionary, ...en.dictionary },
-  maxLength: ESTIMATED,
-  l33tMaxSubstitutions: 4
+/** A minute without a new password stops the thread. */
+export const STRENGTH_IDLE_MS = 60_000
+export const strengthThread = new WarmThread<StrengthRequest, StrengthResult>(new URL('./strength-thread.ts', import.meta.url), {
+  name: 'the password check',
+  timeoutMs: 10_000,
+  maxHeapMb: 128,
+  idleMs: STRENGTH_IDLE_MS
 })
 
 // Characters that show nothing (zero-width spaces and joiners, soft hyphens, BOMs,
@@ -39,7 +41,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 export interface Person { email: string, fullName: string }
 
 /** Why a new password is refused, in English, or null when it is strong enough. */
-export function weakness (password: string, person: Person): string | null {
+export async function weakness (password: string, person: Person): Promise<string | null> {
   if ([...password].length > PASSWORD_MAX) return `The password may have at most ${PASSWORD_MAX} characters`
   const seen = visible(password)
   if ([...seen].length < PASSWORD_MIN) return `The password needs at least ${PASSWORD_MIN} visible characters`
@@ -54,9 +56,8 @@ export function weakness (password: string, person: Person): string | null {
   const leans = rest !== seen
   if (rest.trim().length === 0) return `The password cannot be your ${seen.includes('@') ? 'email address' : 'name'}`
   const inputs = [...known, ...name.split(/[\s.,'-]+/), ...local.split(/[._+-]+/)].filter((s) => s.length >= 3)
-  const result = zxcvbn.check(rest, inputs)
-  if (result.score >= MIN_SCORE) return null
-  const { warning, suggestions } = result.feedback
+  const { score, warning, suggestions } = await strengthThread.call({ text: rest, inputs, maxLength: ESTIMATED })
+  if (score >= MIN_SCORE) return null
   const why = [warning ?? 'This password is easy to guess.', ...suggestions].join(' ')
   return leans ? `Without your email address or name the rest of the password is too easy to guess. ${why}` : why
 }
