@@ -3,7 +3,9 @@
 //
 // This file is also the worker's entry point: runLoad() starts a Worker on this very module,
 // and the block at the bottom runs autocannon when it finds itself in that worker.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -12,6 +14,7 @@ import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../test/support/net.ts'
+import { startArgs } from '../test/process.ts'
 
 export function randomId (bytes = 4): string {
   return randomBytes(bytes).toString('hex')
@@ -241,6 +244,75 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_MAR
 }
 
 // ---------------------------------------------------------------------------------------
+// wrk and nginx (Debian's), when installed
+
+/** nginx from Debian, or null with the reason (the bench then runs without that row). */
+export async function startNginx (dir: string, page: Buffer, { cpu }: { cpu?: number } = {}): Promise<{ url: string, child: ChildProcess } | string> {
+  const bin = ['/usr/sbin/nginx', 'nginx'].find((b) => spawnSync(b, ['-v']).status === 0)
+  if (!bin) return 'nginx not found (apt-get install nginx-light)'
+  mkdirSync(join(dir, 'tmp'), { recursive: true })
+  // Run as root, nginx's worker drops to an unprivileged user, which must be able to read
+  // the page: mkdtemp's folders are 0700.
+  chmodSync(dirname(dir), 0o755)
+  chmodSync(dir, 0o755)
+  writeFileSync(join(dir, 'page.html'), page)
+  const port = await freePort()
+  const conf = readFileSync(new URL('./nginx.conf', import.meta.url), 'utf8')
+    .replaceAll('{{PREFIX}}', dir).replaceAll('{{ROOT}}', dir).replaceAll('{{PORT}}', String(port))
+  writeFileSync(join(dir, 'nginx.conf'), conf)
+  const args = ['-p', dir, '-c', join(dir, 'nginx.conf')]
+  const child = cpu === undefined ? spawn(bin, args, { stdio: 'ignore' }) : spawn('taskset', ['-c', String(cpu), bin, ...args], { stdio: 'ignore' })
+  const url = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 50; i++) {
+    try {
+      if ((await fetch(`${url}/page`)).ok) return { url, child }
+    } catch { /* not up yet */ }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  child.kill('SIGKILL')
+  return `nginx did not start (see ${dir}/error.log)`
+}
+
+export const WRK = ['/usr/bin/wrk', 'wrk'].find((b) => spawnSync(b, ['-v']).error === undefined)
+
+const toMs = (v: string, unit: string) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit]!
+
+/**
+ * wrk (Debian's, one thread, its own process) when installed: autocannon in a worker thread
+ * tops out near the bare server's rate on 2 cores, so it would measure itself. The result
+ * has the autocannon LoadResult's shape so both paths report alike.
+ */
+export function runWrk ({ url, host, connections, seconds, cpu }: { url: string, host?: string, connections: number, seconds: number, cpu?: number }, onStarted: () => void = () => {}): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...(host ? ['-H', `Host: ${host}`] : []), url]
+    const child = cpu === undefined ? spawn(WRK!, args) : spawn('taskset', ['-c', String(cpu), WRK!, ...args])
+    let out = ''
+    child.stdout.on('data', (d) => { out += d })
+    child.on('error', reject)
+    onStarted()
+    child.on('close', (code) => {
+      const rps = /Requests\/sec:\s+([\d.]+)/.exec(out)
+      const lat = (q: string) => { const m = new RegExp(`\\s${q}%\\s+([\\d.]+)(us|ms|s)`).exec(out); return m ? toMs(m[1]!, m[2]!) : NaN }
+      const total = /(\d+) requests in/.exec(out)
+      const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0)
+      const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)
+      if (code !== 0 || !rps || !total) return reject(new Error(`wrk failed (${code}): ${out}`))
+      resolve({
+        reqPerSec: Number(rps[1]),
+        total: Number(total[1]),
+        latencyP50: lat('50'),
+        latencyP99: lat('99'),
+        non2xx,
+        errors: sock ? sock.slice(1).reduce((n, x) => n + Number(x), 0) : 0,
+        statusCodes: {},
+        starved: 0,
+        firstFailure: null
+      })
+    })
+  })
+}
+
+// ---------------------------------------------------------------------------------------
 // Output
 
 /** A plain text table: the first column left-aligned (names), the others right-aligned (numbers). */
@@ -314,7 +386,7 @@ export function benchEnv (databaseUrl: string, runId: string): Record<string, st
 export interface ProductProcess { url: string, child: ChildProcess, output (): string, stop (): Promise<void> }
 
 /**
- * The product as an operator runs it: `node kernel/server.ts` (what `npm start` execs) in a
+ * The product as an operator runs it: `node --max-semi-space-size=16 kernel/server.ts` (what `npm start` execs, read from package.json) in a
  * process group of its own with only the settings given (default log level unless set), pinned
  * to `cpu` with taskset when one is given; ready when GET /healthz answers.
  */
@@ -322,7 +394,8 @@ export async function startProduct (env: Record<string, string>, { cpu, timeoutM
   const port = await freePort()
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG']
   const base = Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]))
-  const [cmd, args] = cpu === undefined ? [process.execPath, ['kernel/server.ts']] : ['taskset', ['-c', String(cpu), process.execPath, 'kernel/server.ts']]
+  const node = startArgs() // npm start's flags and script
+  const [cmd, args] = cpu === undefined ? [process.execPath, node] : ['taskset', ['-c', String(cpu), process.execPath, ...node]]
   const child = spawn(cmd, args, { cwd: fileURLToPath(new URL('..', import.meta.url)), detached: true, env: { ...base, ...env, PORT: String(port), HOST: '127.0.0.1' } })
   let out = ''
   child.stdout!.on('data', (d) => { out += d })
@@ -346,6 +419,13 @@ export async function startProduct (env: Record<string, string>, { cpu, timeoutM
     if (Date.now() > until) { await stop(); throw new Error(`the server was not ready after ${timeoutMs} ms:\n${out}`) }
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
+}
+
+/** Resident set size of a process in MB (VmRSS; the process alone, not its children). */
+export function rssMb (pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  if (!m) throw new Error(`no VmRSS for process ${pid}`)
+  return Number(m[1]) / 1024
 }
 
 /** The label of rows measured on an app built inside the bench (logger off), not `npm start`. */

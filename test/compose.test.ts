@@ -295,6 +295,9 @@ t.test('Dockerfile starts kernel/server.ts as the signalled process', async (t) 
   t.ok(cmd && execForm(cmd.args), 'CMD uses exec form, so no shell sits between Docker and node')
   t.equal(scriptOf(argv), 'kernel/server.ts', `command ${JSON.stringify(argv)} runs kernel/server.ts`)
   t.ok(existsSync(join(ROOT, 'kernel/server.ts')), 'and that file exists')
+  // The image runs what `npm start` runs: the same node flags (the V8 heap sizing).
+  const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start.split(/\s+/)
+  t.same(argv.slice(1), start.slice(start.indexOf('node') + 1), 'the same node flags and script as npm start')
   // Node strips the types itself; a loader would be one more thing the image must carry.
   t.notOk(argv.some((a) => /^--(import|loader|require)\b|^-r$/.test(a)), 'node runs the TypeScript without a loader')
   // The parser is live: npm start (a parent npm process) is not accepted.

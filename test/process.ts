@@ -36,12 +36,18 @@ export interface ServerProcess {
   kill (): void
 }
 
+/** `npm start`'s node arguments (package.json: "exec node <flags> kernel/server.ts"). */
+export function startArgs (): string[] {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/)
+  return start.slice(start.indexOf('node') + 1)
+}
+
 export function startServer (env: Record<string, string>, timeoutMs = 60_000, { npm = false, uid, gid, cwd = ROOT }: { npm?: boolean, uid?: number, gid?: number, cwd?: string } = {}): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
     // `npm start` itself (README's command: npm relays the signal, the script execs node), in
     // a process group of its own so a failed test can kill all of it; otherwise node itself on
     // the TypeScript entry point, as the Dockerfile runs it.
-    let [cmd, args] = npm ? ['npm', ['start']] : [process.execPath, ['kernel/server.ts']]
+    let [cmd, args] = npm ? ['npm', ['start']] : [process.execPath, startArgs()]
     // tap's process tracking (NODE_OPTIONS) writes into .tap/ at exit, which another user may not.
     if (uid !== undefined) [cmd, args] = ['env', ['-u', 'NODE_OPTIONS', cmd, ...args]]
     const child = spawn(cmd, args, { cwd, detached: npm, uid, gid, env: { ...baseEnv(), PORT: '0', LOG_LEVEL: 'info', ...env } })

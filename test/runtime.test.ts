@@ -26,7 +26,7 @@ t.test('sourcing scripts/node.sh puts Node 24 first on PATH, from any shell PATH
 
 t.test('Node runs the TypeScript itself: no loader in the start command, the CLI or the tests', async (t) => {
   const scripts = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts
-  t.equal(scripts.start, 'exec node kernel/server.ts')
+  t.equal(scripts.start, 'exec node --max-semi-space-size=16 kernel/server.ts')
   t.equal(scripts.cli, 'node kernel/cli.ts')
   // This file was loaded by type stripping, as the server is, not through a loader's hooks.
   t.equal((process.features as { typescript?: string | false }).typescript, 'strip')
