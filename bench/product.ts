@@ -1,32 +1,45 @@
-// `node bench/product.ts [--rounds N] [--seconds S]` (also in `npm run bench`): the HTTP and
-// job paths that auth, renderer, domains, analysis and exports bench in process, measured
-// instead on the product as an operator runs it: `node kernel/server.ts` (what `npm start`
-// execs) in its own process, default log level, ROLE=all, PostgreSQL and REDIS_URL set. On 2
-// cores the server (and the baseline) is pinned to CPU 1 and this process, whose worker
-// thread generates the load, to CPU 0. Per round, in alternating order:
-//   cached page   GET /view/<sub>, 50 connections, against a bare node:http server in a
-//                 process of its own serving the same bytes and headers: ratio of req/s;
+// `node bench/product.ts [--rounds N] [--seconds S] [--only pg|embedded]` (also in `npm run
+// bench`): the product as an operator runs it. `node kernel/server.ts` (what `npm start` execs)
+// in its own process, default log level, ROLE=all; once on PostgreSQL + REDIS_URL and once on
+// the embedded default (no settings but DATA_DIR). On 2 cores the server and the baselines are
+// pinned to CPU 1, the load generator (wrk -t1 when installed, else autocannon in a worker
+// thread) and this process to CPU 0. Per round, in rotating order:
+//   cached page   GET /view/<sub>, and GET / with the portfolio's Host, 50 connections, beside
+//                 a bare node:http process and nginx (when installed) serving the same bytes and
+//                 headers: ratios of req/s;
+//   uncached      20 portfolios never requested before, one request each: latency;
 //   login         POST /auth/login (argon2id), 10 connections: req/s;
 //   domains       GET /domains, 10 connections: req/s;
 //   analysis      10 analyses queued at once: enqueue -> completed p50;
 //   export        5 PDF exports queued at once (the browser warm): enqueue -> completed p50.
-// The table gives medians over rounds (ratios: median of per-round ratios) and the load average.
+// The table gives medians over rounds (ratios: median of per-round ratios), the server's RSS
+// idle and at the end, and the load average. bench/split.ts measures api + worker processes.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../test/support/net.ts'
 import { Redis } from 'ioredis'
-import { abortOnSignal, createDatabase, formatTable, randomId, runLoad, startProduct, type ProductProcess, type ScratchDatabase } from './lib.ts'
+import {
+  abortOnSignal, createDatabase, formatTable, randomId, rssMb, runLoad, runWrk, startNginx, startProduct, WRK,
+  type LoadResult, type ProductProcess, type ScratchDatabase
+} from './lib.ts'
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
-const arg = (name: string, fallback: number) => { const i = process.argv.indexOf(name); return i > 0 ? Number(process.argv[i + 1]) : fallback }
-const ROUNDS = arg('--rounds', 3)
-const SECONDS = arg('--seconds', 5)
+const arg = (name: string, fallback: string) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1]! : fallback }
+const ROUNDS = Number(arg('--rounds', '3'))
+const SECONDS = Number(arg('--seconds', '5'))
+const VARIANTS = arg('--only', 'pg,embedded').split(',') as Array<'pg' | 'embedded'>
+const UNCACHED_PER_ROUND = 20
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]! }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const twoCores = os.cpus().length >= 2
+const SERVER_CPU = twoCores ? 1 : undefined
+const LOAD_CPU = twoCores ? 0 : undefined
+const APP_DOMAIN = 'cvgen.localhost'
+const CONTENT = JSON.parse(readFileSync(new URL('../samples/analysis/portfolio.strong.json', import.meta.url), 'utf8'), (k, v) => k === 'image' ? undefined : v)
 
 async function call (base: string, method: string, path: string, token?: string, body?: unknown): Promise<any> {
   const res = await fetch(base + path, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined })
@@ -58,46 +71,60 @@ async function jobLatencies (n: number, queue: () => Promise<string>, status: (i
   }))
 }
 
-async function main (): Promise<void> {
-  if (twoCores) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' })
+interface Target { name: string, url: string, path: string, host?: string }
+
+/** wrk against one target when installed, else autocannon (which cannot set Host). */
+async function pageLoad (t: Target, seconds: number, signal: AbortSignal): Promise<LoadResult> {
+  const r = WRK
+    ? await runWrk({ url: t.url + t.path, host: t.host, connections: 50, seconds, cpu: LOAD_CPU })
+    : await runLoad({ url: t.url, connections: 50, durationSec: seconds, spec: { kind: 'fixed', method: 'GET', path: t.path, ...(t.host ? { headers: { host: t.host } } : {}) } }, () => {}, signal)
+  if (r.non2xx || r.errors) throw new Error(`${t.name}: ${r.non2xx} non-2xx, ${r.errors} errors`)
+  return r
+}
+
+async function variant (which: 'pg' | 'embedded', dir: string, abort: ReturnType<typeof abortOnSignal>): Promise<{ rows: Record<string, number[]>, note: string }> {
   const runId = randomId()
-  const abort = abortOnSignal('the scratch database, Redis keys and the server')
   let db: ScratchDatabase | null = null
   let server: ProductProcess | null = null
-  let bare: ChildProcess | null = null
-  const dir = await mkdtemp(join(os.tmpdir(), 'cvgen-bench-product-'))
+  const children: ChildProcess[] = []
   const prefix = `cvgen-bench-${runId}:`
   try {
-    db = await createDatabase(ADMIN_URL, `cvgen_bench_${runId}`)
-    const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      REDIS_PREFIX: prefix,
-      JWT_SECRET: randomBytes(36).toString('base64url'),
-      DATA_DIR: join(dir, 'data'),
-      ROLE: 'all',
-      AUTH_RATE_LIMIT_MAX: '1000000'
+    const env: Record<string, string> = { DATA_DIR: join(dir, `data-${which}`), ROLE: 'all', AUTH_RATE_LIMIT_MAX: '1000000', APP_DOMAIN }
+    if (which === 'pg') {
+      db = await createDatabase(ADMIN_URL, `cvgen_bench_${runId}`)
+      Object.assign(env, { DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: prefix, JWT_SECRET: randomBytes(36).toString('base64url') })
     }
-    server = await startProduct(env, { cpu: twoCores ? 1 : undefined })
+    server = await startProduct(env, { cpu: SERVER_CPU })
     abort.check()
     const base = server.url
     const email = `bench-${runId}@example.com`
     const password = 'a long bench passphrase'
     const token = (await call(base, 'POST', '/auth/register', undefined, { email, password, full_name: 'Bench' })).data.access_token as string
-    // Three rounds of ten analyses are past the free tier's daily quota: the operator's command lifts it.
+    // Rounds of ten analyses are past the free tier's daily quota: the operator's command lifts it.
     execFileSync(process.execPath, ['kernel/cli.ts', 'users', 'set-tier', email, 'enterprise'], { cwd: new URL('..', import.meta.url), env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'warn' }, stdio: 'pipe' })
-    const portfolio = (await call(base, 'POST', '/portfolios', token, { title: 'Site', template_id: 'classic', is_published: true, content: { basics: { name: 'Ada Lovelace', summary: 'Engineer who ships. '.repeat(200) } } })).data
+    const portfolio = (await call(base, 'POST', '/portfolios', token, { title: 'Site', template_id: 'modern', is_published: true, subdomain: 'bench', content: CONTENT })).data
     const page = `/view/${portfolio.subdomain}`
+    const uncached: string[] = []
+    for (let i = 0; i < 5 + ROUNDS * UNCACHED_PER_ROUND; i++) uncached.push((await call(base, 'POST', '/portfolios', token, { title: `Site ${i}`, template_id: 'modern', is_published: true, content: CONTENT })).data.subdomain)
     await call(base, 'GET', page) // fills the cache
     const hit = await fetch(base + page)
     const bytes = Buffer.from(await hit.arrayBuffer())
-    const copied = ['content-type', 'etag', 'cache-control', 'content-security-policy', 'x-content-type-options', 'referrer-policy']
+    const copied = ['content-type', 'etag', 'cache-control', 'content-security-policy', 'x-content-type-options', 'referrer-policy', 'vary']
     await writeFile(join(dir, 'page.html'), bytes)
     const b = await startBare(join(dir, 'page.html'), Object.fromEntries(copied.map((h) => [h, hit.headers.get(h) ?? ''])))
-    bare = b.child
+    children.push(b.child)
+    const targets: Target[] = [
+      { name: 'ours /view', url: base, path: page },
+      { name: 'ours / on its Host', url: base, path: '/', host: `${portfolio.subdomain}.${APP_DOMAIN}` },
+      { name: 'bare', url: b.url, path: '/' }
+    ]
+    const nginx = await startNginx(join(dir, `nginx-${which}`), bytes, { cpu: SERVER_CPU })
+    let note = `page ${bytes.length} bytes; load: ${WRK ? 'wrk -t1, its own process' : 'autocannon in a worker thread (apt-get install wrk)'}`
+    if (typeof nginx === 'string') note += `; no nginx row: ${nginx}`
+    else { children.push(nginx.child); targets.push({ name: 'nginx', url: nginx.url, path: '/page' }) }
     const resume = (await call(base, 'POST', '/resumes', token, { title: 'CV', template_id: 'classic', content: { basics: { name: 'Ada Lovelace', summary: 'Engineer.' }, work: [{ name: 'Acme', position: 'Engineer', startDate: '2020-01', highlights: ['Cut build times by half'] }] } })).data.id as string
-    await jobLatencies(1, async () => (await call(base, 'POST', `/resumes/${resume}/export`, token, { format: 'pdf' })).data.export_id, async (id) => (await call(base, 'GET', `/exports/${id}`, token)).data.status) // warms the browser
-
+    const exportPdf = () => jobLatencies(5, async () => (await call(base, 'POST', `/resumes/${resume}/export`, token, { format: 'pdf' })).data.export_id, async (id) => (await call(base, 'GET', `/exports/${id}`, token)).data.status)
+    await exportPdf() // warms the browser
     // One account per connection, as auth.ts does: concurrent logins of one account look like guessing.
     const logins: string[] = []
     for (let i = 0; i < 10; i++) {
@@ -105,40 +132,73 @@ async function main (): Promise<void> {
       await call(base, 'POST', '/auth/register', undefined, { ...user, full_name: 'Bench' })
       logins.push(JSON.stringify(user))
     }
-    const load = async (url: string, connections: number, spec: Parameters<typeof runLoad>[0]['spec'], durationSec = SECONDS) => {
-      const r = await runLoad({ url, connections, durationSec, spec }, () => {}, abort.signal)
+    const load = async (connections: number, spec: Parameters<typeof runLoad>[0]['spec']) => {
+      const r = await runLoad({ url: base, connections, durationSec: SECONDS, spec }, () => {}, abort.signal)
       if (r.non2xx || r.errors) throw new Error(`${spec.method} ${spec.path}: ${r.non2xx} non-2xx, ${r.errors} errors (${r.firstFailure})`)
       return r
     }
-    // Warm-up, not measured: V8 compiles the hot paths of both servers first.
-    for (const url of [base, b.url]) await load(url, 50, { kind: 'fixed', method: 'GET', path: page }, 3)
+    await sleep(5000) // the publish's thumbnail jobs settle
     const rows: Record<string, number[]> = {}
     const put = (k: string, v: number) => { (rows[k] ??= []).push(v) }
+    put('RSS MB, idle (ROLE=all)', rssMb(server.child.pid!))
+    // Warm-up, not measured: V8 compiles the hot paths of every server first.
+    for (const t of targets) await pageLoad(t, 3, abort.signal)
     for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? ['ours', 'bare'] : ['bare', 'ours']
-      const got: Record<string, number> = {}
-      for (const who of order) {
-        const r = await load(who === 'ours' ? base : b.url, 50, { kind: 'fixed', method: 'GET', path: page })
-        got[who] = r.reqPerSec
-        put(`cached page req/s (${who})`, r.reqPerSec)
-        if (who === 'ours') put('cached page p99 ms (ours)', r.latencyP99)
+      const got: Record<string, LoadResult> = {}
+      for (let i = 0; i < targets.length; i++) {
+        const t = targets[(i + round) % targets.length]!
+        got[t.name] = await pageLoad(t, SECONDS, abort.signal)
+        put(`${t.name} req/s`, got[t.name]!.reqPerSec)
       }
-      put('cached page / bare node', got.ours! / got.bare!)
-      put('login req/s', (await load(base, 10, { kind: 'lease', method: 'POST', path: '/auth/login', bodies: logins, renew: 'same' })).reqPerSec)
-      put('GET /domains req/s', (await load(base, 10, { kind: 'fixed', method: 'GET', path: '/domains', headers: { authorization: `Bearer ${token}` } })).reqPerSec)
+      put('cached /view / bare node', got['ours /view']!.reqPerSec / got.bare!.reqPerSec)
+      put('cached / on its Host / bare node', got['ours / on its Host']!.reqPerSec / got.bare!.reqPerSec)
+      if (got.nginx) put('cached /view / nginx', got['ours /view']!.reqPerSec / got.nginx.reqPerSec)
+      put('cached /view p99 ms', got['ours /view']!.latencyP99)
+      put('cached / on its Host p99 ms', got['ours / on its Host']!.latencyP99)
+      const times: number[] = []
+      for (const sub of uncached.splice(0, UNCACHED_PER_ROUND + (round === 0 ? 5 : 0))) {
+        const t0 = performance.now()
+        const res = await fetch(`${base}/view/${sub}`)
+        await res.arrayBuffer()
+        if (res.status !== 200 || res.headers.get('x-cache') !== 'MISS') throw new Error(`uncached /view/${sub}: ${res.status} ${res.headers.get('x-cache')}`)
+        times.push(performance.now() - t0)
+      }
+      put('uncached render p50 ms (HTTP, one at a time)', median(times.slice(round === 0 ? 5 : 0)))
+      put('login req/s', (await load(10, { kind: 'lease', method: 'POST', path: '/auth/login', bodies: logins, renew: 'same' })).reqPerSec)
+      put('GET /domains req/s', (await load(10, { kind: 'fixed', method: 'GET', path: '/domains', headers: { authorization: `Bearer ${token}` } })).reqPerSec)
       put('analysis enqueue -> completed p50 ms (10 at once)', median(await jobLatencies(10, async () => (await call(base, 'POST', '/ai/analyze', token, { target_id: resume, type: 'resume' })).data.job_id, async (id) => (await call(base, 'GET', `/ai/reports/${id}`, token)).data.status)))
-      put('PDF export enqueue -> completed p50 ms (5 at once)', median(await jobLatencies(5, async () => (await call(base, 'POST', `/resumes/${resume}/export`, token, { format: 'pdf' })).data.export_id, async (id) => (await call(base, 'GET', `/exports/${id}`, token)).data.status)))
+      put('PDF export enqueue -> completed p50 ms (5 at once)', median(await exportPdf()))
     }
-    console.log(`\nThe product as operators run it (node kernel/server.ts, own process${twoCores ? ', pinned to CPU 1; load generator on CPU 0' : ''}; ROLE=all, default log level, PostgreSQL + Redis; ${ROUNDS} rounds of ${SECONDS} s; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})\n`)
-    console.log(formatTable(['what', 'median', 'rounds'], Object.entries(rows).map(([k, xs]) => [k, median(xs).toFixed(k.includes('/') && !k.includes('req/s') && !k.includes('ms') ? 2 : 0), xs.map((x) => x.toFixed(k.includes(' / ') ? 2 : 0)).join(', ')])))
+    put('RSS MB, after the rounds (ROLE=all)', rssMb(server.child.pid!))
+    return { rows, note }
   } finally {
-    bare?.kill()
+    for (const c of children) c.kill()
     await server?.stop()
-    // The run's keys (rate limits, counters, the page cache) would expire; leave none behind.
-    const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true })
-    await redis.connect().then(async () => { for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) if ((keys as string[]).length) await redis.del(...(keys as string[])) }).catch(() => {})
-    redis.disconnect()
+    if (which === 'pg') {
+      // The run's keys (rate limits, counters, the page cache) would expire; leave none behind.
+      const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true })
+      await redis.connect().then(async () => { for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) if ((keys as string[]).length) await redis.del(...(keys as string[])) }).catch(() => {})
+      redis.disconnect()
+    }
     await db?.drop()
+  }
+}
+
+async function main (): Promise<void> {
+  if (twoCores) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' })
+  const abort = abortOnSignal('the scratch database, Redis keys and the server')
+  const dir = await mkdtemp(join(os.tmpdir(), 'cvgen-bench-product-'))
+  let commit = 'unknown'
+  try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim() } catch {}
+  try {
+    for (const which of VARIANTS) {
+      const { rows, note } = await variant(which, dir, abort)
+      const setting = which === 'pg' ? 'PostgreSQL + REDIS_URL' : 'the embedded default (no settings)'
+      console.log(`\nThe product as operators run it: node kernel/server.ts, own process${twoCores ? ', pinned to CPU 1; load generator on CPU 0' : ''}; ROLE=all, default log level, ${setting}. ${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${os.cpus().length} cores, ${ROUNDS} rounds of ${SECONDS} s, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${note}\n`)
+      const digits = (k: string) => k.includes(' / ') ? 2 : k.includes('ms') && !k.includes('req/s') ? 1 : 0
+      console.log(formatTable(['what', 'median', 'rounds'], Object.entries(rows).map(([k, xs]) => [k, median(xs).toFixed(digits(k)), xs.map((x) => x.toFixed(digits(k))).join(', ')])))
+    }
+  } finally {
     await rm(dir, { recursive: true, force: true })
   }
 }

@@ -11,19 +11,19 @@
 // Node as the median of the per-round ratios. Goals: ours >= 0.7x bare Node, p99 < 10 ms. Then
 // the uncached path: purge, then one request through app.inject (database lookup, render,
 // headers; no network), timed in this thread. Goal: p50 < 5 ms.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import http from 'node:http'
 import net from 'node:net'
 import os from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { loadConfig } from '../config/index.ts'
 import { buildApp } from '../kernel/app.ts'
 import {
-  LoopDelayProbe, abortOnSignal, createDatabase, deleteRedisKeys, formatTable, parseDuration, randomId, runLoad,
+  LoopDelayProbe, abortOnSignal, createDatabase, deleteRedisKeys, formatTable, parseDuration, randomId, runLoad, runWrk, startNginx, WRK,
   type LoadResult, type LoopDelay, type ScratchDatabase, benchEnv, IN_PROCESS
 } from './lib.ts'
 
@@ -45,79 +45,6 @@ const median = (xs: number[]): number => quantile(xs, 0.5)
 function quantile (xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!
-}
-
-function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port
-      srv.close(() => resolve(port))
-    }).on('error', reject)
-  })
-}
-
-/** nginx from Debian, or null with the reason (the bench then runs without that row). */
-async function startNginx (dir: string, page: Buffer): Promise<{ url: string, child: ChildProcess } | string> {
-  const bin = ['/usr/sbin/nginx', 'nginx'].find((b) => spawnSync(b, ['-v']).status === 0)
-  if (!bin) return 'nginx not found (apt-get install nginx-light)'
-  mkdirSync(join(dir, 'tmp'), { recursive: true })
-  // Run as root, nginx's worker drops to an unprivileged user, which must be able to read
-  // the page: mkdtemp's folders are 0700.
-  chmodSync(dirname(dir), 0o755)
-  chmodSync(dir, 0o755)
-  writeFileSync(join(dir, 'page.html'), page)
-  const port = await freePort()
-  const conf = readFileSync(new URL('./nginx.conf', import.meta.url), 'utf8')
-    .replaceAll('{{PREFIX}}', dir).replaceAll('{{ROOT}}', dir).replaceAll('{{PORT}}', String(port))
-  writeFileSync(join(dir, 'nginx.conf'), conf)
-  const child = spawn(bin, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' })
-  const url = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 50; i++) {
-    try {
-      if ((await fetch(`${url}/page`)).ok) return { url, child }
-    } catch { /* not up yet */ }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  child.kill('SIGKILL')
-  return `nginx did not start (see ${dir}/error.log)`
-}
-
-const WRK = ['/usr/bin/wrk', 'wrk'].find((b) => spawnSync(b, ['-v']).error === undefined)
-
-const toMs = (v: string, unit: string) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit]!
-
-/**
- * wrk (Debian's, one thread, its own process) when installed: autocannon in a worker thread
- * tops out near the bare server's rate on 2 cores, so it would measure itself. The result
- * has the autocannon LoadResult's shape so both paths report alike.
- */
-function runWrk (url: string, host: string | undefined, seconds: number, onStarted: () => void): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(WRK!, ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...(host ? ['-H', `Host: ${host}`] : []), url])
-    let out = ''
-    child.stdout.on('data', (d) => { out += d })
-    child.on('error', reject)
-    onStarted()
-    child.on('close', (code) => {
-      const rps = /Requests\/sec:\s+([\d.]+)/.exec(out)
-      const lat = (q: string) => { const m = new RegExp(`\\s${q}%\\s+([\\d.]+)(us|ms|s)`).exec(out); return m ? toMs(m[1]!, m[2]!) : NaN }
-      const total = /(\d+) requests in/.exec(out)
-      const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0)
-      const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)
-      if (code !== 0 || !rps || !total) return reject(new Error(`wrk failed (${code}): ${out}`))
-      resolve({
-        reqPerSec: Number(rps[1]),
-        total: Number(total[1]),
-        latencyP50: lat('50'),
-        latencyP99: lat('99'),
-        non2xx,
-        errors: sock ? sock.slice(1).reduce((n, x) => n + Number(x), 0) : 0,
-        statusCodes: {},
-        starved: 0,
-        firstFailure: null
-      })
-    })
-  })
 }
 
 /** The body of one GET (node:http, because fetch may not set Host). */
@@ -220,7 +147,7 @@ async function main (): Promise<void> {
     const run = async (t: Target, seconds: number, label: string): Promise<Run> => {
       process.stdout.write(`${label} ${t.name} ...`)
       const load = WRK
-        ? await runWrk(t.url + t.path, t.host, seconds, () => probe.start())
+        ? await runWrk({ url: t.url + t.path, host: t.host, connections: CONNECTIONS, seconds }, () => probe.start())
         : await runLoad({ url: t.url, connections: CONNECTIONS, durationSec: seconds, spec: { kind: 'fixed', method: 'GET', path: t.path } }, () => probe.start(), abort.signal)
       abort.check()
       const loop = probe.stop()

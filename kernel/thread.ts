@@ -15,8 +15,6 @@ export interface ThreadOptions {
    * nodejs/node#47224).
    */
   maxHeapMb: number
-  /** V8's young-generation cap; a small one keeps a thread that allocates little from reserving the default (tens of MB). */
-  maxYoungMb?: number
   /**
    * Stop the thread after this long without a call (its heap goes with it); the next call
    * starts it again. Unset: the thread stays warm until close().
@@ -87,7 +85,7 @@ export class WarmThread<Request, Result, Event = unknown> {
 
   private start (): Promise<Worker> {
     this.booting ??= new Promise<Worker>((resolve, reject) => {
-      const worker = new Worker(this.url, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb, ...(this.options.maxYoungMb ? { maxYoungGenerationSizeMb: this.options.maxYoungMb } : {}) } })
+      const worker = new Worker(this.url, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb } })
       worker.unref() // a warm thread must not keep the process alive
       this.worker = worker
       const done = () => { worker.off('message', onMessage); worker.off('error', onError); worker.off('exit', onExit) }

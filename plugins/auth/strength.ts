@@ -23,7 +23,6 @@ export const strengthThread = new WarmThread<StrengthRequest, StrengthResult>(ne
   name: 'the password check',
   timeoutMs: 10_000,
   maxHeapMb: 128,
-  maxYoungMb: 4,
   idleMs: STRENGTH_IDLE_MS
 })
 
