@@ -153,7 +153,8 @@ class Reader {
       // "SNCF Connect, Lyon", "Otto Group – Hamburg", or the company in a run of its own).
       const sep = /^(.+?)\s+[|·•—–-]\s+(.+)$/u.exec(under.text)
       const runs = under.segments.length > 1 ? [under.segments[0]!.text, under.segments.slice(1).map((s) => s.text).join(' ')] : null
-      const comma = under.text.indexOf(', ')
+      // (A comma, or the Arabic one: "أورانج الأردن، عمّان".)
+      const comma = under.text.search(/[,،] /u)
       const [name, place]: string[] = runs ?? (sep ? [sep[1]!, sep[2]!] : comma > 0 ? [under.text.slice(0, comma), under.text.slice(comma + 2)] : [under.text, ''])
       this.out.set(`${at}.${org}`, clean(name ?? ''), 0.6)
       if (kind === 'work' && clean(place ?? '')) this.out.set(`${at}.location`, clean(place ?? ''), 0.55)
@@ -208,11 +209,11 @@ class Reader {
     if (!this.out.has(`${at}.institution`) && secondary) this.out.set(`${at}.institution`, clean(secondary), 0.6)
   }
 
-  /** "BSc, Physics", "Grado · Ingeniería", "Master of Science in Physics", "Licence en droit": degree and subject. */
+  /** "BSc, Physics", "Grado · Ingeniería", "Master of Science in Physics", "Licence en droit", "بكالوريوس في هندسة": degree and subject. */
   private degree (at: string, text: string): void {
     const cut = text.indexOf(', ')
     const sep = TITLE_SEP.exec(text)
-    const subject = DEGREE.test(text) ? /^(.+?)\s+(?:in|en)\s+(.+)$/u.exec(text) : null
+    const subject = DEGREE.test(text) ? /^(.+?)\s+(?:in|en|في)\s+(.+)$/u.exec(text) : null
     if (cut > 0) {
       this.out.set(`${at}.studyType`, clean(text.slice(0, cut)), 0.8)
       this.out.set(`${at}.area`, clean(text.slice(cut + 2)), 0.8)
