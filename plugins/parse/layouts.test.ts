@@ -181,3 +181,16 @@ t.test('a section set in a box: lines at its own margin are no list items', asyn
   t.match(draft([heading('Experience'), inset([seg('Analyst', 'b'), seg('2019 – 2021')]), inset([seg('Acme | Leeds', 'i')]), inset([seg('Built the forecast')], 2)]).work,
     [{ position: 'Analyst', name: 'Acme', location: 'Leeds', startDate: '2019', highlights: ['Built the forecast'] }])
 })
+
+t.test('profiles by the site they link to: an icon and a username, or the address itself', async (t) => {
+  const linked = (text: string, url: string): Segment => ({ text, font: 'r', size: 1, url })
+  const d = extractFields([line([seg('Ada Lovelace', 'h', 2)]), body('Analyst'), line([linked('ada-l', 'https://gitlab.com/ada-l')]),
+    body('linkedin.com/in/ada-lovelace'), line([seg('a'), linked('da@example.com', 'mailto:ada@example.com')]),
+    line([seg('GitHub:'), seg('ada-l')]), body('(github.com/ada-l)')]).draft as any
+  t.same(d.basics.profiles, [
+    { network: 'GitLab', username: 'ada-l', url: 'https://gitlab.com/ada-l' },
+    { network: 'LinkedIn', username: 'ada-lovelace', url: 'https://linkedin.com/in/ada-lovelace' },
+    { network: 'GitHub', username: 'ada-l' }
+  ], '"GitHub: ada-l" over its address wrapped in brackets is one profile')
+  t.equal(d.basics.email, 'ada@example.com', 'a mailto: link says the address whole')
+})
