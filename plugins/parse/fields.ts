@@ -35,6 +35,19 @@ function titleParts (title: Line): { primary: string, secondary: string, url?: s
 }
 
 /**
+ * "Engineer, *Monzo Bank*, London" (moderncv's \cventry and many like it): the organisation in a
+ * run of its own after the position, and a place after it behind a comma in another run. Null
+ * when the title is not set so.
+ */
+function orgAndPlace (title: Line): { org: string, location: string } | null {
+  const first = title.segments[0]!
+  const tail = title.segments.slice(title.segments.findIndex((sg) => sg.font !== first.font)).filter((sg) => clean(sg.text))
+  if (title.segments.every((sg) => sg.font === first.font) || tail.length < 2 || !/^\s*[,|·–—]/u.test(tail[1]!.text)) return null
+  const location = clean(tail.slice(1).map((sg) => sg.text).join(' ')).replace(/\.$/, '')
+  return location && tail.length <= 3 ? { org: clean(tail[0]!.text.replace(LEADING_AT, '')), location } : null
+}
+
+/**
  * A keyword list wrapped by a narrow column ("Data: Python, Spark, Airflow," then "dbt")
  * is one line again: a line ending in a comma whose next line's first word would not have
  * fitted continues there, unless that next line is a group title or a "Name: keywords" line.
@@ -134,7 +147,12 @@ class Reader {
     const org = kind === 'work' ? 'name' : 'organization'
     const { primary, secondary } = titleParts(e.title)
     const split = AT.exec(primary) ?? TITLE_SEP.exec(primary)
-    if (secondary) {
+    const place = orgAndPlace(e.title)
+    if (secondary && place && kind === 'work') {
+      this.out.set(`${at}.position`, primary, 0.85)
+      this.out.set(`${at}.${org}`, place.org, 0.8)
+      this.out.set(`${at}.location`, place.location, 0.7)
+    } else if (secondary) {
       this.out.set(`${at}.position`, primary, 0.85)
       this.out.set(`${at}.${org}`, clean(secondary.replace(LEADING_AT, '')), 0.85)
     } else if (split) {

@@ -33,6 +33,8 @@ t.test('"Position at Company", "Position — Company" and the company on the lin
   t.match(work(line([seg('Data Analyst', 'b'), seg('Jun 2020 – Present')]), line([seg('Walgreens | Deerfield, IL', 'i')]), bullet('Built a forecast')),
     [{ position: 'Data Analyst', name: 'Walgreens', location: 'Deerfield, IL', startDate: '2020-06', highlights: ['Built a forecast'] }])
   t.match(work(line([seg('Data Analyst', 'b')]), line([seg('Deerfield, IL, Jun 2020 – Present', 'i')])), [{ position: 'Data Analyst', startDate: '2020-06' }], 'the range at the end of the line under the title')
+  t.match(work(line([seg('Data Analyst', 'b'), seg(','), seg('Walgreens', 'i'), seg(', Deerfield, IL.'), seg('Jun 2020 – Present')])),
+    [{ position: 'Data Analyst', name: 'Walgreens', location: 'Deerfield, IL', startDate: '2020-06' }], 'position, company and place in runs of their own (moderncv)')
 })
 
 t.test('dates before titles, a date first on the title line, and list markers drawn as text', async (t) => {
