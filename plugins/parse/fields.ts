@@ -62,9 +62,19 @@ function joinCommaWraps (lines: Line[], titleFont: string | undefined): Line[] {
     // Single runs only: a line of several runs is a row of side-by-side keyword columns.
     const continues = prev && last && prev.segments.length === 1 && l.segments.length === 1 && /,\s*$/.test(last.text) &&
       wrapped(last, l) && !(titled && l.segments[0]!.font === titleFont) && !l.text.includes(':')
+    // "Statistics: A/B testing, Time" over "series, Regression": the keyword run of a "Name:
+    // keywords" line wrapped, the next line in its font with no name of its own (a word may be
+    // cut there, so no comma is needed; the room is measured loosely, narrow columns justify).
+    const tail = prev?.segments[prev.segments.length - 1]
+    const inline = prev && last && tail && prev.segments.length >= 2 && prev.segments[0]!.text.trim().endsWith(':') && l.segments.length === 1 &&
+      l.segments[0]!.font === tail.font && l.segments[0]!.font !== prev.segments[0]!.font && !l.text.includes(':') &&
+      last.room < (l.text.split(' ')[0]!.length + 1) * Math.max(last.charWidth, l.charWidth) * 1.5
     if (continues) {
       const text = joinText(prev.text, l.text)
       out[out.length - 1] = { ...prev, text, segments: [{ ...prev.segments[0]!, text }] }
+    } else if (inline) {
+      const segments = [...prev.segments.slice(0, -1), { ...tail, text: joinText(tail.text, l.text) }]
+      out[out.length - 1] = { ...prev, segments, text: segments.map((sg) => sg.text).join(' ') }
     } else out.push(l)
     last = l
   }

@@ -55,6 +55,9 @@ t.test('education: institution over degree, and degree "in" subject', async (t) 
 t.test('skills separated by middots and bars; languages with the level in brackets; profiles in runs of their own', async (t) => {
   const d = draft([heading('Skills'), body('Backend: Go · Rust | SQL'), heading('Languages'), body('English (native)')])
   t.same(d.skills[0].keywords, ['Go', 'Rust', 'SQL'])
+  const wrapped = draft([heading('Skills'), line([seg('Statistics:', 'b'), seg('A/B testing, Time')], { room: 2 }), line([seg('series, Regression')], { room: 8 }),
+    line([seg('Backend:', 'b'), seg('Java, Spring Boot,')], { room: 1 }), line([seg('PostgreSQL')])])
+  t.same(wrapped.skills.map((s: any) => [s.name, s.keywords]), [['Statistics', ['A/B testing', 'Time series', 'Regression']], ['Backend', ['Java', 'Spring Boot', 'PostgreSQL']]], 'a "Name: keywords" line wrapped')
   t.same(d.languages[0], { language: 'English', fluency: 'native' })
   t.same(draft([heading('Langues'), body('Français (langue maternelle), Anglais (courant)')]).languages,
     [{ language: 'Français', fluency: 'langue maternelle' }, { language: 'Anglais', fluency: 'courant' }], 'several on one line')
