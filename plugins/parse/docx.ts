@@ -28,7 +28,7 @@ export function htmlLines (html: string): Line[] {
       // A list typed by hand ("• Built ...") is a list too.
       if (segs.length > 1 && BULLET_GLYPH.test(segs[0]!.text)) { segs.shift(); block.bullet = true }
       if (segs[0] && LEADING_BULLET.test(segs[0].text)) { segs[0].text = segs[0].text.replace(LEADING_BULLET, ''); block.bullet = true }
-      if (segs.length) lines.push(lineOf(segs, { indent: block.bullet ? 2 : 0, gap: 0, bullet: block.bullet, heading: block.heading, room: 99, charWidth: 0.5, page: 1 }))
+      if (segs.length) lines.push(lineOf(segs, { indent: block.bullet ? 2 : 0, gap: 0, bullet: block.bullet, heading: block.heading, room: 99, charWidth: 0.5, page: 1, ...(block.bullet ? { marked: true } : {}) }))
     }
     segments = []
     block = null

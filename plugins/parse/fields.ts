@@ -35,6 +35,19 @@ function titleParts (title: Line): { primary: string, secondary: string, url?: s
 }
 
 /**
+ * "Engineer, *Monzo Bank*, London" (moderncv's \cventry and many like it): the organisation in a
+ * run of its own after the position, and a place after it behind a comma in another run. Null
+ * when the title is not set so.
+ */
+function orgAndPlace (title: Line): { org: string, location: string } | null {
+  const first = title.segments[0]!
+  const tail = title.segments.slice(title.segments.findIndex((sg) => sg.font !== first.font)).filter((sg) => clean(sg.text))
+  if (title.segments.every((sg) => sg.font === first.font) || tail.length < 2 || !/^\s*[,|·–—]/u.test(tail[1]!.text)) return null
+  const location = clean(tail.slice(1).map((sg) => sg.text).join(' ')).replace(/\.$/, '')
+  return location && tail.length <= 3 ? { org: clean(tail[0]!.text.replace(LEADING_AT, '')), location } : null
+}
+
+/**
  * A keyword list wrapped by a narrow column ("Data: Python, Spark, Airflow," then "dbt")
  * is one line again: a line ending in a comma whose next line's first word would not have
  * fitted continues there, unless that next line is a group title or a "Name: keywords" line.
@@ -49,9 +62,19 @@ function joinCommaWraps (lines: Line[], titleFont: string | undefined): Line[] {
     // Single runs only: a line of several runs is a row of side-by-side keyword columns.
     const continues = prev && last && prev.segments.length === 1 && l.segments.length === 1 && /,\s*$/.test(last.text) &&
       wrapped(last, l) && !(titled && l.segments[0]!.font === titleFont) && !l.text.includes(':')
+    // "Statistics: A/B testing, Time" over "series, Regression": the keyword run of a "Name:
+    // keywords" line wrapped, the next line in its font with no name of its own (a word may be
+    // cut there, so no comma is needed; the room is measured loosely, narrow columns justify).
+    const tail = prev?.segments[prev.segments.length - 1]
+    const inline = prev && last && tail && prev.segments.length >= 2 && prev.segments[0]!.text.trim().endsWith(':') && l.segments.length === 1 &&
+      l.segments[0]!.font === tail.font && l.segments[0]!.font !== prev.segments[0]!.font && !l.text.includes(':') &&
+      last.room < (l.text.split(' ')[0]!.length + 1) * Math.max(last.charWidth, l.charWidth) * 1.5
     if (continues) {
       const text = joinText(prev.text, l.text)
       out[out.length - 1] = { ...prev, text, segments: [{ ...prev.segments[0]!, text }] }
+    } else if (inline) {
+      const segments = [...prev.segments.slice(0, -1), { ...tail, text: joinText(tail.text, l.text) }]
+      out[out.length - 1] = { ...prev, segments, text: segments.map((sg) => sg.text).join(' ') }
     } else out.push(l)
     last = l
   }
@@ -134,7 +157,12 @@ class Reader {
     const org = kind === 'work' ? 'name' : 'organization'
     const { primary, secondary } = titleParts(e.title)
     const split = AT.exec(primary) ?? TITLE_SEP.exec(primary)
-    if (secondary) {
+    const place = orgAndPlace(e.title)
+    if (secondary && place && kind === 'work') {
+      this.out.set(`${at}.position`, primary, 0.85)
+      this.out.set(`${at}.${org}`, place.org, 0.8)
+      this.out.set(`${at}.location`, place.location, 0.7)
+    } else if (secondary) {
       this.out.set(`${at}.position`, primary, 0.85)
       this.out.set(`${at}.${org}`, clean(secondary.replace(LEADING_AT, '')), 0.85)
     } else if (split) {
@@ -153,7 +181,8 @@ class Reader {
       // "SNCF Connect, Lyon", "Otto Group – Hamburg", or the company in a run of its own).
       const sep = /^(.+?)\s+[|·•—–-]\s+(.+)$/u.exec(under.text)
       const runs = under.segments.length > 1 ? [under.segments[0]!.text, under.segments.slice(1).map((s) => s.text).join(' ')] : null
-      const comma = under.text.indexOf(', ')
+      // (A comma, or the Arabic one: "أورانج الأردن، عمّان".)
+      const comma = under.text.search(/[,،] /u)
       const [name, place]: string[] = runs ?? (sep ? [sep[1]!, sep[2]!] : comma > 0 ? [under.text.slice(0, comma), under.text.slice(comma + 2)] : [under.text, ''])
       this.out.set(`${at}.${org}`, clean(name ?? ''), 0.6)
       if (kind === 'work' && clean(place ?? '')) this.out.set(`${at}.location`, clean(place ?? ''), 0.55)
@@ -208,11 +237,11 @@ class Reader {
     if (!this.out.has(`${at}.institution`) && secondary) this.out.set(`${at}.institution`, clean(secondary), 0.6)
   }
 
-  /** "BSc, Physics", "Grado · Ingeniería", "Master of Science in Physics", "Licence en droit": degree and subject. */
+  /** "BSc, Physics", "Grado · Ingeniería", "Master of Science in Physics", "Licence en droit", "بكالوريوس في هندسة": degree and subject. */
   private degree (at: string, text: string): void {
     const cut = text.indexOf(', ')
     const sep = TITLE_SEP.exec(text)
-    const subject = DEGREE.test(text) ? /^(.+?)\s+(?:in|en)\s+(.+)$/u.exec(text) : null
+    const subject = DEGREE.test(text) ? /^(.+?)\s+(?:in|en|في)\s+(.+)$/u.exec(text) : null
     if (cut > 0) {
       this.out.set(`${at}.studyType`, clean(text.slice(0, cut)), 0.8)
       this.out.set(`${at}.area`, clean(text.slice(cut + 2)), 0.8)

@@ -37,7 +37,32 @@ function linkOf (t: Token): string {
 }
 
 export function isContactLine (line: Line): boolean {
-  return tokens(line).some((t) => EMAIL.test(t.text) || (PHONE.test(t.text) && t.text.replace(/\D/g, '').length >= 7) || URLISH.test(t.text) || PROFILE.test(t.text))
+  return tokens(line).some((t) => EMAIL.test(t.text) || (PHONE.test(t.text) && t.text.replace(/\D/g, '').length >= 7) || URLISH.test(t.text) || PROFILE.test(t.text) || profileLink(t) !== null)
+}
+
+// Sites whose pages are people's profiles, by host: a link to one is a profile whatever its text says.
+const NETWORKS: [RegExp, string][] = [[/^github\.com$/, 'GitHub'], [/^gitlab\.com$/, 'GitLab'], [/^linkedin\.com$/, 'LinkedIn'], [/^xing\.com$/, 'XING'],
+  [/^twitter\.com$/, 'Twitter'], [/^x\.com$/, 'X'], [/^dribbble\.com$/, 'Dribbble'], [/^behance\.net$/, 'Behance'], [/^instagram\.com$/, 'Instagram'],
+  [/^orcid\.org$/, 'ORCID'], [/^stackoverflow\.com$/, 'Stack Overflow'], [/^medium\.com$/, 'Medium'], [/^zhihu\.com$/, 'Zhihu'], [/^weibo\.com$/, 'Weibo'],
+  [/^(mastodon\.\w+|fosstodon\.org|hachyderm\.io)$/, 'Mastodon']]
+
+/**
+ * A username shown with an icon and linked to its profile ("ecarter" -> github.com/ecarter), or
+ * the profile's address itself ("linkedin.com/in/emily-carter"): network by the link's host,
+ * username the link's last part.
+ */
+function profileLink (t: Token): { network: string, username: string } | null {
+  // "(github.com/ada)" under "GitHub: ada", wrapped: the brackets are no part of the address.
+  const bare = t.text.replace(/^\((?=[^)]*$)|(?<=^[^(]*)\)$/g, '')
+  const href = t.url && /^https?:/.test(t.url) ? t.url : URLISH.test(bare) ? `https://${bare.replace(/^https?:\/\//, '')}` : null
+  if (!href || EMAIL.test(t.text)) return null
+  let url: URL
+  try { url = new URL(href) } catch { return null }
+  const network = NETWORKS.find(([host]) => host.test(url.hostname.replace(/^www\./, '')))?.[1]
+  const username = url.pathname.split('/').filter(Boolean).pop()?.replace(/^@/, '')
+  if (!network || !username) return null
+  const text = bare.replace(/^@/, '')
+  return text.toLowerCase() === username.toLowerCase() || URLISH.test(bare) ? { network, username } : null
 }
 
 export function parseHeader (lines: Line[], out: Fields): void {
@@ -79,8 +104,10 @@ export function parseHeader (lines: Line[], out: Fields): void {
       const text = t.text
       if (text.length < 2) continue // a symbol font's icon letter ("H", "B") beside the detail
       const digits = text.replace(/\D/g, '').length
-      if (EMAIL.test(text)) {
-        if (!out.has('basics.email')) out.set('basics.email', text, 0.98)
+      // A mailto: link says the address whole, where the text may have been cut at the link's edge.
+      const mailto = t.url?.startsWith('mailto:') && EMAIL.test(t.url.slice(7)) ? t.url.slice(7) : null
+      if (EMAIL.test(text) || (mailto && text.includes('@'))) {
+        if (!out.has('basics.email')) out.set('basics.email', mailto ?? text, 0.98)
       } else if (PHONE.test(text) && digits >= 7 && digits <= 15) {
         if (!out.has('basics.phone')) out.set('basics.phone', text, 0.9)
       } else if (PROFILE.test(text)) {
@@ -89,6 +116,16 @@ export function parseHeader (lines: Line[], out: Fields): void {
         out.set(`${at}.network`, m[1]!.trim(), 0.85)
         out.set(`${at}.username`, m[2]!, 0.85)
         if (t.url) out.set(`${at}.url`, linkOf(t), 0.9)
+      } else if (profileLink(t)) {
+        const p = profileLink(t)!
+        // The same profile again (its address printed under "GitHub: ada", maybe wrapped: an
+        // address in text with no link of its own, of a network already read) is no new one.
+        const known = ((out.root.basics as { profiles?: { network?: string, username?: string }[] } | undefined)?.profiles ?? [])
+        if (known.some((k) => k.network?.toLowerCase() === p.network.toLowerCase() && (!t.url || k.username?.toLowerCase() === p.username.toLowerCase()))) continue
+        const at = `basics.profiles[${profiles++}]`
+        out.set(`${at}.network`, p.network, 0.75)
+        out.set(`${at}.username`, p.username, 0.75)
+        out.set(`${at}.url`, linkOf({ ...t, text: text.replace(/^\(|\)$/g, '') }), 0.85)
       } else if (URLISH.test(text)) {
         if (!out.has('basics.url')) out.set('basics.url', linkOf(t), t.url ? 0.9 : 0.7)
       } else if (BARE_PLACE.test(text) && !/\d/.test(text) && !out.has('basics.location.city') && isContactLine(line)) {

@@ -1,6 +1,7 @@
 // Layout rules learnt from resumes cvgen did not print (samples/corpus): each on the smallest
 // lines that show it, so a change that breaks one says which.
 import t from 'tap'
+import { logicalOrder } from './bidi.ts'
 import { unstackBlocks } from './blocks.ts'
 import { PdfPrinter } from './corpus.ts'
 import { extractFields } from './fields.ts'
@@ -32,6 +33,8 @@ t.test('"Position at Company", "Position — Company" and the company on the lin
   t.match(work(line([seg('Data Analyst', 'b'), seg('Jun 2020 – Present')]), line([seg('Walgreens | Deerfield, IL', 'i')]), bullet('Built a forecast')),
     [{ position: 'Data Analyst', name: 'Walgreens', location: 'Deerfield, IL', startDate: '2020-06', highlights: ['Built a forecast'] }])
   t.match(work(line([seg('Data Analyst', 'b')]), line([seg('Deerfield, IL, Jun 2020 – Present', 'i')])), [{ position: 'Data Analyst', startDate: '2020-06' }], 'the range at the end of the line under the title')
+  t.match(work(line([seg('Data Analyst', 'b'), seg(','), seg('Walgreens', 'i'), seg(', Deerfield, IL.'), seg('Jun 2020 – Present')])),
+    [{ position: 'Data Analyst', name: 'Walgreens', location: 'Deerfield, IL', startDate: '2020-06' }], 'position, company and place in runs of their own (moderncv)')
 })
 
 t.test('dates before titles, a date first on the title line, and list markers drawn as text', async (t) => {
@@ -52,6 +55,9 @@ t.test('education: institution over degree, and degree "in" subject', async (t) 
 t.test('skills separated by middots and bars; languages with the level in brackets; profiles in runs of their own', async (t) => {
   const d = draft([heading('Skills'), body('Backend: Go · Rust | SQL'), heading('Languages'), body('English (native)')])
   t.same(d.skills[0].keywords, ['Go', 'Rust', 'SQL'])
+  const wrapped = draft([heading('Skills'), line([seg('Statistics:', 'b'), seg('A/B testing, Time')], { room: 2 }), line([seg('series, Regression')], { room: 8 }),
+    line([seg('Backend:', 'b'), seg('Java, Spring Boot,')], { room: 1 }), line([seg('PostgreSQL')])])
+  t.same(wrapped.skills.map((s: any) => [s.name, s.keywords]), [['Statistics', ['A/B testing', 'Time series', 'Regression']], ['Backend', ['Java', 'Spring Boot', 'PostgreSQL']]], 'a "Name: keywords" line wrapped')
   t.same(d.languages[0], { language: 'English', fluency: 'native' })
   t.same(draft([heading('Langues'), body('Français (langue maternelle), Anglais (courant)')]).languages,
     [{ language: 'Français', fluency: 'langue maternelle' }, { language: 'Anglais', fluency: 'courant' }], 'several on one line')
@@ -146,4 +152,50 @@ t.test('blocks side by side under one row of headings are read block by block', 
     line([at('+44 20 7946 0000', 0), at('Cloud: AWS', 20), at('French: fluent', 40)])
   ])
   t.same(lines.map((l) => l.text), ['Contact', 'ada@example.com', '+44 20 7946 0000', 'Skills', 'Data: SQL, Python', 'Cloud: AWS', 'Languages', 'English: native', 'French: fluent'])
+})
+
+t.test('right-to-left rows: items given left to right as drawn come back in reading order', async (t) => {
+  const u = (text: string, x: number, x2: number) => ({ text, x, x2, size: 10 })
+  const read = (units: ReturnType<typeof u>[]) => logicalOrder(units).map((x) => x.text)
+  t.same(read([u('ن', 0, 4), u('ا', 4, 6), u('م', 6, 10), u('ع', 10, 14)]), ['ع', 'م', 'ا', 'ن'], 'letters, drawn glyph by glyph')
+  t.same(read([u('4567', 0, 20), u('123', 23, 38), u('79', 41, 51), u('962', 54, 69), u('+', 69, 74)]), ['+', '962', '79', '123', '4567'], 'numbers spaced apart')
+  t.same(read([u('05', 0, 10), u('/', 10, 12), u('2018', 12, 32), u('–', 35, 40), u('حتى الآن', 43, 80)]), ['حتى الآن', '–', '05', '/', '2018'], 'a date is one number')
+  // Latin words with commas: a browser keeps "BGP، OSPF" left to right (the comma against the
+  // word it follows); XeTeX's bidi sets each word as a box of its own, right to left.
+  t.same(read([u('BGP', 0, 20), u('،', 20, 22), u('OSPF', 25, 45), u('الشبكات:', 60, 90)]), ['الشبكات:', 'BGP', '،', 'OSPF'])
+  t.same(read([u('OSPF', 0, 20), u('،', 22.5, 24.5), u('BGP', 24.5, 44.5), u('الشبكات:', 60, 90)]), ['الشبكات:', 'BGP', '،', 'OSPF'])
+  t.same(read([u('MPLS', 0, 20), u('OSPF', 40, 60), u('BGP', 80, 100)]), ['BGP', 'OSPF', 'MPLS'], 'tags in a row, right to left')
+  t.same(read([u('LinkedIn:', 0, 40), u('yhusseini', 43, 80)]), ['LinkedIn:', 'yhusseini'], 'a Latin phrase stays as it is')
+})
+
+t.test('printed right to left: name, contact, dates flush left and a card around each entry', async (t) => {
+  const printer = await PdfPrinter.launch('/usr/bin/chromium')
+  t.teardown(() => printer.close())
+  const pdf = await printer.print(`<html dir="rtl" lang="ar"><body style="font-family:'DejaVu Sans';font-size:10pt"><h1>يوسف الحسيني</h1>
+    <p>+962 79 123 4567 · youssef@example.com</p><h2>الخبرة العملية</h2>
+    <div style="padding:0 1.5em"><p><b>مهندس شبكات</b><span style="float:left">05/2018 – حتى الآن</span></p><p><i>أورانج الأردن، عمّان</i></p>
+    <ul><li>تصميم الشبكة الأساسية</li></ul></div><h2>التعليم</h2><div style="padding:0 1.5em"><p><b>بكالوريوس في هندسة الاتصالات</b><span style="float:left">2009 – 2014</span></p><p>الجامعة الأردنية</p></div></body></html>`)
+  const d = (await parseFile('pdf', pdf)).draft as any
+  t.match(d.basics, { name: 'يوسف الحسيني', phone: '+962 79 123 4567', email: 'youssef@example.com' })
+  t.match(d.work, [{ position: 'مهندس شبكات', name: 'أورانج الأردن', location: 'عمّان', startDate: '2018-05', highlights: ['تصميم الشبكة الأساسية'] }])
+  t.match(d.education, [{ studyType: 'بكالوريوس', area: 'هندسة الاتصالات', institution: 'الجامعة الأردنية', startDate: '2009', endDate: '2014' }])
+})
+
+t.test('a section set in a box: lines at its own margin are no list items', async (t) => {
+  const inset = (segments: Segment[], indent = 0.8) => line(segments, { bullet: true, indent })
+  t.match(draft([heading('Experience'), inset([seg('Analyst', 'b'), seg('2019 – 2021')]), inset([seg('Acme | Leeds', 'i')]), inset([seg('Built the forecast')], 2)]).work,
+    [{ position: 'Analyst', name: 'Acme', location: 'Leeds', startDate: '2019', highlights: ['Built the forecast'] }])
+})
+
+t.test('profiles by the site they link to: an icon and a username, or the address itself', async (t) => {
+  const linked = (text: string, url: string): Segment => ({ text, font: 'r', size: 1, url })
+  const d = extractFields([line([seg('Ada Lovelace', 'h', 2)]), body('Analyst'), line([linked('ada-l', 'https://gitlab.com/ada-l')]),
+    body('linkedin.com/in/ada-lovelace'), line([seg('a'), linked('da@example.com', 'mailto:ada@example.com')]),
+    line([seg('GitHub:'), seg('ada-l')]), body('(github.com/ada-l)')]).draft as any
+  t.same(d.basics.profiles, [
+    { network: 'GitLab', username: 'ada-l', url: 'https://gitlab.com/ada-l' },
+    { network: 'LinkedIn', username: 'ada-lovelace', url: 'https://linkedin.com/in/ada-lovelace' },
+    { network: 'GitHub', username: 'ada-l' }
+  ], '"GitHub: ada-l" over its address wrapped in brackets is one profile')
+  t.equal(d.basics.email, 'ada@example.com', 'a mailto: link says the address whole')
 })

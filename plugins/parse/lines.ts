@@ -23,6 +23,8 @@ export interface Line {
   gap: number
   /** A list item (a bullet in DOCX, an indented block in a PDF). */
   bullet: boolean
+  /** The item had a list marker (a bullet or dash drawn as text, a DOCX list): a list item whatever its indent. */
+  marked?: boolean
   /** DOCX heading level (1..6), or 0. */
   heading: number
   /** Space left at the right of the column, in body ems (a wrapped line leaves less than one word). 99 when unknown. */
@@ -49,9 +51,10 @@ const AS_SPACE = /[\p{Co}\t\n\r\v\f\u0085\u2028\u2029]/gu
 const DROPPED = /[\p{Cs}\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufdd0-\ufdef\ufff9-\ufffd\u{1fffe}\u{1ffff}]|[\ufffe\uffff]/gu
 
 // Kangxi and CJK radicals that some PDFs map Han glyphs to ("⼯作" for "工作"), Latin
-// ligatures ("ﬁ") and full-width forms ("电话：", "（母语）"): their NFKC forms are the
-// characters a reader sees, and the punctuation the field rules look for.
-const COMPATIBILITY = /[\u2e80-\u2fdf\ufb00-\ufb4f\uff01-\uff5e]/gu
+// ligatures ("ﬁ"), full-width forms ("电话：", "（母语）") and Arabic presentation forms (the
+// initial, medial and final shapes of a letter, "ﻣ" for "م", that a PDF's glyphs map to):
+// their NFKC forms are the characters a reader sees, and the punctuation the field rules look for.
+const COMPATIBILITY = /[\u2e80-\u2fdf\ufb00-\ufdff\ufe70-\ufefc\uff01-\uff5e]/gu
 
 /** Text as a person would read it off the page: see AS_SPACE and DROPPED above. */
 export function printable (s: string): string {

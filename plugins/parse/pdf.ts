@@ -7,6 +7,7 @@
 import { getDocument, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import { ParseFailure } from './failure.ts'
 import { BULLET_GLYPH, DASH_BULLET, LEADING_BULLET, lineOf, mode, printable, type Line, type Segment } from './lines.ts'
+import { isRtlRow, logicalOrder, rtlShare, splitWords } from './bidi.ts'
 import { unstackBlocks } from './blocks.ts'
 import { relabel } from './labels.ts'
 import { pdfImages } from './pdf-images.ts'
@@ -60,14 +61,17 @@ export async function pdfLines (data: Uint8Array, onPage?: (page: number, pages:
     const body = Number(mode(all, (it) => it.size.toFixed(1), (it) => it.text.length) ?? 10)
     const lines: Line[] = []
     let labelled: number | null = null
+    // A document mostly in Arabic or Hebrew reads right to left: its rows, and its columns.
+    const share = rtlShare(all.map((it) => it.text))
+    const rtl = share.rtl > share.ltr
     pages.forEach((items, i) => {
       // A label column across the page (a Europass form's field names beside their values)
       // before the page is cut into columns: cut first, the labels would be read as a column.
       const page = relabel(items, body, labelled)
-      if (page.left !== null) { labelled = page.left; lines.push(...toLines(page.items, body, i + 1, page.left)); return }
-      for (const column of columns(items)) {
+      if (page.left !== null) { labelled = page.left; lines.push(...toLines(page.items, body, i + 1, page.left, rtl)); return }
+      for (const column of columns(items, rtl)) {
         const { items: relabelled, left } = relabel(column, body)
-        lines.push(...toLines(relabelled, body, i + 1, left))
+        lines.push(...toLines(relabelled, body, i + 1, left, rtl))
       }
     })
     return unstackBlocks(lines)
@@ -152,33 +156,80 @@ async function textItems (page: PDFPageProxy, n: number): Promise<TextItem[]> {
 }
 
 /**
- * Splits a page into columns at a vertical gutter: an x that (almost) no item crosses with
- * plenty of text on both sides. Items crossing it (a full-width header) stay with the left
- * column, which is read first, so two columns never interleave line by line.
+ * Items on one baseline closer together than a gutter is wide (a word space), joined into one
+ * box: what a gutter may not cross. (Chromium draws Arabic glyph by glyph, and a gutter counted
+ * in items would find room between the letters of a line.) An item that runs into the next
+ * (a long email address overflowing its sidebar) is not joined to it.
  */
-export function columns (items: Item[]): Item[][] {
+function spans (items: Item[]): { x: number, x2: number, members: Item[] }[] {
+  const out: { x: number, x2: number, members: Item[] }[] = []
+  const sorted = [...items].sort((a, b) => b.y - a.y || a.x - b.x)
+  let row: Item[] = []
+  const flush = () => {
+    row.sort((a, b) => a.x - b.x)
+    let cur: { x: number, x2: number, members: Item[] } | null = null
+    for (const it of row) {
+      if (cur && it.x - cur.x2 < it.size * 0.4 && (it.x - cur.x2 > -it.size * 0.15 || it.x2 <= cur.x2)) { cur.x2 = Math.max(cur.x2, it.x2); cur.members.push(it) } else out.push(cur = { x: it.x, x2: it.x2, members: [it] })
+    }
+    row = []
+  }
+  for (const it of sorted) {
+    if (row[0] && Math.abs(row[0].y - it.y) >= Math.min(row[0].size, it.size) * 0.4) flush()
+    row.push(it)
+  }
+  flush()
+  return out
+}
+
+/**
+ * Splits a page into columns at a vertical gutter: an x that (almost) no run of text crosses
+ * with plenty of text on both sides. Runs crossing it (a full-width header) stay with the
+ * column read first, so two columns never interleave line by line. The columns come in
+ * reading order: a right-to-left page is read as its mirror image, right column first.
+ */
+export function columns (items: Item[], rtl = false): Item[][] {
   if (items.length < 12) return [items]
-  const left = Math.min(...items.map((i) => i.x))
-  const right = Math.max(...items.map((i) => i.x2))
+  const boxes = spans(items).map((b) => (rtl ? { x: -b.x2, x2: -b.x, members: b.members } : b))
+  const left = Math.min(...boxes.map((i) => i.x))
+  const right = Math.max(...boxes.map((i) => i.x2))
   const width = right - left
   let best: { x: number, crossing: number } | null = null
   for (let f = 0.25; f <= 0.75; f += 0.01) {
     const x = left + width * f
-    const crossing = items.filter((i) => i.x < x - 1 && i.x2 > x + 1).length
-    const l = items.filter((i) => i.x2 <= x + 1).length
-    const r = items.filter((i) => i.x >= x - 1).length
+    const crossing = boxes.filter((i) => i.x < x - 1 && i.x2 > x + 1).length
+    const l = boxes.filter((i) => i.x2 <= x + 1).length
+    const r = boxes.filter((i) => i.x >= x - 1).length
     // Both sides must start many lines of their own: a right-aligned date column is not a column.
-    const rStarts = new Set(items.filter((i) => i.x >= x - 1).map((i) => Math.round(i.x))).size
-    if (l < items.length * 0.2 || r < items.length * 0.2 || rStarts > r * 0.5) continue
-    if (crossing <= items.length * 0.05 && (!best || crossing < best.crossing)) best = { x, crossing }
+    const rStarts = new Set(boxes.filter((i) => i.x >= x - 1).map((i) => Math.round(i.x))).size
+    if (l < boxes.length * 0.2 || r < boxes.length * 0.2 || rStarts > r * 0.5) continue
+    if (crossing <= boxes.length * 0.05 && (!best || crossing < best.crossing)) best = { x, crossing }
   }
   if (!best) return [items]
   const x = best.x
-  return [items.filter((i) => i.x < x - 1), items.filter((i) => i.x >= x - 1)]
+  const side = (b: { x: number, x2: number }) => (b.x >= x - 1 && b.x2 > x + 1 ? 'r' : 'l')
+  return [boxes.filter((b) => side(b) === 'l').flatMap((b) => b.members), boxes.filter((b) => side(b) === 'r').flatMap((b) => b.members)]
 }
 
-/** left: where the column's text starts, when a label column left of it was taken out. */
-function toLines (items: Item[], body: number, page: number, left: number | null = null): Line[] {
+/**
+ * A combining mark drawn as an item of its own (Arabic's shadda over "م") belongs to the letter
+ * it stands over: sorted by x it may land on the far side of that letter.
+ */
+function attachMarks (row: Item[]): Item[] {
+  const out = row.filter((it) => !/^\p{M}+$/u.test(it.text))
+  for (const m of row) {
+    if (!/^\p{M}+$/u.test(m.text)) continue
+    const base = out.find((b) => m.x >= b.x && m.x < b.x2) ?? out.find((b) => m.x >= b.x - 0.5 && m.x <= b.x2 + 0.5)
+    if (base) base.text += m.text
+    else out.push(m)
+  }
+  return out.sort((a, b) => a.x - b.x)
+}
+
+/**
+ * left: where the column's text starts, when a label column left of it was taken out.
+ * documentRtl: the document is mostly right to left (bidi.ts decides row by row).
+ */
+function toLines (items: Item[], body: number, page: number, left: number | null = null, documentRtl = false): Line[] {
   if (items.length === 0) return []
   const sorted = [...items].sort((a, b) => b.y - a.y || a.x - b.x)
   const rows: Item[][] = []
@@ -192,33 +243,44 @@ function toLines (items: Item[], body: number, page: number, left: number | null
   const colRight = Math.max(...items.map((i) => i.x2))
   const lines: Line[] = []
   let prevY: number | null = null
-  for (const row of rows) {
-    row.sort((a, b) => a.x - b.x)
+  for (const drawn of rows) {
+    const visual = attachMarks(drawn.sort((a, b) => a.x - b.x))
+    // A right-to-left row: its items in reading order, its indent and segment x measured from
+    // the column's right edge (where its lines start) and its room at the left.
+    const rtl = isRtlRow(visual.map((it) => it.text), documentRtl)
+    const row = rtl ? logicalOrder(visual.flatMap(splitWords)) : visual
+    const start = rtl ? (it: Item) => colRight - it.x2 : (it: Item) => it.x - colLeft
     const segments: Segment[] = []
     let last: Item | null = null
     for (const it of row) {
-      const gap = last ? it.x - last.x2 : 0
+      // The space between the two items on the page, whichever side of the other each stands.
+      const gap = !last ? 0 : rtl ? Math.max(it.x, last.x) - Math.min(it.x2, last.x2) : it.x - last.x2
       const seg = segments[segments.length - 1]
       // Small capitals ("P" 13 pt + "ROFIL" 9 pt): letters touching in one font are one word.
       const smallCaps = seg && last && Math.abs(gap) < it.size * 0.08 && /\p{L}$/u.test(last.text) && /^\p{L}/u.test(it.text)
       // Chinese set in a CJK font with Latin words and digits in another ("使用" "TypeScript"
       // "和"): the fonts change with the script, not the style.
-      const script = seg && last && last.font !== it.font && gap < it.size * 0.35 && Math.abs(last.size - it.size) < 0.5 && (HAN.test(last.text.slice(-1)) || HAN.test(it.text[0] ?? ''))
+      // So is right-to-left text whose digits and punctuation come from a fallback font ("05" "/" "2018").
+      const script = seg && last && last.font !== it.font && gap < it.size * 0.35 && Math.abs(last.size - it.size) < 0.5 &&
+        (HAN.test(last.text.slice(-1)) || HAN.test(it.text[0] ?? '') || (rtl && (!/\p{L}$/u.test(last.text) || !/^\p{L}/u.test(it.text))))
       if (seg && last && last.url === it.url && ((last.font === it.font && ((gap < it.size * 0.9 && Math.abs(last.size - it.size) < 0.5) || smallCaps)) || script)) {
         seg.text += (gap > it.size * 0.12 && !seg.text.endsWith(' ') ? ' ' : '') + it.text
       } else {
-        segments.push({ text: it.text, font: it.font, size: Math.round(it.size / body * 100) / 100, x: Math.round((it.x - colLeft) / body * 10) / 10, ...(it.url ? { url: it.url } : {}) })
+        segments.push({ text: it.text, font: it.font, size: Math.round(it.size / body * 100) / 100, x: Math.round(start(it) / body * 10) / 10, ...(it.url ? { url: it.url } : {}) })
       }
       last = it
     }
     for (const s of segments) s.text = s.text.replace(/\s+/g, ' ').trim()
     const kept = segments.filter((s) => s.text)
     const y = row[0]!.y
-    let indent = (row[0]!.x - colLeft) / body
+    const first = rtl ? visual[visual.length - 1]! : visual[0]!
+    const end = rtl ? visual[0]! : visual[visual.length - 1]!
+    let indent = start(first) / body
     let bullet = indent > 0.6
     // A list marker drawn as text is no part of the item; the item starts where its text does.
     // (Also a lone symbol in a font of its own: a symbol font's bullet maps to "{" or "w".)
     const marker = kept.length > 1 && (BULLET_GLYPH.test(kept[0]!.text) || (kept[0]!.text.length === 1 && /[^\p{L}\p{N}]/u.test(kept[0]!.text) && kept[0]!.font !== kept[1]!.font))
+    const marked = marker || (kept[0] !== undefined && (LEADING_BULLET.test(kept[0].text) || (bullet && DASH_BULLET.test(kept[0].text))))
     if (marker) {
       kept.shift()
       bullet = true
@@ -235,9 +297,10 @@ function toLines (items: Item[], body: number, page: number, left: number | null
       gap: prevY === null ? 0 : Math.round((prevY - y) / body * 100) / 100,
       bullet,
       heading: 0,
-      charWidth: Math.round((row[row.length - 1]!.x2 - row[0]!.x) / body / Math.max(1, row.reduce((n, i) => n + i.text.length, 0)) * 1000) / 1000,
-      room: Math.round(Math.max(0, colRight - row[row.length - 1]!.x2) / body * 10) / 10,
-      page
+      charWidth: Math.round((visual[visual.length - 1]!.x2 - visual[0]!.x) / body / Math.max(1, row.reduce((n, i) => n + i.text.length, 0)) * 1000) / 1000,
+      room: Math.round(Math.max(0, rtl ? end.x - colLeft : colRight - end.x2) / body * 10) / 10,
+      page,
+      ...(marked ? { marked } : {})
     }))
     prevY = y
   }

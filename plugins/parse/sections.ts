@@ -101,7 +101,19 @@ export function splitSections (lines: Line[]): { header: Line[], sections: Secti
     if (sections.length === 0) header.push(line)
     else sections[sections.length - 1]!.lines.push(line)
   }
+  for (const s of sections) s.lines = outdent(s.lines)
   return { header, sections }
+}
+
+/**
+ * A section set inside a box or card (its lines all indented from the heading): a PDF line is
+ * a list item by its indent, and here that is the box's. Lines at the section's own margin,
+ * with no list marker, are no list items; the lines indented further still are.
+ */
+function outdent (lines: Line[]): Line[] {
+  const margin = Math.min(...lines.map((l) => l.indent))
+  if (!(margin > 0.6)) return lines
+  return lines.map((l) => (l.bullet && !l.marked && l.indent <= margin + 0.3 ? { ...l, bullet: false } : l))
 }
 
 export interface Entry { title: Line, dates: { start?: string, end?: string } | null, lines: Line[] }
