@@ -21,6 +21,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../test/support/net.ts'
+import { startArgs } from '../test/process.ts'
 import { Redis } from 'ioredis'
 import {
   abortOnSignal, createDatabase, formatTable, randomId, rssMb, runLoad, runWrk, startNginx, startProduct, WRK,
@@ -194,8 +195,8 @@ async function main (): Promise<void> {
     for (const which of VARIANTS) {
       const { rows, note } = await variant(which, dir, abort)
       const setting = which === 'pg' ? 'PostgreSQL + REDIS_URL' : 'the embedded default (no settings)'
-      console.log(`\nThe product as operators run it: node kernel/server.ts, own process${twoCores ? ', pinned to CPU 1; load generator on CPU 0' : ''}; ROLE=all, default log level, ${setting}. ${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${os.cpus().length} cores, ${ROUNDS} rounds of ${SECONDS} s, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${note}\n`)
-      const digits = (k: string) => k.includes(' / ') ? 2 : k.includes('ms') && !k.includes('req/s') ? 1 : 0
+      console.log(`\nThe product as operators run it: npm start's command (node ${startArgs().join(' ')}), own process${twoCores ? ', pinned to CPU 1; load generator on CPU 0' : ''}; ROLE=all, default log level, ${setting}. ${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${os.cpus().length} cores, ${ROUNDS} rounds of ${SECONDS} s, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${note}\n`)
+      const digits = (k: string) => / \/ (bare|nginx)/.test(k) ? 2 : k.includes('ms') && !k.includes('req/s') ? 1 : 0
       console.log(formatTable(['what', 'median', 'rounds'], Object.entries(rows).map(([k, xs]) => [k, median(xs).toFixed(digits(k)), xs.map((x) => x.toFixed(digits(k))).join(', ')])))
     }
   } finally {
