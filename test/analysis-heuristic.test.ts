@@ -17,7 +17,7 @@ t.test('heuristic analysis through the API', async (t) => {
       : await app.inject({ method: 'POST', url: '/portfolios', headers: bearer(a.access), payload: { title: 'P', template_id: 'modern', content: doc } })
     t.equal(created.statusCode, 201, created.body)
     const id = await queueAnalysis(app, a.access, { target_id: created.json().data.id, type, ...(withJd ? { job_description: jd } : {}) })
-    await waitForStatus(app, `/ai/analyze/${id}/status`, a.access, { timeoutMs: 10_000 })
+    await waitForStatus(app, `/ai/analyze/${id}/status`, a.access)
     return (await app.inject({ url: `/ai/reports/${id}`, headers: bearer(a.access) })).json().data
   }
 
