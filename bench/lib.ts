@@ -430,3 +430,36 @@ export function rssMb (pid: number): number {
 
 /** The label of rows measured on an app built inside the bench (logger off), not `npm start`. */
 export const IN_PROCESS = '[in-process: app built inside the bench, logger off; not the real start command: bench/product.ts measures that]'
+
+/** One API call on a product process: the parsed JSON body, or an Error with the status and the start of the body. */
+export async function callApi (base: string, method: string, path: string, token?: string, body?: unknown): Promise<any> {
+  const res = await fetch(base + path, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`)
+  return text.startsWith('{') ? JSON.parse(text) : text
+}
+
+/**
+ * Runs `n` jobs, at most `parallel` outstanding (n: all at once), polling each one's status
+ * every 20 ms: enqueue -> completed per job, and the wall time from the first enqueue to the last completion.
+ */
+export async function runJobs (n: number, parallel: number, queue: (i: number) => Promise<string>, status: (id: string) => Promise<string>): Promise<{ latencies: number[], wallMs: number }> {
+  const latencies: number[] = []
+  const start = performance.now()
+  let next = 0
+  await Promise.all(Array.from({ length: Math.min(parallel, n) }, async () => {
+    while (next < n) {
+      const i = next++
+      const t0 = performance.now()
+      const id = await queue(i)
+      for (;;) {
+        const s = await status(id)
+        if (s === 'completed') break
+        if (s === 'failed') throw new Error(`job ${id} failed`)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      latencies.push(performance.now() - t0)
+    }
+  }))
+  return { latencies, wallMs: performance.now() - start }
+}

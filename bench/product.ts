@@ -24,7 +24,7 @@ import { freePort } from '../test/support/net.ts'
 import { startArgs } from '../test/process.ts'
 import { Redis } from 'ioredis'
 import {
-  abortOnSignal, createDatabase, formatTable, randomId, rssMb, runLoad, runWrk, startNginx, startProduct, WRK,
+  abortOnSignal, callApi, createDatabase, formatTable, randomId, rssMb, runJobs, runLoad, runWrk, startNginx, startProduct, WRK,
   type LoadResult, type ProductProcess, type ScratchDatabase
 } from './lib.ts'
 
@@ -42,13 +42,6 @@ const LOAD_CPU = twoCores ? 0 : undefined
 const APP_DOMAIN = 'cvgen.localhost'
 const CONTENT = JSON.parse(readFileSync(new URL('../samples/analysis/portfolio.strong.json', import.meta.url), 'utf8'), (k, v) => k === 'image' ? undefined : v)
 
-async function call (base: string, method: string, path: string, token?: string, body?: unknown): Promise<any> {
-  const res = await fetch(base + path, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined })
-  const text = await res.text()
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`)
-  return text.startsWith('{') ? JSON.parse(text) : text
-}
-
 /** The bare baseline: node:http answering every request with the same bytes and headers. */
 async function startBare (file: string, headers: Record<string, string>): Promise<{ url: string, child: ChildProcess }> {
   const port = await freePort()
@@ -56,20 +49,6 @@ async function startBare (file: string, headers: Record<string, string>): Promis
   const child = spawn(twoCores ? 'taskset' : process.execPath, twoCores ? ['-c', '1', process.execPath, '-e', script] : ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
   await new Promise<void>((resolve, reject) => { child.stdout!.once('data', () => resolve()); child.once('exit', () => reject(new Error('bare server exited'))) })
   return { url: `http://127.0.0.1:${port}`, child }
-}
-
-/** Queues `n` jobs at once and waits for all: enqueue -> completed, per job. */
-async function jobLatencies (n: number, queue: () => Promise<string>, status: (id: string) => Promise<string>): Promise<number[]> {
-  return Promise.all(Array.from({ length: n }, async () => {
-    const t0 = performance.now()
-    const id = await queue()
-    for (;;) {
-      const s = await status(id)
-      if (s === 'completed') return performance.now() - t0
-      if (s === 'failed') throw new Error(`job ${id} failed`)
-      await sleep(20)
-    }
-  }))
 }
 
 interface Target { name: string, url: string, path: string, host?: string }
@@ -100,14 +79,14 @@ async function variant (which: 'pg' | 'embedded', dir: string, abort: ReturnType
     const base = server.url
     const email = `bench-${runId}@example.com`
     const password = 'a long bench passphrase'
-    const token = (await call(base, 'POST', '/auth/register', undefined, { email, password, full_name: 'Bench' })).data.access_token as string
+    const token = (await callApi(base, 'POST', '/auth/register', undefined, { email, password, full_name: 'Bench' })).data.access_token as string
     // Rounds of ten analyses are past the free tier's daily quota: the operator's command lifts it.
     execFileSync(process.execPath, ['kernel/cli.ts', 'users', 'set-tier', email, 'enterprise'], { cwd: new URL('..', import.meta.url), env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'warn' }, stdio: 'pipe' })
-    const portfolio = (await call(base, 'POST', '/portfolios', token, { title: 'Site', template_id: 'modern', is_published: true, subdomain: 'bench', content: CONTENT })).data
+    const portfolio = (await callApi(base, 'POST', '/portfolios', token, { title: 'Site', template_id: 'modern', is_published: true, subdomain: 'bench', content: CONTENT })).data
     const page = `/view/${portfolio.subdomain}`
     const uncached: string[] = []
-    for (let i = 0; i < 5 + ROUNDS * UNCACHED_PER_ROUND; i++) uncached.push((await call(base, 'POST', '/portfolios', token, { title: `Site ${i}`, template_id: 'modern', is_published: true, content: CONTENT })).data.subdomain)
-    await call(base, 'GET', page) // fills the cache
+    for (let i = 0; i < 5 + ROUNDS * UNCACHED_PER_ROUND; i++) uncached.push((await callApi(base, 'POST', '/portfolios', token, { title: `Site ${i}`, template_id: 'modern', is_published: true, content: CONTENT })).data.subdomain)
+    await callApi(base, 'GET', page) // fills the cache
     const hit = await fetch(base + page)
     const bytes = Buffer.from(await hit.arrayBuffer())
     const copied = ['content-type', 'etag', 'cache-control', 'content-security-policy', 'x-content-type-options', 'referrer-policy', 'vary']
@@ -123,14 +102,14 @@ async function variant (which: 'pg' | 'embedded', dir: string, abort: ReturnType
     let note = `page ${bytes.length} bytes; load: ${WRK ? 'wrk -t1, its own process' : 'autocannon in a worker thread (apt-get install wrk)'}`
     if (typeof nginx === 'string') note += `; no nginx row: ${nginx}`
     else { children.push(nginx.child); targets.push({ name: 'nginx', url: nginx.url, path: '/page' }) }
-    const resume = (await call(base, 'POST', '/resumes', token, { title: 'CV', template_id: 'classic', content: { basics: { name: 'Ada Lovelace', summary: 'Engineer.' }, work: [{ name: 'Acme', position: 'Engineer', startDate: '2020-01', highlights: ['Cut build times by half'] }] } })).data.id as string
-    const exportPdf = () => jobLatencies(5, async () => (await call(base, 'POST', `/resumes/${resume}/export`, token, { format: 'pdf' })).data.export_id, async (id) => (await call(base, 'GET', `/exports/${id}`, token)).data.status)
+    const resume = (await callApi(base, 'POST', '/resumes', token, { title: 'CV', template_id: 'classic', content: { basics: { name: 'Ada Lovelace', summary: 'Engineer.' }, work: [{ name: 'Acme', position: 'Engineer', startDate: '2020-01', highlights: ['Cut build times by half'] }] } })).data.id as string
+    const exportPdf = async () => (await runJobs(5, 5, async () => (await callApi(base, 'POST', `/resumes/${resume}/export`, token, { format: 'pdf' })).data.export_id, async (id) => (await callApi(base, 'GET', `/exports/${id}`, token)).data.status)).latencies
     await exportPdf() // warms the browser
     // One account per connection, as auth.ts does: concurrent logins of one account look like guessing.
     const logins: string[] = []
     for (let i = 0; i < 10; i++) {
       const user = { email: `bench-${runId}-${i}@example.com`, password }
-      await call(base, 'POST', '/auth/register', undefined, { ...user, full_name: 'Bench' })
+      await callApi(base, 'POST', '/auth/register', undefined, { ...user, full_name: 'Bench' })
       logins.push(JSON.stringify(user))
     }
     const load = async (connections: number, spec: Parameters<typeof runLoad>[0]['spec']) => {
@@ -167,7 +146,7 @@ async function variant (which: 'pg' | 'embedded', dir: string, abort: ReturnType
       put('uncached render p50 ms (HTTP, one at a time)', median(times.slice(round === 0 ? 5 : 0)))
       put('login req/s', (await load(10, { kind: 'lease', method: 'POST', path: '/auth/login', bodies: logins, renew: 'same' })).reqPerSec)
       put('GET /domains req/s', (await load(10, { kind: 'fixed', method: 'GET', path: '/domains', headers: { authorization: `Bearer ${token}` } })).reqPerSec)
-      put('analysis enqueue -> completed p50 ms (10 at once)', median(await jobLatencies(10, async () => (await call(base, 'POST', '/ai/analyze', token, { target_id: resume, type: 'resume' })).data.job_id, async (id) => (await call(base, 'GET', `/ai/reports/${id}`, token)).data.status)))
+      put('analysis enqueue -> completed p50 ms (10 at once)', median((await runJobs(10, 10, async () => (await callApi(base, 'POST', '/ai/analyze', token, { target_id: resume, type: 'resume' })).data.job_id, async (id) => (await callApi(base, 'GET', `/ai/reports/${id}`, token)).data.status)).latencies))
       put('PDF export enqueue -> completed p50 ms (5 at once)', median(await exportPdf()))
     }
     put('RSS MB, after the rounds (ROLE=all)', rssMb(server.child.pid!))

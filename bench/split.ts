@@ -15,7 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
-import { abortOnSignal, createDatabase, formatTable, randomId, rssMb, runLoad, runWrk, startProduct, WRK, type ProductProcess, type ScratchDatabase } from './lib.ts'
+import { abortOnSignal, callApi, createDatabase, formatTable, randomId, rssMb, runJobs, runLoad, runWrk, startProduct, WRK, type ProductProcess, type ScratchDatabase } from './lib.ts'
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 const arg = (name: string, fallback: number) => { const i = process.argv.indexOf(name); return i > 0 ? Number(process.argv[i + 1]) : fallback }
@@ -24,35 +24,6 @@ const twoCores = os.cpus().length >= 2
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]! }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const CONTENT = JSON.parse(readFileSync(new URL('../samples/analysis/portfolio.strong.json', import.meta.url), 'utf8'), (k, v) => k === 'image' ? undefined : v)
-
-async function call (base: string, method: string, path: string, token?: string, body?: unknown): Promise<any> {
-  const res = await fetch(base + path, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined })
-  const text = await res.text()
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`)
-  return text.startsWith('{') ? JSON.parse(text) : text
-}
-
-/** Runs `n` jobs, at most `parallel` outstanding: enqueue -> completed per job, and the wall time. */
-async function jobs (n: number, parallel: number, queue: (i: number) => Promise<string>, status: (id: string) => Promise<string>): Promise<{ latencies: number[], wallMs: number }> {
-  const latencies: number[] = []
-  const start = performance.now()
-  let next = 0
-  await Promise.all(Array.from({ length: Math.min(parallel, n) }, async () => {
-    while (next < n) {
-      const i = next++
-      const t0 = performance.now()
-      const id = await queue(i)
-      for (;;) {
-        const s = await status(id)
-        if (s === 'completed') break
-        if (s === 'failed') throw new Error(`job ${id} failed`)
-        await sleep(20)
-      }
-      latencies.push(performance.now() - t0)
-    }
-  }))
-  return { latencies, wallMs: performance.now() - start }
-}
 
 async function main (): Promise<void> {
   if (twoCores) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' })
@@ -77,25 +48,25 @@ async function main (): Promise<void> {
     const users: string[] = []
     for (let i = 0; i < 12; i++) {
       const email = `bench-${runId}-${i}@example.com`
-      users.push((await call(base, 'POST', '/auth/register', undefined, { email, password: 'a long bench passphrase', full_name: 'Bench' })).data.access_token)
+      users.push((await callApi(base, 'POST', '/auth/register', undefined, { email, password: 'a long bench passphrase', full_name: 'Bench' })).data.access_token)
       execFileSync(process.execPath, ['kernel/cli.ts', 'users', 'set-tier', email, 'enterprise'], { cwd: new URL('..', import.meta.url), env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'warn' }, stdio: 'pipe' })
     }
     const resumes: string[] = []
-    for (const token of users) resumes.push((await call(base, 'POST', '/resumes', token, { title: 'CV', template_id: 'classic', content: { basics: { name: 'Ada Lovelace', summary: 'Engineer.' }, work: [{ name: 'Acme', position: 'Engineer', startDate: '2020-01', highlights: ['Cut build times by half'] }] } })).data.id)
-    const sub = (await call(base, 'POST', '/portfolios', users[0], { title: 'Site', template_id: 'modern', is_published: true, content: CONTENT })).data.subdomain as string
+    for (const token of users) resumes.push((await callApi(base, 'POST', '/resumes', token, { title: 'CV', template_id: 'classic', content: { basics: { name: 'Ada Lovelace', summary: 'Engineer.' }, work: [{ name: 'Acme', position: 'Engineer', startDate: '2020-01', highlights: ['Cut build times by half'] }] } })).data.id)
+    const sub = (await callApi(base, 'POST', '/portfolios', users[0], { title: 'Site', template_id: 'modern', is_published: true, content: CONTENT })).data.subdomain as string
     // Which user owns which job: a status poll is one request with that user's token.
     const owner = new Map<string, string>()
     const exportTracked = async (i: number) => {
       const token = users[i % users.length]!
-      const id = (await call(base, 'POST', `/resumes/${resumes[i % users.length]}/export`, token, { format: 'pdf' })).data.export_id as string
+      const id = (await callApi(base, 'POST', `/resumes/${resumes[i % users.length]}/export`, token, { format: 'pdf' })).data.export_id as string
       owner.set(id, token)
       return id
     }
-    const exportStatusFast = async (id: string) => (await call(base, 'GET', `/exports/${id}`, owner.get(id))).data.status as string
-    const analyze = async (i: number) => { const token = users[i % users.length]!; const id = (await call(base, 'POST', '/ai/analyze', token, { target_id: resumes[i % users.length], type: 'resume' })).data.job_id as string; owner.set(id, token); return id }
-    const analysisStatus = async (id: string) => (await call(base, 'GET', `/ai/reports/${id}`, owner.get(id))).data.status as string
-    await call(base, 'GET', `/view/${sub}`)
-    await jobs(3, 3, exportTracked, exportStatusFast) // the worker's browser starts
+    const exportStatusFast = async (id: string) => (await callApi(base, 'GET', `/exports/${id}`, owner.get(id))).data.status as string
+    const analyze = async (i: number) => { const token = users[i % users.length]!; const id = (await callApi(base, 'POST', '/ai/analyze', token, { target_id: resumes[i % users.length], type: 'resume' })).data.job_id as string; owner.set(id, token); return id }
+    const analysisStatus = async (id: string) => (await callApi(base, 'GET', `/ai/reports/${id}`, owner.get(id))).data.status as string
+    await callApi(base, 'GET', `/view/${sub}`)
+    await runJobs(3, 3, exportTracked, exportStatusFast) // the worker's browser starts
     await sleep(10_000)
     const rows: Record<string, number[]> = {}
     const put = (k: string, v: number) => { (rows[k] ??= []).push(v) }
@@ -104,9 +75,9 @@ async function main (): Promise<void> {
     for (let run = 0; run < RUNS; run++) {
       if (WRK) await runWrk({ url: `${base}/view/${sub}`, connections: 50, seconds: 10, cpu: twoCores ? 0 : undefined })
       else await runLoad({ url: base, connections: 50, durationSec: 10, spec: { kind: 'fixed', method: 'GET', path: `/view/${sub}` } }, () => {}, abort.signal)
-      for (let i = 0; i < 30; i++) await call(base, 'POST', '/portfolios', users[1 + (i % 11)], { title: `Site ${run}-${i}`, template_id: 'modern', is_published: true, content: CONTENT }).then((r) => call(base, 'GET', `/view/${r.data.subdomain}`))
-      put('analysis p50 ms (30, 10 at a time)', median((await jobs(30, 10, analyze, analysisStatus)).latencies))
-      put('PDF export p50 ms (200, 10 at a time)', median((await jobs(200, 10, exportTracked, exportStatusFast)).latencies))
+      for (let i = 0; i < 30; i++) await callApi(base, 'POST', '/portfolios', users[1 + (i % 11)], { title: `Site ${run}-${i}`, template_id: 'modern', is_published: true, content: CONTENT }).then((r) => callApi(base, 'GET', `/view/${r.data.subdomain}`))
+      put('analysis p50 ms (30, 10 at a time)', median((await runJobs(30, 10, analyze, analysisStatus)).latencies))
+      put('PDF export p50 ms (200, 10 at a time)', median((await runJobs(200, 10, exportTracked, exportStatusFast)).latencies))
       await sleep(2000)
       put('RSS MB, api after a run', rssMb(api.child.pid!))
       put('RSS MB, worker after a run', rssMb(worker.child.pid!))
@@ -114,10 +85,10 @@ async function main (): Promise<void> {
     const growth = (k: string) => { const xs = rows[k]!; return (xs[xs.length - 1]! - xs[0]!) / xs[0]! * 100 }
     const growthRows: Array<[string, number]> = [['api RSS growth, first run -> last, %', growth('RSS MB, api after a run')], ['worker RSS growth, first run -> last, %', growth('RSS MB, worker after a run')]]
     for (const workers of [1, 2]) {
-      if (workers === 2) { const second = await startProduct({ ...env, ROLE: 'worker' }); procs.push(second); await jobs(3, 3, exportTracked, exportStatusFast); await sleep(3000) }
-      const ex = await jobs(40, 40, exportTracked, exportStatusFast)
+      if (workers === 2) { const second = await startProduct({ ...env, ROLE: 'worker' }); procs.push(second); await runJobs(3, 3, exportTracked, exportStatusFast); await sleep(3000) }
+      const ex = await runJobs(40, 40, exportTracked, exportStatusFast)
       put(`PDF exports per s, ${workers} worker process${workers > 1 ? 'es' : ''} (40 at once)`, 40 / ex.wallMs * 1000)
-      const an = await jobs(40, 40, analyze, analysisStatus)
+      const an = await runJobs(40, 40, analyze, analysisStatus)
       put(`analyses per s, ${workers} worker process${workers > 1 ? 'es' : ''} (40 at once)`, 40 / an.wallMs * 1000)
     }
     console.log(`\ncvgen split: one ROLE=api process${twoCores ? ' (pinned to CPU 1; load generator on CPU 0)' : ''}, ROLE=worker processes, the real start command each, default log level, PostgreSQL + REDIS_URL. ${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${os.cpus().length} cores, ${RUNS} runs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`)
