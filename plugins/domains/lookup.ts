@@ -31,7 +31,9 @@ export class LookupCache {
 
   constructor (opts: LookupCacheOptions) {
     this.opts = opts
-    this.lru = new LRUCache<string, Cached>({ max: 100_000, ttl: opts.ttlMs ?? 30_000 })
+    // A count bound through maxSize: with `max`, lru-cache allocates its arrays for all 100,000
+    // entries up front (~4 MB of every process's heap, most of it never used); this way they grow.
+    this.lru = new LRUCache<string, Cached>({ maxSize: 100_000, sizeCalculation: () => 1, ttl: opts.ttlMs ?? 30_000 })
   }
 
   /** Subscribes to invalidations (our own come back too: dropping twice is harmless). */
