@@ -65,8 +65,22 @@ function refuseImages (tokens: ReturnType<typeof md.parse>, allowImage: (url: st
   }
 }
 
-/** Plain text of some Markdown (for <meta name="description"> and script detection). */
+/**
+ * Plain text of some Markdown (for <meta name="description"> and script detection), read off
+ * markdown-it's tokens: no HTML is rendered and parsed again, and the text is not entity-escaped
+ * (the template escapes it once). Images give no text, as in the rendered page's text.
+ */
 export function markdownText (src: unknown): string {
   if (typeof src !== 'string') return ''
-  return sanitizeHtml(md.render(src), { allowedTags: [], allowedAttributes: {} }).replace(/\s+/g, ' ').trim()
+  const out: string[] = []
+  for (const t of md.parse(src, {})) {
+    if (t.type === 'code_block' || t.type === 'fence') out.push(t.content, ' ')
+    if (t.type !== 'inline') continue
+    for (const c of t.children ?? []) {
+      if (c.type === 'text' || c.type === 'code_inline') out.push(c.content)
+      else if (c.type === 'softbreak' || c.type === 'hardbreak') out.push(' ')
+    }
+    out.push(' ')
+  }
+  return out.join('').replace(/\s+/g, ' ').trim()
 }

@@ -177,6 +177,11 @@ t.test('Markdown: headings under the page outline, sanitized', async (t) => {
   t.match(out, /<a href="mailto:a@b\.example" rel="nofollow noopener ugc">m<\/a>/)
 })
 
+t.test('the page description is the About text, escaped once', async (t) => {
+  const html = new ThemeRenderer().renderPortfolio(manifest('modern'), { title: 'P', content: { about: 'Builds **A & B** tools <b>, `x < y`\n\n- fast\n- safe ![pic](https://i.example/a.png)' } })
+  t.match(html, /<meta name="description" content="Builds A &amp; B tools &lt;b&gt;, x &lt; y fast safe">/)
+})
+
 for (const id of THEMES) {
   t.test(`${id}: ATS criteria`, async (t) => {
     const m = manifest(id)
