@@ -78,6 +78,8 @@ export class PageCache {
   private readonly generations = new Map<string, number>()
   /** Background revalidations by key: at most one per key in this process. */
   private readonly revalidations = new Map<string, Promise<unknown>>()
+  /** Copies on their way to Redis: a response does not wait for them (settled() and close() do). */
+  private readonly writes = new Set<Promise<void>>()
   /**
    * Redis reads in flight by key, with the generation they started in: when a page goes
    * stale under load, the concurrent requests share one GET (and one JSON.parse of the page)
@@ -127,7 +129,7 @@ export class PageCache {
   }
 
   async close (): Promise<void> {
-    await Promise.allSettled([...this.revalidations.values()])
+    await this.settled()
     const unsubscribe = this.unsubscribe
     this.unsubscribe = null
     await unsubscribe?.()
@@ -135,9 +137,9 @@ export class PageCache {
     this.missing.clear()
   }
 
-  /** Resolves once the background revalidations started so far have finished (tests, shutdown). */
+  /** Resolves once the background revalidations and Redis writes started so far have finished (tests, shutdown). */
   async settled (): Promise<void> {
-    while (this.revalidations.size > 0) await Promise.allSettled([...this.revalidations.values()])
+    while (this.revalidations.size > 0 || this.writes.size > 0) await Promise.allSettled([...this.revalidations.values(), ...this.writes])
   }
 
   /**
@@ -263,7 +265,11 @@ export class PageCache {
       // Purged while rendering: serve this one, but keep no copy that may predate the change.
       if (this.generation(key) === generation) {
         this.lru.set(key, entry)
-        await this.writeShared(key, entry)
+        // The SET is sent now, so a purge after this point (its DEL) reaches Redis after it;
+        // the page is answered without waiting for Redis's reply (a round trip on every miss).
+        const write = this.writeShared(key, entry)
+        this.writes.add(write)
+        void write.finally(() => this.writes.delete(write))
       }
       return entry
     })().finally(() => this.inflight.delete(key))
