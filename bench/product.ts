@@ -10,6 +10,7 @@
 //   uncached      20 portfolios never requested before, one request each: latency;
 //   login         POST /auth/login (argon2id), 10 connections: req/s;
 //   domains       GET /domains, 10 connections: req/s;
+//   resumes       GET /resumes (20 resumes of ~5 KB, bench/resumes.ts's data), 10 connections: req/s;
 //   analysis      10 analyses queued at once: enqueue -> completed p50;
 //   export        5 PDF exports queued at once (the browser warm): enqueue -> completed p50.
 // The table gives medians over rounds (ratios: median of per-round ratios), the server's RSS
@@ -27,6 +28,7 @@ import {
   abortOnSignal, callApi, createDatabase, formatTable, randomId, rssMb, runJobs, runLoad, runWrk, startNginx, startProduct, WRK,
   type LoadResult, type ProductProcess, type ScratchDatabase
 } from './lib.ts'
+import { resumeContent } from './resume-data.ts'
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 const arg = (name: string, fallback: string) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1]! : fallback }
@@ -105,6 +107,7 @@ async function variant (which: 'pg' | 'embedded', dir: string, abort: ReturnType
     const resume = (await callApi(base, 'POST', '/resumes', token, { title: 'CV', template_id: 'classic', content: { basics: { name: 'Ada Lovelace', summary: 'Engineer.' }, work: [{ name: 'Acme', position: 'Engineer', startDate: '2020-01', highlights: ['Cut build times by half'] }] } })).data.id as string
     const exportPdf = async () => (await runJobs(5, 5, async () => (await callApi(base, 'POST', `/resumes/${resume}/export`, token, { format: 'pdf' })).data.export_id, async (id) => (await callApi(base, 'GET', `/exports/${id}`, token)).data.status)).latencies
     await exportPdf() // warms the browser
+    for (let i = 0; i < 20; i++) await callApi(base, 'POST', '/resumes', token, { title: `CV ${i + 1}`, template_id: 'classic', content: resumeContent(i) })
     // One account per connection, as auth.ts does: concurrent logins of one account look like guessing.
     const logins: string[] = []
     for (let i = 0; i < 10; i++) {
@@ -146,6 +149,7 @@ async function variant (which: 'pg' | 'embedded', dir: string, abort: ReturnType
       put('uncached render p50 ms (HTTP, one at a time)', median(times.slice(round === 0 ? 5 : 0)))
       put('login req/s', (await load(10, { kind: 'lease', method: 'POST', path: '/auth/login', bodies: logins, renew: 'same' })).reqPerSec)
       put('GET /domains req/s', (await load(10, { kind: 'fixed', method: 'GET', path: '/domains', headers: { authorization: `Bearer ${token}` } })).reqPerSec)
+      put('GET /resumes (20 x ~5 KB) req/s', (await load(10, { kind: 'fixed', method: 'GET', path: '/resumes?limit=20', headers: { authorization: `Bearer ${token}` } })).reqPerSec)
       put('analysis enqueue -> completed p50 ms (10 at once)', median((await runJobs(10, 10, async () => (await callApi(base, 'POST', '/ai/analyze', token, { target_id: resume, type: 'resume' })).data.job_id, async (id) => (await callApi(base, 'GET', `/ai/reports/${id}`, token)).data.status)).latencies))
       put('PDF export enqueue -> completed p50 ms (5 at once)', median(await exportPdf()))
     }

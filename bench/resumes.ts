@@ -10,7 +10,6 @@
 // PostgreSQL included, shares the machine's cores, so the absolute figures depend on the
 // machine; the ratio is the figure that matters.
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -18,9 +17,10 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { loadConfig } from '../config/index.ts'
 import { buildApp } from '../kernel/app.ts'
+import { resumeContent } from './resume-data.ts'
 import {
   LoopDelayProbe, abortOnSignal, createDatabase, deleteRedisKeys, formatTable, parseDuration, randomId, runLoad,
-  type LoadResult, type LoadSpec, type LoopDelay, type ScratchDatabase
+  type LoadResult, type LoadSpec, type LoopDelay, type ScratchDatabase, IN_PROCESS
 } from './lib.ts'
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -43,8 +43,6 @@ const LIST_SQL = `select ${COLUMNS}, count(*) over () as total from resumes
         where user_id = $1 and deleted_at is null
         order by updated_at desc, id limit $2 offset $3`
 
-const SAMPLE = JSON.parse(readFileSync(new URL('../samples/jsonresume/sample.resume.json', import.meta.url), 'utf8')) as Record<string, any>
-
 interface Target { name: string, url: string, spec: LoadSpec }
 interface Run { load: LoadResult, loop: LoopDelay }
 interface Measured { target: Target, runs: Run[], bytes: number }
@@ -53,55 +51,6 @@ const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b)
   const m = s.length >> 1
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
-
-// ---------------------------------------------------------------------------------------
-// Data: one user with 20 resumes, each a varied copy of the JSON Resume sample grown to ~5 KB
-
-const FIRST = ['Ada', 'Grace', 'Linus', 'Margaret', 'Alan', 'Barbara', 'Dennis', 'Frances', 'Ken', 'Radia']
-const LAST = ['Lovelace', 'Hopper', 'Torvalds', 'Hamilton', 'Turing', 'Liskov', 'Ritchie', 'Allen', 'Thompson', 'Perlman']
-const COMPANIES = ['Hooli', 'Raviga', 'Aviato', 'Bachmanity', 'Endframe', 'Nucleus', 'Sliceline', 'Coleman-Blair']
-const VERBS = ['Designed', 'Led', 'Shipped', 'Rewrote', 'Scaled', 'Automated', 'Migrated', 'Mentored']
-const THINGS = [
-  'the ingestion pipeline from a nightly batch to a streaming service processing 40k events per second',
-  'a team of six engineers through the move from a monolith to independently deployed services',
-  'the public REST API, its OpenAPI description and the client SDKs generated from it',
-  'the billing system onto a double-entry ledger, cutting reconciliation time from days to minutes',
-  'the search index, bringing p99 query latency under 80 ms for the largest customers',
-  'the release process to continuous delivery with canary deployments and automatic rollback',
-  'the PostgreSQL cluster to a newer major version with under a minute of downtime',
-  'four junior developers, two of whom now lead teams of their own'
-]
-
-function resumeContent (i: number): Record<string, unknown> {
-  const doc = structuredClone(SAMPLE)
-  const first = FIRST[i % FIRST.length]!
-  const last = LAST[(i * 3 + 1) % LAST.length]!
-  const handle = `${first}.${last}`.toLowerCase()
-  doc.basics.name = `${first} ${last}`
-  doc.basics.label = ['Programmer', 'Staff Engineer', 'Engineering Manager', 'Data Engineer'][i % 4]
-  doc.basics.email = `${handle}@mail.example.com`
-  doc.basics.url = `https://${handle.replace('.', '-')}.example.com`
-  doc.basics.summary = `${first} ${doc.basics.summary.slice(doc.basics.summary.indexOf(' ') + 1)}`
-  doc.basics.profiles[0].username = `${handle}${i}`
-  // Two more jobs with varied highlights: what takes the sample (~3.9 KB) to ~5 KB.
-  for (let j = 0; j < 2; j++) {
-    const company = COMPANIES[(i + j * 5) % COMPANIES.length]!
-    doc.work.push({
-      name: company,
-      location: ['Berlin, DE', 'Remote', 'London, UK', 'Palo Alto, CA'][(i + j) % 4],
-      description: `${company} builds software for teams that move fast`,
-      position: j === 0 ? 'Senior Software Engineer' : 'Software Engineer',
-      url: `https://${company.toLowerCase().replace(/[^a-z]/g, '')}.example.com`,
-      startDate: `${2015 + j * 2}-0${1 + ((i + j) % 9)}-01`,
-      endDate: `${2017 + j * 2}-0${1 + ((i * 2 + j) % 9)}-01`,
-      summary: `Worked on the platform team of ${company} (resume ${i + 1}), owning reliability and the developer experience of the core services.`,
-      highlights: Array.from({ length: 2 }, (_, k) => `${VERBS[(i + j + k) % VERBS.length]} ${THINGS[(i * 2 + j * 3 + k) % THINGS.length]}`)
-    })
-  }
-  doc.skills[0].keywords.push(['TypeScript', 'Go', 'Rust', 'Python'][i % 4]!)
-  doc.meta.lastModified = `2024-0${1 + (i % 9)}-${String(10 + i).padStart(2, '0')}T09:30:00`
-  return doc
 }
 
 async function seed (app: FastifyInstance): Promise<{ userId: string, token: string, contentBytes: number[] }> {
@@ -288,6 +237,7 @@ function report (measured: Measured[]): void {
     i === 0 ? '-' : (s.reqPerSec / bareRps).toFixed(2)
   ])
   console.log()
+  console.log(IN_PROCESS)
   console.log(formatTable(
     ['scenario', 'req/s (median)', 'req/s per run', 'p50 ms', 'p99 ms (median)', 'non-2xx', 'errors', 'body bytes', 'MB/s', 'loop p99 ms', 'loop max ms', 'ratio vs bare'],
     rows))
