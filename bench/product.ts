@@ -12,7 +12,8 @@
 //   domains       GET /domains, 10 connections: req/s;
 //   resumes       GET /resumes (20 resumes of ~5 KB, bench/resumes.ts's data), 10 connections: req/s;
 //   analysis      10 analyses queued at once: enqueue -> completed p50;
-//   export        5 PDF exports queued at once (the browser warm): enqueue -> completed p50.
+//   export        5 PDF exports one after another, then 5 queued at once (the browser warm):
+//                 enqueue -> completed p50.
 // The table gives medians over rounds (ratios: median of per-round ratios), the server's RSS
 // idle and at the end, and the load average. bench/split.ts measures api + worker processes.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
@@ -105,7 +106,7 @@ async function variant (which: 'pg' | 'embedded', dir: string, abort: ReturnType
     if (typeof nginx === 'string') note += `; no nginx row: ${nginx}`
     else { children.push(nginx.child); targets.push({ name: 'nginx', url: nginx.url, path: '/page' }) }
     const resume = (await callApi(base, 'POST', '/resumes', token, { title: 'CV', template_id: 'classic', content: { basics: { name: 'Ada Lovelace', summary: 'Engineer.' }, work: [{ name: 'Acme', position: 'Engineer', startDate: '2020-01', highlights: ['Cut build times by half'] }] } })).data.id as string
-    const exportPdf = async () => (await runJobs(5, 5, async () => (await callApi(base, 'POST', `/resumes/${resume}/export`, token, { format: 'pdf' })).data.export_id, async (id) => (await callApi(base, 'GET', `/exports/${id}`, token)).data.status)).latencies
+    const exportPdf = async (parallel = 5) => (await runJobs(5, parallel, async () => (await callApi(base, 'POST', `/resumes/${resume}/export`, token, { format: 'pdf' })).data.export_id, async (id) => (await callApi(base, 'GET', `/exports/${id}`, token)).data.status)).latencies
     await exportPdf() // warms the browser
     for (let i = 0; i < 20; i++) await callApi(base, 'POST', '/resumes', token, { title: `CV ${i + 1}`, template_id: 'classic', content: resumeContent(i) })
     // One account per connection, as auth.ts does: concurrent logins of one account look like guessing.
@@ -151,6 +152,7 @@ async function variant (which: 'pg' | 'embedded', dir: string, abort: ReturnType
       put('GET /domains req/s', (await load(10, { kind: 'fixed', method: 'GET', path: '/domains', headers: { authorization: `Bearer ${token}` } })).reqPerSec)
       put('GET /resumes (20 x ~5 KB) req/s', (await load(10, { kind: 'fixed', method: 'GET', path: '/resumes?limit=20', headers: { authorization: `Bearer ${token}` } })).reqPerSec)
       put('analysis enqueue -> completed p50 ms (10 at once)', median((await runJobs(10, 10, async () => (await callApi(base, 'POST', '/ai/analyze', token, { target_id: resume, type: 'resume' })).data.job_id, async (id) => (await callApi(base, 'GET', `/ai/reports/${id}`, token)).data.status)).latencies))
+      put('PDF export enqueue -> completed p50 ms (one at a time)', median(await exportPdf(1)))
       put('PDF export enqueue -> completed p50 ms (5 at once)', median(await exportPdf()))
     }
     put('RSS MB, after the rounds (ROLE=all)', rssMb(server.child.pid!))
