@@ -19,7 +19,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../test/support/net.ts'
@@ -174,6 +174,8 @@ async function main (): Promise<void> {
   if (twoCores) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' })
   const abort = abortOnSignal('the scratch database, Redis keys and the server')
   const dir = await mkdtemp(join(os.tmpdir(), 'cvgen-bench-product-'))
+  // Run as root, the embedded PostgreSQL runs as "postgres", which must pass through to DATA_DIR.
+  await chmod(dir, 0o711)
   let commit = 'unknown'
   try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim() } catch {}
   try {
