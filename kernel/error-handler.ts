@@ -66,7 +66,7 @@ export function shapeError (err: FastifyError & Partial<AppError>): Shaped | nul
 /**
  * Every item of an array of details becomes {path, in, message} (the ErrorDetail schema):
  * services check body fields and name them by JSON Pointer without saying `in`, so a
- * missing part is the body and a missing path the whole of it. Extra keys are kept.
+ * missing part is the body and a missing path the whole of it.
  */
 function wireDetails (details: unknown): unknown {
   if (!Array.isArray(details)) return details

@@ -64,7 +64,7 @@ export const ErrorEnvelope = Type.Object({
       oneOf: [{ type: 'array', items: { $ref: 'ErrorDetail#' } }, { $ref: 'LimitDetails#' }],
       description: 'validation and other request problems: [{path, in, message}]; limits: {limit, used?, tier?, per?}'
     }))
-  }, { required: ['code', 'message'] })
+  })
 }, { $id: 'ErrorEnvelope' })
 
 type ErrorDetailWire = Static<typeof ErrorDetail>
