@@ -6,7 +6,7 @@ import neostandard from 'neostandard'
 export default [
   ...neostandard({
     ts: true,
-    ignores: ['node_modules/**', '.node/**', 'data/**', 'coverage/**', '.tap/**']
+    ignores: ['node_modules/**', '.node/**', 'data/**', 'coverage/**', '.tap/**', 'clients/*/dist/**']
   }),
   {
     rules: {

@@ -54,6 +54,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     trustProxy: config.trustProxy as boolean | string[],
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
+    // Collections are written without a trailing slash (POST /resumes, as the OpenAPI document
+    // says); the slash form, which the document once had, still answers for older clients.
+    routerOptions: { ignoreTrailingSlash: true },
     // Autoload counts as one plugin: all of them, migrations and theme compilation included,
     // must fit. Fastify's 10 s default failed start-up on a 2-core box under load.
     pluginTimeout: 60_000,
@@ -79,7 +82,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     // Parsed JSON only: a route whose parser hands over a Buffer or a stream is not walked.
     if (!isPlainJson(request.body)) return done()
     const details = unstorable(request.body)
-    if (details.length > 0) return done(new KernelErrors.VALIDATION_FAILED().withDetails(details.map((d) => ({ ...d, in: 'body' }))))
+    if (details.length > 0) return done(new KernelErrors.VALIDATION_FAILED().withDetails(details.map((d) => ({ ...d, in: 'body' as const }))))
     done()
   }
   app.addHook('onRoute', (route) => {

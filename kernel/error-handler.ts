@@ -1,7 +1,7 @@
 // The one place a failure becomes an HTTP answer. Known errors keep their status, code and
 // details; anything unexpected is logged with the request id and answered as a bare 500.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { AppError, KernelErrors } from './errors.ts'
+import { AppError, KernelErrors, type ErrorDetail } from './errors.ts'
 import { isDatabaseUnavailable } from './db.ts'
 
 /** How long a client should wait before retrying while the database is unreachable. */
@@ -63,6 +63,16 @@ export function shapeError (err: FastifyError & Partial<AppError>): Shaped | nul
   return null
 }
 
+/**
+ * Every item of an array of details becomes {path, in, message} (the ErrorDetail schema):
+ * services check body fields and name them by JSON Pointer without saying `in`, so a
+ * missing part is the body and a missing path the whole of it.
+ */
+function wireDetails (details: unknown): unknown {
+  if (!Array.isArray(details)) return details
+  return details.map(({ path, in: part, message, ...rest }: ErrorDetail) => ({ path: path ?? '/', in: part ?? 'body', message, ...rest }))
+}
+
 export function sendError (err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const shaped = shapeError(err)
   if (!shaped || shaped.status >= 500) {
@@ -72,7 +82,7 @@ export function sendError (err: FastifyError, request: FastifyRequest, reply: Fa
   const final = shaped ?? { status: 500, code: 'INTERNAL_ERROR', message: new KernelErrors.INTERNAL_ERROR().message }
   if (final.headers) reply.headers(final.headers)
   const error: Record<string, unknown> = { code: final.code, message: final.message }
-  if (final.details !== undefined) error.details = final.details
+  if (final.details !== undefined) error.details = wireDetails(final.details)
   return reply.code(final.status).type('application/json; charset=utf-8').send({ error })
 }
 

@@ -2,7 +2,11 @@
 // defineErrors(); the kernel's error handler is the only place that shapes them for the wire.
 import createError from '@fastify/error'
 
-export interface ErrorDetail { path?: string, message: string, [key: string]: unknown }
+/**
+ * One problem with a request. `in` is the request part the path points into; left out, it
+ * is the body (kernel/error-handler.ts fills it in, so the wire always has it).
+ */
+export interface ErrorDetail { path?: string, in?: 'body' | 'querystring' | 'params' | 'headers', message: string, [key: string]: unknown }
 
 /** Base of every error the API means to send; anything else is an unexpected 500. */
 export class AppError extends Error {

@@ -10,8 +10,11 @@ export async function registerOpenApi (app: FastifyInstance): Promise<void> {
       info: {
         title: 'cvgen API',
         version: '0.1.0',
-        description: 'Success bodies are {data, meta?}; failures are {error: {code, message, details?}}.'
+        description: 'Success bodies are {data, meta?}; failures are {error: {code, message, details?}}.',
+        license: { name: 'MIT', identifier: 'MIT' }
       },
+      // Relative: the document is served by the API it describes, at whatever origin that is.
+      servers: [{ url: '/', description: 'The server this document is served by' }],
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }
       }

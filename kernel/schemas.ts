@@ -39,15 +39,36 @@ export function Defaulted<T extends TSchema> (schema: T): T {
 
 // --- shared schemas ---
 
+/** One problem with the request: where it is (a JSON Pointer into that part) and what is wrong. */
+export const ErrorDetail = Type.Object({
+  path: Type.String({ description: "JSON Pointer into the request part ('/' for the whole part)" }),
+  in: StringEnum(['body', 'querystring', 'params', 'headers'], { description: 'the part of the request the path points into' }),
+  message: Type.String()
+}, { $id: 'ErrorDetail' })
+
+/** A limit was reached: a plan's (403 PLAN_LIMIT_*, 413), or a per-user or per-job one (429). */
+export const LimitDetails = Type.Object({
+  limit: Type.Integer({ description: 'what is allowed (a count, or bytes for sizes)' }),
+  used: Type.Optional(Type.Integer({ description: 'what is in use (or asked for) now' })),
+  tier: Type.Optional(Type.String({ description: "the account's plan" })),
+  per: Type.Optional(Type.String({ description: 'what the limit counts per (user, analysis)' }))
+}, { $id: 'LimitDetails' })
+
+// oneOf, not a bag of unknowns: a generated client narrows details by its shape (an array of
+// ErrorDetail, or LimitDetails). The error handler makes every array item an ErrorDetail.
 export const ErrorEnvelope = Type.Object({
   error: Type.Object({
     code: Type.String({ description: 'UPPER_SNAKE, prefixed by the plugin' }),
     message: Type.String(),
-    details: Type.Optional(Type.Union([Type.Array(FreeObject()), FreeObject()], {
-      description: 'validation: [{path, message}] with JSON Pointer paths; plan limits: {limit, used, tier}'
+    details: Type.Optional(Type.Unsafe<ErrorDetailWire[] | LimitDetailsWire>({
+      oneOf: [{ type: 'array', items: { $ref: 'ErrorDetail#' } }, { $ref: 'LimitDetails#' }],
+      description: 'validation and other request problems: [{path, in, message}]; limits: {limit, used?, tier?, per?}'
     }))
   })
 }, { $id: 'ErrorEnvelope' })
+
+type ErrorDetailWire = Static<typeof ErrorDetail>
+type LimitDetailsWire = Static<typeof LimitDetails>
 
 export const PaginationMeta = Type.Object({
   limit: Type.Integer(),
@@ -63,7 +84,7 @@ export const PaginationQuery = Type.Object({
 /** `/:id` of every resource route: a UUID, so a malformed id is a 400, never a query. */
 export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
-export const sharedSchemas = [ErrorEnvelope, PaginationMeta]
+export const sharedSchemas = [ErrorDetail, LimitDetails, ErrorEnvelope, PaginationMeta]
 
 /** `{data: <schema>}` */
 export function ok (data: object) {

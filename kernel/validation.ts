@@ -36,6 +36,6 @@ export function validationDetails (errors: (FastifySchemaValidationError | Error
     const message = e.keyword === 'additionalProperties'
       ? 'is not an allowed property'
       : e.keyword === 'required' ? 'is required' : e.message ?? 'is invalid'
-    return { path: path || '/', in: part ?? 'body', message }
+    return { path: path || '/', in: (part ?? 'body') as ErrorDetail['in'], message }
   })
 }

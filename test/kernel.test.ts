@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import t from 'tap'
 import { applicationName } from '../kernel/embedded/processes.ts'
+import { OPENAPI_FILE, openapiText } from '../scripts/openapi-doc.ts'
 import { build, waitFor } from './helper.ts'
 
 const PROBE_DIR = fileURLToPath(new URL('./fixtures/plugins', import.meta.url))
@@ -138,6 +140,29 @@ t.test('kernel', async (t) => {
   })
 })
 
+t.test('the served OpenAPI document is the committed openapi.json, every operation named and secured', async (t) => {
+  // The snapshot's settings (scripts/openapi-doc.ts): the defaults, no probe plugins.
+  const app = await build(t)
+  const served = openapiText(app)
+  t.ok(served === readFileSync(OPENAPI_FILE, 'utf8'), 'openapi.json is up to date (npm run openapi rewrites it)')
+  const doc = JSON.parse(served)
+  const ids: string[] = []
+  for (const [path, ops] of Object.entries<Record<string, { operationId?: string, security?: unknown[] }>>(doc.paths)) {
+    t.notOk(path.length > 1 && path.endsWith('/'), `${path}: no trailing slash`)
+    for (const [method, op] of Object.entries(ops)) {
+      t.ok(op.operationId, `${method.toUpperCase()} ${path} has an operationId`)
+      t.ok(Array.isArray(op.security), `${method.toUpperCase()} ${path} says its security ([] when public)`)
+      ids.push(op.operationId!)
+    }
+  }
+  t.equal(new Set(ids).size, ids.length, 'operationIds are unique')
+  t.notOk(doc.paths['/internal/tls/ask'], 'the gateway\'s ask route is not in the public document')
+  t.notOk(Object.keys(doc.paths).some((p) => p.startsWith('/storage/')), 'nor are the local-storage routes')
+  // The slash forms of the collections still answer (ignoreTrailingSlash), undocumented.
+  t.equal((await app.inject('/themes/')).statusCode, 200)
+  t.equal((await app.inject('/themes')).statusCode, 200)
+})
+
 t.test('CORS for the dashboard origins, and the real client IP behind a trusted proxy', async (t) => {
   const app = await build(t, { CORS_ORIGINS: 'https://app.example.com', TRUST_PROXY: '127.0.0.1', AUTH_RATE_LIMIT_MAX: '1', CVGEN_PLUGIN_DIRS: PROBE_DIR })
   const pre = await app.inject({ method: 'OPTIONS', url: '/auth/login', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } })
@@ -177,7 +202,7 @@ t.test('readiness fails with 503 while the database is unreachable, and recovers
     const res = await app.inject('/readyz')
     t.equal(res.statusCode, 503)
     t.equal(res.json().error.code, 'SERVICE_UNAVAILABLE')
-    t.same(res.json().error.details, [{ path: 'database', message: 'not reachable' }])
+    t.same(res.json().error, { code: 'SERVICE_UNAVAILABLE', message: 'database is unavailable' })
     t.notMatch(res.body, /select|accepting connections|terminat/i, 'nothing of the database error leaks')
   } finally {
     await outage(false)

@@ -17,6 +17,10 @@ export interface LocalRoutesOptions {
   maxUploadBytes: number
 }
 
+// STORAGE_ROUTES_HIDDEN: these routes stay out of the public OpenAPI document. Clients never
+// build their URLs: they follow the signed URLs the API hands out (POST /uploads/presigned-url,
+// GET /exports/{id}), which point at S3 instead with the s3 driver. Documented, they would
+// make the document depend on STORAGE_DRIVER. Their schemas still validate every request.
 const KeyParamsSchema = Type.Object({
   '*': Type.String({ maxLength: 1024, description: 'the object key' })
 })
@@ -58,7 +62,9 @@ export default async function localStorageRoutes (fastify: FastifyInstance, opts
     // against the signed size in putStream, and the signed size is capped below.
     bodyLimit: opts.maxUploadBytes,
     schema: {
+      hide: true, // see STORAGE_ROUTES_HIDDEN
       tags: ['storage'],
+      operationId: 'uploadStoredFile',
       summary: 'Upload one file with a signed URL from POST /uploads/presigned-url (local-disk storage only)',
       description: 'No Authorization header: the signature in the query string is the credential. Send exactly the headers the presign answer listed and a body of exactly the signed size. 403 STORAGE_URL_EXPIRED, STORAGE_SIGNATURE_INVALID or STORAGE_CONTENT_TYPE_MISMATCH; 413 STORAGE_TOO_LARGE.',
       params: KeyParamsSchema,
@@ -88,7 +94,9 @@ export default async function localStorageRoutes (fastify: FastifyInstance, opts
 
   app.get('/files/*', {
     schema: {
+      hide: true, // see STORAGE_ROUTES_HIDDEN
       tags: ['storage'],
+      operationId: 'readStoredFile',
       summary: 'Read a stored file (local-disk storage only; with S3 the bucket serves them)',
       params: KeyParamsSchema,
       response: {
@@ -117,7 +125,9 @@ export default async function localStorageRoutes (fastify: FastifyInstance, opts
 
   app.get('/download/*', {
     schema: {
+      hide: true, // see STORAGE_ROUTES_HIDDEN
       tags: ['storage'],
+      operationId: 'downloadStoredFile',
       summary: 'Download a private file with a signed URL (local-disk storage only; exports hand these out)',
       description: 'No Authorization header: the signature is the credential. 403 STORAGE_DOWNLOAD_EXPIRED or STORAGE_SIGNATURE_INVALID.',
       params: KeyParamsSchema,

@@ -70,6 +70,7 @@ export default async function analysisRoutes (fastify: FastifyInstance, { servic
     schema: {
       tags,
       security,
+      operationId: 'createAnalysis',
       summary: 'Queue an analysis of one of your resumes or portfolios',
       description: 'Answers at once with the job id; follow it with /ai/analyze/:job_id/status or /events. 429 ANALYSIS_DAILY_QUOTA (Retry-After: seconds to UTC midnight, details {limit, used, tier}) past the plan\'s analyses per day.',
       body: AnalyzeBody,
@@ -88,7 +89,7 @@ export default async function analysisRoutes (fastify: FastifyInstance, { servic
 
   app.get('/analyze/:job_id/status', {
     preHandler: app.requireUser,
-    schema: { tags, security, summary: 'Status and progress of an analysis', params: JobParams, response: { 200: ok({ $ref: 'AnalysisStatus#' }), ...errors(400, 401, 404) } }
+    schema: { tags, security, operationId: 'getAnalysisStatus', summary: 'Status and progress of an analysis', params: JobParams, response: { 200: ok({ $ref: 'AnalysisStatus#' }), ...errors(400, 401, 404) } }
   }, async (request) => ({ data: statusOf(await service.get(request.user.id, request.params.job_id)) }))
 
   app.get('/analyze/:job_id/events', {
@@ -101,6 +102,7 @@ export default async function analysisRoutes (fastify: FastifyInstance, { servic
     schema: {
       tags,
       security,
+      operationId: 'streamAnalysisEvents',
       summary: 'Live progress as Server-Sent Events',
       description: 'The current state first, then every change, each with `id: <seq>` (Last-Event-ID resumes after it); the stream ends after completed or failed. Accepts `?access_token=` because EventSource cannot send headers. ' +
         `At most ${STREAM_LIMITS.perUser} open streams per user and ${STREAM_LIMITS.perJob} per analysis (per API process): beyond, 429 ANALYSIS_TOO_MANY_STREAMS with Retry-After.`,
@@ -185,6 +187,7 @@ export default async function analysisRoutes (fastify: FastifyInstance, { servic
     schema: {
       tags,
       security,
+      operationId: 'listAnalyses',
       summary: 'Your analyses, newest first',
       querystring: HistoryQuery,
       response: { 200: okList({ $ref: 'AnalysisSummary#' }), ...errors(400, 401) }
@@ -200,6 +203,7 @@ export default async function analysisRoutes (fastify: FastifyInstance, { servic
     schema: {
       tags,
       security,
+      operationId: 'getAnalysisReport',
       summary: 'The full result of an analysis (null scores while queued or processing)',
       params: IdParams,
       response: { 200: ok({ $ref: 'AnalysisReport#' }), ...errors(400, 401, 404) }

@@ -61,10 +61,11 @@ const common = {
   completed_at: nullableDate
 }
 
-// Every field optional: a summary or report lists what the row has.
-export const AnalysisSummary = Type.Partial(Type.Object(common), { $id: 'AnalysisSummary' })
+// Every field required: the history selects each of these columns, the report the whole
+// row, so a client reads them without checks for absence (null is the "not yet" value).
+export const AnalysisSummary = Type.Object(common, { $id: 'AnalysisSummary' })
 
-export const AnalysisReport = Type.Partial(Type.Object({
+export const AnalysisReport = Type.Object({
   ...common,
   attempts: Type.Integer(),
   metrics: Nullable(FreeObject(), { description: 'resume: ats_score, impact_score, brevity_score, grammar_score, ..., spelling: {typos: [{path, word, suggestions (at most 3)}], suspicious: [{path, token (first 30 characters and …), length}], passive}; portfolio: star_score, tag_relevance_score, completeness_score' }),
@@ -72,7 +73,7 @@ export const AnalysisReport = Type.Partial(Type.Object({
   improvements: Nullable(Type.Array(Type.String())),
   detailed_report: Nullable(Type.String(), { description: 'Markdown' }),
   job_description: Nullable(Type.String())
-}), { $id: 'AnalysisReport' })
+}, { $id: 'AnalysisReport' })
 
 export const EventStream = Type.String({
   description: 'text/event-stream: `id: <seq>` and `data: {job_id, status, progress, step}` per event, the current state first; ends after completed or failed; `: heartbeat` comments every 15 s'

@@ -26,6 +26,8 @@ export default async function authRoutes (fastify: FastifyInstance): Promise<voi
     config: { rateLimit },
     schema: {
       tags: ['auth'],
+      operationId: 'register',
+      security: [],
       summary: 'Create an account and start a session',
       body: RegisterBody,
       response: { 201: ok(SessionSchema), ...errors(400, 409, 413, 415, 429) }
@@ -39,6 +41,8 @@ export default async function authRoutes (fastify: FastifyInstance): Promise<voi
     config: { rateLimit },
     schema: {
       tags: ['auth'],
+      operationId: 'login',
+      security: [],
       summary: 'Log in with email and password',
       description: 'Unknown email and wrong password give the same 401. LOGIN_FAILURES_MAX failures per email and client address answer 429 AUTH_TOO_MANY_ATTEMPTS for that pair; ' +
         'repeated attempts for one email from anywhere answer 429 AUTH_LOGIN_DELAYED with a Retry-After of seconds, unless a device token of an earlier login of the account is sent.',
@@ -53,6 +57,7 @@ export default async function authRoutes (fastify: FastifyInstance): Promise<voi
     config: { rateLimit },
     schema: {
       tags: ['auth'],
+      operationId: 'changePassword',
       summary: "Change the password; every other session of the account ends, the caller's goes on",
       description: 'A wrong current_password is 403 AUTH_CURRENT_PASSWORD_WRONG and counts as a failed login (the same limits apply); a weak new_password is 400 AUTH_WEAK_PASSWORD.',
       security: bearer,
@@ -69,6 +74,8 @@ export default async function authRoutes (fastify: FastifyInstance): Promise<voi
     config: { rateLimit },
     schema: {
       tags: ['auth'],
+      operationId: 'refreshSession',
+      security: [],
       summary: 'Trade a refresh token for a new pair (the old one stops working)',
       description: 'Presenting an already-rotated token revokes every token of its family (theft detection).',
       body: RefreshBody,
@@ -83,6 +90,8 @@ export default async function authRoutes (fastify: FastifyInstance): Promise<voi
     config: { rateLimit },
     schema: {
       tags: ['auth'],
+      operationId: 'logout',
+      security: [],
       summary: "Revoke the refresh token's family (this device's session)",
       body: RefreshBody,
       response: { 204: NoContent, ...errors(400, 413, 415, 429) }
@@ -107,13 +116,15 @@ export default async function authRoutes (fastify: FastifyInstance): Promise<voi
     return { data: user }
   }
   const meSchema = { tags: ['auth'], summary: 'The current user', security: bearer, response: { 200: ok({ $ref: 'User#' }), ...errors(401) } }
-  app.get('/me', { preHandler: app.requireUser, schema: meSchema }, me)
-  app.post('/me', { preHandler: app.requireUser, schema: meSchema }, me)
+  // Two operations, so two operationIds: one schema object would give both the same.
+  app.get('/me', { preHandler: app.requireUser, schema: { ...meSchema, operationId: 'getMe' } }, me)
+  app.post('/me', { preHandler: app.requireUser, schema: { ...meSchema, operationId: 'postMe' } }, me)
 
   app.put('/me', {
     preHandler: app.requireUser,
     schema: {
       tags: ['auth'],
+      operationId: 'updateMe',
       summary: 'Update the profile',
       description: 'avatar_url must be the public_url of one of your own uploaded images (400 AUTH_AVATAR_NOT_OWNED otherwise; 422 UPLOADS_NOT_AN_IMAGE when the file is not the image its type claims); null clears it.',
       security: bearer,

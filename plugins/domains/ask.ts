@@ -38,7 +38,10 @@ export default async function askRoutes (fastify: FastifyInstance, opts: { hosts
   app.get('/internal/tls/ask', {
     logLevel: 'warn', // on the handshake path: one line per ask would be noise
     schema: {
+      // Not in the public document: the gateway calls it, no API client ever does (docs/api.md).
+      hide: true,
       tags: ['domains'],
+      operationId: 'askTlsCertificate',
       summary: "Caddy's on-demand TLS ask: may a certificate be issued for this name?",
       description: 'For the gateway only (TLS_ASK_SOURCES, and ?token= when TLS_ASK_TOKEN is set). 200 for a verified custom domain or a live subdomain of APP_DOMAIN, else 404.',
       querystring: AskQuery,

@@ -15,10 +15,11 @@ export default async function domainRoutes (fastify: FastifyInstance, { service 
   app.addHook('onRequest', app.requireUser)
   const domainRef = { $ref: 'Domain#' }
 
-  app.post('/', {
+  app.post('', {
     schema: {
       tags,
       security,
+      operationId: 'createDomain',
       summary: 'Claim a custom domain for one of your portfolios',
       description: 'Answers with the DNS records to add (instructions). Several accounts may claim one name; the first whose records verify wins. 409 DOMAINS_TAKEN while another account holds it verified.',
       body: CreateBody,
@@ -26,8 +27,8 @@ export default async function domainRoutes (fastify: FastifyInstance, { service 
     }
   }, async (request, reply) => reply.code(201).send({ data: service.toDomain(await service.create(request.user.id, request.body)) }))
 
-  app.get('/', {
-    schema: { tags, security, summary: 'Your custom domains with their status and instructions', querystring: PaginationQuery, response: { 200: okList(domainRef), ...errors(400, 401) } }
+  app.get('', {
+    schema: { tags, security, operationId: 'listDomains', summary: 'Your custom domains with their status and instructions', querystring: PaginationQuery, response: { 200: okList(domainRef), ...errors(400, 401) } }
   }, async (request) => {
     const { limit, offset } = request.query
     const { items, total } = await service.list(request.user.id, limit, offset)
@@ -35,7 +36,7 @@ export default async function domainRoutes (fastify: FastifyInstance, { service 
   })
 
   app.get('/:id', {
-    schema: { tags, security, summary: 'One of your custom domains', params: IdParams, response: { 200: ok(domainRef), ...errors(400, 401, 404) } }
+    schema: { tags, security, operationId: 'getDomain', summary: 'One of your custom domains', params: IdParams, response: { 200: ok(domainRef), ...errors(400, 401, 404) } }
   }, async (request) => ({ data: service.toDomain(await service.get(request.user.id, request.params.id)) }))
 
   app.post('/:id/verify', {
@@ -45,6 +46,7 @@ export default async function domainRoutes (fastify: FastifyInstance, { service 
     schema: {
       tags,
       security,
+      operationId: 'verifyDomain',
       summary: 'Check the DNS records now',
       description: 'A live check; the domain stays pending with last_error while records are missing.',
       params: IdParams,
@@ -53,7 +55,7 @@ export default async function domainRoutes (fastify: FastifyInstance, { service 
   }, async (request) => ({ data: service.toDomain(await service.verifyNow(request.user.id, request.params.id)) }))
 
   app.delete('/:id', {
-    schema: { tags, security, summary: 'Release a custom domain: it stops being served at once', params: IdParams, response: { 204: NoContent, ...errors(400, 401, 404) } }
+    schema: { tags, security, operationId: 'deleteDomain', summary: 'Release a custom domain: it stops being served at once', params: IdParams, response: { 204: NoContent, ...errors(400, 401, 404) } }
   }, async (request, reply) => {
     await service.remove(request.user.id, request.params.id)
     return reply.code(204).send()

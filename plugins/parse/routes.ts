@@ -51,7 +51,7 @@ export default async function parseRoutes (fastify: FastifyInstance, { service, 
   // Here only: no other route takes multipart bodies.
   await app.register(multipart, { limits: { files: 1, fields: 4, parts: 5, fileSize: config.parse.maxBytes, headerPairs: 200 } })
 
-  app.post('/', {
+  app.post('', {
     preHandler: app.requireUser,
     config: {
       rateLimit: {
@@ -63,6 +63,7 @@ export default async function parseRoutes (fastify: FastifyInstance, { service, 
     schema: {
       tags,
       security,
+      operationId: 'createParseJob',
       summary: 'Upload a PDF or DOCX resume to turn into a JSON Resume draft',
       description: 'multipart/form-data with one file field named "file". Answers at once with the job id; poll GET /resumes/parse/:job_id. ' +
         'The size limit is PARSE_MAX_BYTES and the plan\'s upload size, whichever is smaller (413 PARSE_FILE_TOO_LARGE, details {limit, tier}). ' +
@@ -111,6 +112,7 @@ export default async function parseRoutes (fastify: FastifyInstance, { service, 
     schema: {
       tags,
       security,
+      operationId: 'getParseJob',
       summary: 'Status of a parse job; the draft, confidence and warnings once completed',
       params: JobParams,
       response: { 200: ok({ $ref: 'ParseStatus#' }), ...errors(400, 401, 404) }

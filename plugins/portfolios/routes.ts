@@ -14,18 +14,19 @@ export default async function portfolioRoutes (fastify: FastifyInstance): Promis
   // even parsed, never a 400 that describes what the body should have been.
   app.addHook('onRequest', app.requireUser)
 
-  app.get('/', {
-    schema: { tags, security, summary: 'Your portfolios, most recently updated first', querystring: PaginationQuery, response: { 200: okList(ref), ...errors(400, 401) } }
+  app.get('', {
+    schema: { tags, security, operationId: 'listPortfolios', summary: 'Your portfolios, most recently updated first', querystring: PaginationQuery, response: { 200: okList(ref), ...errors(400, 401) } }
   }, async (request) => {
     const { limit, offset } = request.query
     const { items, total } = await app.portfolios.list(request.user.id, limit, offset)
     return { data: items, meta: { limit, offset, total } }
   })
 
-  app.post('/', {
+  app.post('', {
     schema: {
       tags,
       security,
+      operationId: 'createPortfolio',
       summary: 'Create a portfolio',
       description: "Without content, it starts from the theme's starter content. Publishing without a subdomain generates one from the title. " +
         'custom_domain is not writable here (see /domains). 403 PLAN_LIMIT_PORTFOLIOS past the plan\'s limit.',
@@ -35,13 +36,14 @@ export default async function portfolioRoutes (fastify: FastifyInstance): Promis
   }, async (request, reply) => reply.code(201).send({ data: await app.portfolios.create(request.user.id, request.body) }))
 
   app.get('/:id', {
-    schema: { tags, security, params: IdParams, response: { 200: ok(ref), ...errors(400, 401, 404) } }
+    schema: { tags, security, operationId: 'getPortfolio', summary: 'One of your portfolios', params: IdParams, response: { 200: ok(ref), ...errors(400, 401, 404) } }
   }, async (request) => ({ data: await app.portfolios.get(request.user.id, request.params.id) }))
 
   app.put('/:id', {
     schema: {
       tags,
       security,
+      operationId: 'updatePortfolio',
       summary: 'Change a portfolio',
       description: 'content and theme_config replace the stored ones as a whole. Publishing without a subdomain generates one from the title.',
       params: IdParams,
@@ -51,13 +53,13 @@ export default async function portfolioRoutes (fastify: FastifyInstance): Promis
   }, async (request) => ({ data: await app.portfolios.update(request.user.id, request.params.id, request.body) }))
 
   app.delete('/:id', {
-    schema: { tags, security, summary: 'Delete (soft): it answers 404 everywhere after and frees its subdomain', params: IdParams, response: { 204: NoContent, ...errors(400, 401, 404) } }
+    schema: { tags, security, operationId: 'deletePortfolio', summary: 'Delete (soft): it answers 404 everywhere after and frees its subdomain', params: IdParams, response: { 204: NoContent, ...errors(400, 401, 404) } }
   }, async (request, reply) => {
     await app.portfolios.remove(request.user.id, request.params.id)
     return reply.code(204).send()
   })
 
   app.post('/:id/duplicate', {
-    schema: { tags, security, summary: 'Copy a portfolio (unpublished, no subdomain, no custom domain)', params: IdParams, response: { 201: ok(ref), ...errors(400, 401, 403, 404) } }
+    schema: { tags, security, operationId: 'duplicatePortfolio', summary: 'Copy a portfolio (unpublished, no subdomain, no custom domain)', params: IdParams, response: { 201: ok(ref), ...errors(400, 401, 403, 404) } }
   }, async (request, reply) => reply.code(201).send({ data: await app.portfolios.duplicate(request.user.id, request.params.id) }))
 }

@@ -22,6 +22,7 @@ export default fp(async (app) => {
     schema: {
       tags: ['analysis'],
       security: [{ bearer: [] }],
+      operationId: 'listPrompts',
       summary: 'Prompts, their versions and the active one (admins)',
       description: 'The active version is the one AI_PROMPT_VERSIONS pins, else the highest. source: builtin (prompts/), override (CVGEN_PROMPTS_DIR replaces a shipped version), operator (only in CVGEN_PROMPTS_DIR).',
       response: { 200: ok(PromptList), ...errors(401, 403) }

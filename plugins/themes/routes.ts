@@ -20,9 +20,11 @@ export default async function themeRoutes (fastify: FastifyInstance): Promise<vo
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const tags = ['themes']
 
-  app.get('/', {
+  app.get('', {
     schema: {
       tags,
+      operationId: 'listThemes',
+      security: [],
       summary: 'Installed themes, sorted by id',
       description: 'Public. `options` is the JSON Schema of the theme_config a document may carry; `defaults` is where a new document starts.',
       querystring: ThemesQuery,
@@ -36,6 +38,8 @@ export default async function themeRoutes (fastify: FastifyInstance): Promise<vo
   app.get('/:id', {
     schema: {
       tags,
+      operationId: 'getTheme',
+      security: [],
       summary: 'One theme, with its starter content',
       params: ThemeParams,
       response: { 200: ok({ $ref: 'ThemeDetail#' }), ...errors(400, 404) }

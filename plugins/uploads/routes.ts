@@ -13,6 +13,7 @@ export default async function uploadRoutes (fastify: FastifyInstance): Promise<v
     config: { rateLimit: { max: 60, timeWindow: 60_000, hook: 'preHandler', keyGenerator: (request: FastifyRequest) => `uploads:${request.user.id}` } },
     schema: {
       tags: ['uploads'],
+      operationId: 'createUploadUrl',
       summary: 'A URL to upload one image to, straight to storage',
       description: 'PUT the file to `url` with exactly `headers` (no Authorization) within `expires_in` seconds, then use `public_url` (as avatar_url or a project image): that first reference checks the bytes against the type (422 UPLOADS_NOT_AN_IMAGE) and publishes it, after which the PUT URL can no longer change it. 415 UPLOADS_UNSUPPORTED_TYPE for anything but PNG, JPEG, WebP or GIF; 403 PLAN_LIMIT_UPLOAD_SIZE above the plan\'s upload size.',
       security: [{ bearer: [] }],
