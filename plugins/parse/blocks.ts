@@ -31,3 +31,35 @@ export function unstackBlocks (lines: Line[]): Line[] {
   }
   return out
 }
+
+/**
+ * Section headings in a gutter beside their content ("EXPERIENCE  Senior Designer, Chime",
+ * then the entry's lines indented to where "Senior" starts): a heading shares its row with
+ * the first line of its section, and every line of the content column reads as indented (a
+ * list item). Found as three or more lines that start with a known heading and go on at one
+ * x; from the first of them on, the heading gets a line of its own and the content column's
+ * lines are measured from its own edge.
+ */
+export function ungutter (lines: Line[]): Line[] {
+  const starts = (l: Line) => (l.segments.length >= 2 && headingKind(l.segments[0]!.text) !== undefined ? l.segments[1]!.x : undefined)
+  const xs = lines.map(starts).filter((x): x is number => x !== undefined && x > 3)
+  const at = xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  if (at === undefined || xs.filter((x) => Math.abs(x - at) <= 0.6).length < 3) return lines
+  const first = lines.findIndex((l) => Math.abs((starts(l) ?? -9) - at) <= 0.6)
+  const inColumn = lines.slice(first).filter((l) => l.indent >= at - 0.6).length
+  if (inColumn < lines.slice(first).length * 0.5) return lines
+  const rest = ({ segments: _s, text: _t, marked: _m, ...r }: Line) => r
+  const shift = (l: Line, segments: Segment[], gap: number) => {
+    const indent = Math.max(0, (segments[0]!.x ?? at) - at)
+    return lineOf(segments.map((s) => ({ ...s, x: Math.max(0, (s.x ?? at) - at) })), { ...rest(l), ...(l.marked ? { marked: true } : {}), indent: Math.round(indent * 10) / 10, gap, bullet: !!l.marked || indent > 0.6 })
+  }
+  const out = lines.slice(0, first)
+  for (const l of lines.slice(first)) {
+    const x = starts(l)
+    if (x !== undefined && Math.abs(x - at) <= 0.6) {
+      out.push(lineOf([{ ...l.segments[0]!, x: 0 }], { ...rest(l), indent: 0, bullet: false }))
+      out.push(shift(l, l.segments.slice(1), 0))
+    } else out.push(l.indent >= at - 0.6 ? shift(l, l.segments, l.gap) : l)
+  }
+  return out
+}

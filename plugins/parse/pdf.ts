@@ -8,7 +8,7 @@ import { getDocument, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dis
 import { ParseFailure } from './failure.ts'
 import { BULLET_GLYPH, DASH_BULLET, LEADING_BULLET, lineOf, mode, printable, type Line, type Segment } from './lines.ts'
 import { isRtlRow, logicalOrder, rtlShare, splitWords } from './bidi.ts'
-import { unstackBlocks } from './blocks.ts'
+import { ungutter, unstackBlocks } from './blocks.ts'
 import { relabel } from './labels.ts'
 import { pdfImages } from './pdf-images.ts'
 
@@ -74,7 +74,7 @@ export async function pdfLines (data: Uint8Array, onPage?: (page: number, pages:
         lines.push(...toLines(relabelled, body, i + 1, left, rtl))
       }
     })
-    return unstackBlocks(lines)
+    return ungutter(unstackBlocks(lines))
   } finally {
     await task.destroy()
   }
@@ -207,7 +207,43 @@ export function columns (items: Item[], rtl = false): Item[][] {
   if (!best) return [items]
   const x = best.x
   const side = (b: { x: number, x2: number }) => (b.x >= x - 1 && b.x2 > x + 1 ? 'r' : 'l')
+  if (sparse(boxes.filter((b) => side(b) === 'l'), boxes.filter((b) => side(b) === 'r'))) return [items]
   return [boxes.filter((b) => side(b) === 'l').flatMap((b) => b.members), boxes.filter((b) => side(b) === 'r').flatMap((b) => b.members)]
+}
+
+/**
+ * A column of a few short runs far apart, each beside a line of the other column: section
+ * headings (or dates) in a gutter beside their content. Read as a column of its own, every
+ * heading would come before all the content; left on the rows they share, they are taken
+ * apart again in reading order (blocks.ts's ungutter).
+ */
+function sparse (first: { members: Item[] }[], second: { members: Item[] }[]): boolean {
+  const ys = (bs: { members: Item[] }[]) => bs.map((b) => ({ y: b.members[0]!.y, size: b.members[0]!.size })).sort((a, b) => b.y - a.y)
+  const g = ys(first)
+  const c = ys(second)
+  if (g.length < 3 || g.length * 2 > c.length) return false
+  const clusters: number[] = []
+  g.forEach((r, i) => { if (i > 0 && g[i - 1]!.y - r.y <= r.size * 1.9) clusters[clusters.length - 1]!++; else clusters.push(1) })
+  const beside = g.filter((r) => c.some((o) => Math.abs(o.y - r.y) <= Math.max(o.size, r.size))).length
+  return clusters.length >= 3 && Math.max(...clusters) <= 2 && beside >= Math.max(3, g.length * 0.7)
+}
+
+/**
+ * Brackets in right-to-left text are drawn mirrored (UAX #9 L4): "(2020)" stands on the page
+ * as ")2020(" and its glyphs say so. When a row's brackets open with a closing one and pair up
+ * the wrong way round, they are turned back.
+ */
+function unmirror (segments: Segment[]): void {
+  const text = segments.map((s) => s.text).join(' ')
+  let depth = 0
+  let inverted = false
+  for (const c of text.replace(/[^()]/g, '')) {
+    depth += c === ')' ? 1 : -1
+    if (depth < 0) return
+    if (depth > 0) inverted = true
+  }
+  if (!inverted || depth !== 0) return
+  for (const s of segments) s.text = s.text.replace(/[()]/g, (c) => (c === '(' ? ')' : '('))
 }
 
 /**
@@ -271,6 +307,7 @@ function toLines (items: Item[], body: number, page: number, left: number | null
       last = it
     }
     for (const s of segments) s.text = s.text.replace(/\s+/g, ' ').trim()
+    if (rtl) unmirror(segments)
     const kept = segments.filter((s) => s.text)
     const y = row[0]!.y
     const first = rtl ? visual[visual.length - 1]! : visual[0]!
