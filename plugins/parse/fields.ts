@@ -13,6 +13,7 @@ import { bodyFont, bulletItems, dateOf, entries, joinText, linePitch, splitSecti
 const DEGREE = /\b(bachelor|master|máster|b\.?sc|m\.?sc|b\.?a|m\.?a|b\.?s|m\.?s|b\.?eng|m\.?eng|ph\.?d|doctor|doctorat|doctorado|diploma|diplom|associate|mba|licence|licenciatura|licenciado|grado|engineer|ingénieur|ingeniero|ingeniería|certificate|dut|bts|magister|staatsexamen|abitur|baccalauréat|bachillerato)\b|学士|硕士|博士|本科|بكالوريوس|ماجستير|دكتوراه|دبلوم/iu
 const PLACE = /^([\p{Lu}][\p{L}.'-]*)( [\p{Lu}][\p{L}.'-]*){0,3}(, ?[\p{Lu}][\p{L}.'-]*( [\p{Lu}][\p{L}.'-]*){0,3}){0,2}$/u
 
+const COMPANY_FORM = /^(inc|ltd|llc|llp|plc|corp|co|gmbh|ag|kg|se|sa|s\.?a\.?s?|sarl|sl|s\.?l\.?|bv|nv|ab|oy|as|spa|srl|pty|limited|incorporated)\.?$/iu
 const clean = (s: string) => s.replace(/\s+/g, ' ').replace(/^[·,:|–—\s]+|[·,:|\s]+$/g, '').trim()
 // Keyword lists: commas, and the middots, bullets, bars and semicolons some layouts print
 // instead (also the Chinese enumeration comma and the Arabic comma).
@@ -81,11 +82,18 @@ function joinCommaWraps (lines: Line[], titleFont: string | undefined): Line[] {
   return out
 }
 
-/** "Français (langue maternelle), Anglais (courant)": several languages on one line, one each. */
+/**
+ * "Français (langue maternelle), Anglais (courant)", "English – Native; Gujarati – Fluent":
+ * several languages on one line, one each.
+ */
 function languageItems (l: Line): Line[] {
-  if (!/^(?:[^(),;]+\([^)]+\)\s*[,;·|]\s*)+[^(),;]+\([^)]+\)$/u.test(l.text)) return [l]
-  return l.text.split(/(?<=\))\s*[,;·|]\s*/u).map((text) => ({ ...l, text, segments: [{ ...l.segments[0]!, text }] }))
+  const one = (text: string) => ({ ...l, text, segments: [{ ...l.segments[0]!, text }] })
+  if (/^(?:[^(),;]+\([^)]+\)\s*[,;·|]\s*)+[^(),;]+\([^)]+\)$/u.test(l.text)) return l.text.split(/(?<=\))\s*[,;·|]\s*/u).map(one)
+  const parts = l.text.split(/\s*[;|；]\s*|\s+[·•]\s+|\u2003+/u).filter(Boolean)
+  return parts.length > 1 && parts.every((p) => PAIR.test(p)) ? parts.map(one) : [l]
 }
+// "English: native", "English – native", "English (native)".
+const PAIR = /^([^:]+?)\s*(?::|：|–|—| - )\s*(.+)$|^([^(（]+?)\s*[(（]([^)）]+)[)）]$/u
 
 class Reader {
   readonly out = new Fields()
@@ -198,8 +206,23 @@ class Reader {
       else this.out.set(`${at}.description`, parts[0], 0.5)
       rest = rest.slice(1)
     }
+    if (kind === 'work' && !this.out.has(`${at}.location`)) this.placeAfterComma(at)
     this.out.set(`${at}.summary`, joined(rest.filter((l) => !l.bullet)), 0.75)
     this.out.set(`${at}.highlights`, bulletItems(rest.filter((l) => l.bullet), this.pitch), 0.8)
+  }
+
+  /**
+   * "Chime, San Francisco" read as the employer with no place found elsewhere: the last part
+   * after a comma (or the Arabic one) is the place when it looks like one and is no company
+   * form ("Acme, Inc.", "Bosch, GmbH").
+   */
+  private placeAfterComma (at: string): void {
+    const org = (this.out.root.work as Record<string, unknown>[] | undefined)?.[Number(/\d+/.exec(at)![0])]?.name
+    if (typeof org !== 'string') return
+    const m = /^(.+?)[,،]\s*([^,،]+)$/u.exec(org)
+    if (!m || /\d/.test(m[2]!) || m[2]!.split(/\s+/).length > 3 || COMPANY_FORM.test(m[2]!) || !/^[\p{Lu}\p{Lo}]/u.test(m[2]!)) return
+    this.out.set(`${at}.name`, clean(m[1]!), 0.6)
+    this.out.set(`${at}.location`, clean(m[2]!), 0.55)
   }
 
   private education (e: Entry): void {
@@ -288,7 +311,9 @@ class Reader {
       return { at, x }
     }
     for (const l of joinCommaWraps(lines, titleFont)) {
-      const inline = /^(.+?)(?:\s*\(([^)]+)\))?\s*:\s*(.+)$/.exec(l.text)
+      // "Methods    Bayesian statistics, ATAC-seq": a group name in a cell of its own beside its list.
+      const cells = l.segments.length === 2 && l.segments[0]!.text.length <= 30 && !l.segments[0]!.text.includes(':') && /[^\s,;、，،][,;、，،]\s*[^\s,;、，،]/u.test(l.segments[1]!.text)
+      const inline = /^(.+?)(?:\s*\(([^)]+)\))?\s*:\s*(.+)$/.exec(l.text) ?? (cells ? [l.text, l.segments[0]!.text, undefined, l.segments[1]!.text] as const : null)
       const isTitle = l.segments[0]!.font === titleFont
       if (inline && (groups.length === 0 || isTitle)) {
         const at = `skills[${this.next('skills')}]`
@@ -326,10 +351,13 @@ class Reader {
 
   private pair (kind: 'languages' | 'interests', l: Line): void {
     const at = `${kind}[${this.next(kind)}]`
-    const m = /^([^:]+?)\s*(?::|–|—| - )\s*(.+)$/.exec(l.text) ?? /^([^(]+?)\s*\(([^)]+)\)$/.exec(l.text) // "English (native)"
+    const m = PAIR.exec(l.text)
+    // Two runs apart with no separator ("English      Native", a table's two cells).
+    const cells = !m && l.segments.length === 2 ? l.segments.map((sg) => sg.text) : null
+    const [k, v] = m ? [m[1] ?? m[3]!, m[2] ?? m[4]!] : cells ? [cells[0]!, cells[1]!] : [l.text, undefined]
     const [key, value] = kind === 'languages' ? ['language', 'fluency'] : ['name', 'keywords']
-    this.out.set(`${at}.${key}`, clean(m ? m[1]! : l.text), 0.8)
-    if (m) this.out.set(`${at}.${value}`, kind === 'languages' ? clean(m[2]!) : m[2]!.split(KEYWORDS).map(clean).filter(Boolean), 0.75)
+    this.out.set(`${at}.${key}`, clean(k), 0.8)
+    if (v) this.out.set(`${at}.${value}`, kind === 'languages' ? clean(v) : v.split(KEYWORDS).map(clean).filter(Boolean), 0.75)
   }
 
   private references (lines: Line[]): void {

@@ -13,13 +13,13 @@ export type SectionKind = 'summary' | 'work' | 'volunteer' | 'education' | 'skil
 // English, then German, French, Spanish, Arabic and Chinese. Compared by letters only
 // (accents, spaces and punctuation aside), so "Über mich" and "UBER MICH" are one name.
 const NAMES: Record<Exclude<SectionKind, 'unknown'>, string[]> = {
-  summary: ['summary', 'professional summary', 'profile', 'professional profile', 'about', 'about me', 'objective', 'career objective', 'overview',
+  summary: ['summary', 'professional summary', 'profile', 'research statement', 'personal statement', 'research profile', 'professional profile', 'about', 'about me', 'objective', 'career objective', 'overview',
     'profil', 'kurzprofil', 'zusammenfassung', 'über mich', 'berufsziel', 'persönliches profil',
     'profil professionnel', 'à propos', 'à propos de moi', 'objectif', 'objectif professionnel', 'présentation', 'synthèse',
     'perfil', 'perfil profesional', 'resumen', 'resumen profesional', 'sobre mí', 'acerca de mí', 'objetivo', 'objetivo profesional',
     'الملخص', 'ملخص', 'نبذة', 'نبذة عني', 'نبذة مختصرة', 'الملف الشخصي', 'الهدف الوظيفي', 'الملخص المهني',
     '个人简介', '简介', '个人总结', '自我评价', '个人概况', '概述', '职业概述', '个人简历'],
-  work: ['work experience', 'experience', 'professional experience', 'employment', 'employment history', 'work history', 'career history', 'relevant experience',
+  work: ['work experience', 'experience', 'professional experience', 'employment', 'employment history', 'work history', 'career history', 'relevant experience', 'academic appointments', 'appointments', 'professional appointments', 'positions', 'employment and positions',
     'berufserfahrung', 'berufliche erfahrung', 'beruflicher werdegang', 'werdegang', 'erfahrung', 'praxiserfahrung', 'berufspraxis',
     'expérience', 'expériences', 'expérience professionnelle', 'expériences professionnelles', 'parcours professionnel',
     'experiencia', 'experiencia laboral', 'experiencia profesional', 'historial laboral', 'trayectoria profesional',
@@ -35,7 +35,7 @@ const NAMES: Record<Exclude<SectionKind, 'unknown'>, string[]> = {
     'educación', 'formación', 'formación académica', 'estudios', 'titulación',
     'التعليم', 'المؤهلات العلمية', 'التحصيل العلمي', 'المؤهلات', 'المؤهلات الأكاديمية', 'الدراسة',
     '教育背景', '教育经历', '学历', '教育'],
-  skills: ['skills', 'technical skills', 'core competencies', 'competencies', 'key skills', 'skills and tools',
+  skills: ['skills', 'technical skills', 'core competencies', 'competencies', 'key skills', 'skills and tools', 'skills and methods', 'skills and expertise', 'skills and competencies', 'expertise', 'technical expertise',
     'personal skills', 'personal skills and competences', 'persönliche fähigkeiten', 'persönliche fähigkeiten und kompetenzen', 'compétences personnelles', 'aptitudes et compétences personnelles',
     'kenntnisse', 'fähigkeiten', 'kompetenzen', 'fachkenntnisse', 'it kenntnisse', 'technische kenntnisse', 'fähigkeiten und kenntnisse', 'fachliche kompetenzen',
     'compétences', 'compétences techniques', 'savoir faire', 'compétences clés',
@@ -127,7 +127,9 @@ export const dateOf = (s: Segment) => parseRange(s.text.replace(/^[·,]\s*/, '')
 export function trailingRange (text: string): { rest: string, dates: { start?: string, end?: string } } | null {
   if (!/\d/.test(text)) return null
   for (let i = 0; i < text.length; i = text.indexOf(' ', i + 1), i = i < 0 ? text.length : i) {
-    const dates = parseRange(text.slice(i).replace(/^[\s,·|—–-]+/, ''))
+    // ("Engineer, Acme (Mar 2021 – Present)": a range in brackets, too.)
+    const tail = text.slice(i).replace(/^[\s,·|—–-]+/, '')
+    const dates = parseRange(/^[(（].*[)）]$/u.test(tail) ? tail.slice(1, -1) : tail)
     if (dates) return { rest: text.slice(0, i).replace(/[\s,·|—–-]+$/, ''), dates }
   }
   return null
