@@ -39,7 +39,8 @@ const OPEN_WORDS = ['present', 'current', 'now', 'today', 'ongoing', 'date', 'he
   'actual', 'hoy', 'الآن', 'حتى الآن', 'حاليا', 'حالياً', 'الحاضر', 'حتى اليوم', '至今', '现在', '目前', '今']
 const OPEN = `(?:${OPEN_WORDS.sort((a, b) => b.length - a.length).map(escape).join('|')})`
 // Symbols need no spaces around them; words do ("2019 to 2021", "2019 bis heute").
-const SEP = '(?:\\s*(?:–|—|-|~|〜|至|到)\\s*|\\s+(?:to|until|till|bis|à|au|a|al|hasta|إلى|الى|حتى)\\s+)'
+// (Also the figure dash and the minus sign some fonts draw for "–".)
+const SEP = '(?:\\s*(?:–|—|‒|−|-|~|〜|至|到)\\s*|\\s+(?:to|until|till|bis|à|au|a|al|hasta|إلى|الى|حتى)\\s+)'
 const SINCE = '(?:(?:since|seit|depuis|desde|منذ)\\s+|自\\s*)'
 
 /** Words that only say when (month names, "present" and its kin, range words): a line of them and numbers is a date. */

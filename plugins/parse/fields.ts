@@ -24,6 +24,24 @@ const AT = /^(.+?)\s+(?:at|@|bei|chez)\s+(.+)$/iu
 const LEADING_AT = /^(?:at|@|bei|chez|en)\s+/iu
 // "Engineer | Acme", "Engineer · Acme", "Engineer — Acme": a separator with spaces around it.
 const TITLE_SEP = /^(.+?)\s+[|·•—–-]\s+(.+)$/u
+// Words that make a run a job title, or an institution's name, in the six languages: which of a
+// title's cells is which when a layout sets them side by side in one font ("拼多多 | 高级前端工程师 | 上海").
+const word = (w: string) => new RegExp(`(?<![\\p{L}])(?:${w})(?![\\p{L}])|${CJK_POSITION}`, 'iu')
+const CJK_POSITION = '工程师|经理|总监|主管|分析师|设计师|专员|助理|顾问|研究员|实习生|架构师|开发者|مهندس|مدير|محلل|مطور|مصمم|مستشار|محاسب|مدقق|أخصائي|باحث'
+const POSITION = word(['engineer', 'developer', 'manager', 'analyst', 'designer', 'consultant', 'director', 'lead', 'head', 'intern', 'scientist', 'specialist', 'officer',
+  'assistant', 'architect', 'administrator', 'coordinator', 'researcher', 'fellow', 'teacher', 'accountant', 'auditor', 'planner', 'editor',
+  'ingenieur(?:in)?', 'entwickler(?:in)?', 'leiter(?:in)?', 'berater(?:in)?', 'referent(?:in)?', 'mitarbeiter(?:in)?', 'teamleiter(?:in)?',
+  'ingénieure?', 'développeu(?:r|se)', 'cheffe?', 'responsable', 'chargée?', 'consultante?', 'directeur', 'directrice', 'analyste', 'stagiaire',
+  'ingenier[oa]', 'desarrollador(?:a)?', 'jef[ea]', 'técnic[oa]', 'analista', 'consultor(?:a)?', 'director(?:a)?', 'gerente'].join('|'))
+const INSTITUTION = /(?<![\p{L}])(?:university|universität|université|universidad|universitat|universidade|hochschule|école|escuela|institut|institute|instituto|college|school|academy|akademie)(?![\p{L}])|جامعة|كلية|معهد|大学|学院/iu
+
+/** A title's runs when they are cells of one font set apart (a grid row), else null. */
+function cellsOf (title: Line): string[] | null {
+  const segs = title.segments.filter((sg) => clean(sg.text))
+  if (segs.length < 2 || segs.length > 4 || segs.some((sg) => sg.font !== segs[0]!.font || sg.x === undefined)) return null
+  return segs.map((sg) => clean(sg.text))
+}
+
 const joined = (lines: Line[]) => lines.map((l) => l.text).reduce((a, b) => (a ? joinText(a, b) : b), '').replace(/\s+/g, ' ').trim()
 
 /** The title's first font run, the rest (minus separators), and the first link on it. */
@@ -166,7 +184,14 @@ class Reader {
     const { primary, secondary } = titleParts(e.title)
     const split = AT.exec(primary) ?? TITLE_SEP.exec(primary)
     const place = orgAndPlace(e.title)
-    if (secondary && place && kind === 'work') {
+    const cells = cellsOf(e.title)
+    const role = cells?.find((c) => POSITION.test(c))
+    if (cells && role) {
+      const others = cells.filter((c) => c !== role)
+      this.out.set(`${at}.position`, role, 0.65)
+      this.out.set(`${at}.${org}`, others[0]!, 0.6)
+      if (kind === 'work' && others[1] && !/\d/.test(others[1]) && others[1].split(/\s+/).length <= 3) this.out.set(`${at}.location`, others[1], 0.5)
+    } else if (secondary && place && kind === 'work') {
       this.out.set(`${at}.position`, primary, 0.85)
       this.out.set(`${at}.${org}`, place.org, 0.8)
       this.out.set(`${at}.location`, place.location, 0.7)
@@ -228,8 +253,19 @@ class Reader {
   private education (e: Entry): void {
     const at = `education[${this.next('education')}]`
     const { primary, secondary } = titleParts(e.title)
-    this.degree(at, primary)
     this.dates(at, e)
+    const cells = cellsOf(e.title)
+    const degree = cells?.find((c) => DEGREE.test(c) && c.length <= 30)
+    if (cells && degree && cells.length === 3) {
+      // A grid row: the degree, the institution and the subject in cells of their own.
+      const others = cells.filter((c) => c !== degree)
+      const inst = others.find((c) => INSTITUTION.test(c)) ?? others[0]!
+      this.out.set(`${at}.studyType`, degree, 0.6)
+      this.out.set(`${at}.institution`, inst, 0.6)
+      this.out.set(`${at}.area`, others.find((c) => c !== inst)!, 0.55)
+      return
+    }
+    this.degree(at, primary)
     let lines = e.lines
     // The institution as the title and the degree under it ("Université Lyon 2" over
     // "Master, Communication numérique"): swap them round.

@@ -50,11 +50,12 @@ export async function pdfLines (data: Uint8Array, onPage?: (page: number, pages:
   try {
     if (doc.numPages > MAX_PAGES) throw new ParseFailure('TOO_MANY_PAGES', `${doc.numPages} pages, at most ${MAX_PAGES}`)
     const pages: Item[][] = []
+    const families = new Map<string, string>()
     for (let n = 1; n <= doc.numPages; n++) {
-      pages.push(await pageItems(doc, n))
+      pages.push(await pageItems(doc, n, families))
       onPage?.(n, doc.numPages)
     }
-    const all = pages.flat()
+    const all = mergeSplitFonts(pages.flat(), families)
     if (all.reduce((sum, it) => sum + it.text.trim().length, 0) < 20) {
       throw new ParseFailure(pdfImages(data, 1).length > 0 ? 'IMAGE_ONLY' : 'EMPTY')
     }
@@ -80,9 +81,21 @@ export async function pdfLines (data: Uint8Array, onPage?: (page: number, pages:
   }
 }
 
-async function pageItems (doc: PDFDocumentProxy, n: number): Promise<Item[]> {
+/**
+ * Chromium embeds some fonts (Noto Sans CJK) as Type 3 fonts of a few hundred glyphs each: one
+ * face comes as dozens of fonts, and a new font id says nothing about a change of style. A
+ * family with that many fonts is read as one font (pdfjs calls them all "monospace").
+ */
+function mergeSplitFonts (items: Item[], families: Map<string, string>): Item[] {
+  const count = new Map<string, number>()
+  for (const f of new Set(items.map((it) => it.font))) { const fam = families.get(f) ?? ''; count.set(fam, (count.get(fam) ?? 0) + 1) }
+  for (const it of items) { const fam = families.get(it.font) ?? ''; if ((count.get(fam) ?? 0) > 20) it.font = `split:${fam}` }
+  return items
+}
+
+async function pageItems (doc: PDFDocumentProxy, n: number, families: Map<string, string>): Promise<Item[]> {
   const page = await doc.getPage(n)
-  const content = await textItems(page, n)
+  const content = await textItems(page, n, families)
   const links = (await page.getAnnotations()).filter((a) => a.subtype === 'Link' && typeof a.url === 'string')
   if (links.length > MAX_LINKS) throw new ParseFailure('TOO_COMPLEX', `page ${n} has ${links.length} links, at most ${MAX_LINKS}`)
   const items: Item[] = []
@@ -137,13 +150,14 @@ function splitByLinks (item: Item, links: { x1: number, x2: number, url: string 
 type TextItem = Awaited<ReturnType<PDFPageProxy['getTextContent']>>['items'][number]
 
 /** getTextContent() with a cap: read as a stream, so a page past the cap stops there instead of being read whole. */
-async function textItems (page: PDFPageProxy, n: number): Promise<TextItem[]> {
-  const reader = page.streamTextContent().getReader() as ReadableStreamDefaultReader<{ items: TextItem[] }>
+async function textItems (page: PDFPageProxy, n: number, families: Map<string, string>): Promise<TextItem[]> {
+  const reader = page.streamTextContent().getReader() as ReadableStreamDefaultReader<{ items: TextItem[], styles?: Record<string, { fontFamily?: string }> }>
   const items: TextItem[] = []
   for (;;) {
     const { value, done } = await reader.read()
     if (done) return items
     items.push(...value.items)
+    for (const [name, style] of Object.entries(value.styles ?? {})) families.set(name, style.fontFamily ?? '')
     if (items.length > MAX_TEXT_ITEMS) {
       const failure = new ParseFailure('TOO_COMPLEX', `page ${n} draws more than ${MAX_TEXT_ITEMS} pieces of text`)
       // Cancelling stops pdfjs's side of the stream, or destroying the document would wait

@@ -137,6 +137,14 @@ export function trailingRange (text: string): { rest: string, dates: { start?: s
 
 /** The line with the date range at its end taken off (a segment of its own, or the end of its last). */
 function takeRange (line: Line): { line: Line | null, dates: { start?: string, end?: string } } | null {
+  // A range drawn in two or three fonts ("2020.07" in a Latin one, "– 至今" in a CJK one): runs.
+  for (const k of [3, 2]) {
+    const tail = line.segments.slice(-k)
+    const range = line.segments.length > k ? dateOf({ ...tail[0]!, text: tail.map((s) => s.text).join(' ') }) : null
+    if (!range) continue
+    const segments = line.segments.slice(0, -k)
+    return { line: { ...line, segments, text: segments.map((s) => s.text).join(' ') }, dates: range }
+  }
   const dateSeg = line.segments.find((s, i) => i > 0 && dateOf(s))
   if (dateSeg) return { line: { ...line, segments: line.segments.filter((s) => s !== dateSeg) }, dates: dateOf(dateSeg)! }
   const last = line.segments[line.segments.length - 1]!
