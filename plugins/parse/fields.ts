@@ -237,14 +237,14 @@ class Reader {
   }
 
   /**
-   * "Chime, San Francisco" read as the employer with no place found elsewhere: the last part
+   * "Chime, San Francisco" (or "字节跳动 · 北京") read as the employer with no place found elsewhere: the last part
    * after a comma (or the Arabic one) is the place when it looks like one and is no company
    * form ("Acme, Inc.", "Bosch, GmbH").
    */
   private placeAfterComma (at: string): void {
     const org = (this.out.root.work as Record<string, unknown>[] | undefined)?.[Number(/\d+/.exec(at)![0])]?.name
     if (typeof org !== 'string') return
-    const m = /^(.+?)[,،]\s*([^,،]+)$/u.exec(org)
+    const m = /^(.+?)(?:[,،]\s*|\s+[·|]\s+)([^,،·|]+)$/u.exec(org)
     if (!m || /\d/.test(m[2]!) || m[2]!.split(/\s+/).length > 3 || COMPANY_FORM.test(m[2]!) || !/^[\p{Lu}\p{Lo}]/u.test(m[2]!)) return
     this.out.set(`${at}.name`, clean(m[1]!), 0.6)
     this.out.set(`${at}.location`, clean(m[2]!), 0.55)
@@ -263,6 +263,12 @@ class Reader {
       this.out.set(`${at}.studyType`, degree, 0.6)
       this.out.set(`${at}.institution`, inst, 0.6)
       this.out.set(`${at}.area`, others.find((c) => c !== inst)!, 0.55)
+      return
+    }
+    if (cells && degree && cells.length === 2 && TITLE_SEP.test(degree)) {
+      // "清华大学 | 硕士 · 计算机科学与技术": the institution, and the degree with its subject.
+      this.out.set(`${at}.institution`, cells.find((c) => c !== degree)!, 0.6)
+      this.degree(at, degree)
       return
     }
     this.degree(at, primary)

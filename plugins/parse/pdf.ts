@@ -9,6 +9,7 @@ import { ParseFailure } from './failure.ts'
 import { BULLET_GLYPH, DASH_BULLET, LEADING_BULLET, lineOf, mode, printable, type Line, type Segment } from './lines.ts'
 import { isRtlRow, logicalOrder, rtlShare, splitWords } from './bidi.ts'
 import { ungutter, unstackBlocks } from './blocks.ts'
+import { parseRange } from './dates.ts'
 import { relabel } from './labels.ts'
 import { pdfImages } from './pdf-images.ts'
 
@@ -222,7 +223,25 @@ export function columns (items: Item[], rtl = false): Item[][] {
   const x = best.x
   const side = (b: { x: number, x2: number }) => (b.x >= x - 1 && b.x2 > x + 1 ? 'r' : 'l')
   if (sparse(boxes.filter((b) => side(b) === 'l'), boxes.filter((b) => side(b) === 'r'))) return [items]
-  return [boxes.filter((b) => side(b) === 'l').flatMap((b) => b.members), boxes.filter((b) => side(b) === 'r').flatMap((b) => b.members)]
+  // A date range right of the gutter on the row of a line left of it is that line's date set
+  // flush right (a card's "title ... dates" row), not the other column's: it stays on its row.
+  const rows = new Map<number, typeof boxes>()
+  for (const b of boxes.filter((o) => side(o) === 'r')) {
+    const y = b.members[0]!.y
+    const key = [...rows.keys()].find((k) => Math.abs(k - y) < b.members[0]!.size * 0.4) ?? y
+    rows.set(key, [...(rows.get(key) ?? []), b])
+  }
+  const kept = new Set<(typeof boxes)[number]>()
+  for (const [y, row] of rows) {
+    const text = row.sort((a, b) => a.x - b.x).flatMap((b) => b.members.map((m) => m.text)).join(' ')
+    const beside = boxes.some((o) => side(o) === 'l' && Math.abs(o.members[0]!.y - y) < o.members[0]!.size * 0.4)
+    // (Flush right, away from where the other column's lines start.)
+    const size = row[0]!.members[0]!.size
+    const flush = row[0]!.x > x + 3 * size && Math.max(...row.map((b) => b.x2)) >= right - size
+    if (beside && flush && parseRange(text.replace(/\s+/g, ' ').trim())) for (const b of row) kept.add(b)
+  }
+  const first = (b: (typeof boxes)[number]) => side(b) === 'l' || kept.has(b)
+  return [boxes.filter(first).flatMap((b) => b.members), boxes.filter((b) => !first(b)).flatMap((b) => b.members)]
 }
 
 /**

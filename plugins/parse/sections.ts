@@ -74,7 +74,7 @@ export function bodyFont (lines: Line[]): string {
 function standsOut (line: Line, body: string): boolean {
   const s = line.segments[0]!
   const caps = /\p{Lu}{3}/u.test(line.text) && line.text === line.text.toUpperCase()
-  return line.heading > 0 || s.font !== body || caps || s.size > 1.05 || line.gap > 2.6
+  return line.heading > 0 || s.font !== body || caps || s.size >= 1.04 || line.gap > 2.6
 }
 
 export function splitSections (lines: Line[]): { header: Line[], sections: Section[] } {
