@@ -7,17 +7,21 @@ import { fromForm } from './form.ts'
 import { parseHeader } from './header.ts'
 import type { Line } from './lines.ts'
 import { Fields, type ParseResult } from './result.ts'
-import { bodyFont, bulletItems, dateOf, entries, joinText, linePitch, splitSections, wrapped, type Entry, type Section } from './sections.ts'
+import { bodyFont, bulletItems, headingKind, dateOf, entries, joinText, linePitch, splitSections, wrapped, type Entry, type Section } from './sections.ts'
 
 // Degrees in the six languages; the Latin ones as words, the others anywhere.
 const DEGREE = /\b(bachelor|master|máster|b\.?sc|m\.?sc|b\.?a|m\.?a|b\.?s|m\.?s|b\.?eng|m\.?eng|ph\.?d|doctor|doctorat|doctorado|diploma|diplom|associate|mba|licence|licenciatura|licenciado|grado|engineer|ingénieur|ingeniero|ingeniería|certificate|dut|bts|magister|staatsexamen|abitur|baccalauréat|bachillerato)\b|学士|硕士|博士|本科|بكالوريوس|ماجستير|دكتوراه|دبلوم/iu
+const DEGREE_PHRASE = /^((?:bachelor|master|magister)(?: of (?:science|arts|engineering|laws|fine arts|business administration))?|licence(?: professionnelle)?|master(?:e)? (?:professionnel|recherche)|máster|grado|licenciatura|diplom|diploma|mba|ph\.?d\.?|doctorat|doctorado|bts|dut|b\.?sc\.?|m\.?sc\.?|b\.?a\.?|m\.?a\.?)\s+(\p{Lu}.*)$/iu
 const PLACE = /^([\p{Lu}][\p{L}.'-]*)( [\p{Lu}][\p{L}.'-]*){0,3}(, ?[\p{Lu}][\p{L}.'-]*( [\p{Lu}][\p{L}.'-]*){0,3}){0,2}$/u
 
 const COMPANY_FORM = /^(inc|ltd|llc|llp|plc|corp|co|gmbh|ag|kg|se|sa|s\.?a\.?s?|sarl|sl|s\.?l\.?|bv|nv|ab|oy|as|spa|srl|pty|limited|incorporated)\.?$/iu
-const clean = (s: string) => s.replace(/\s+/g, ' ').replace(/^[·,:|–—\s]+|[·,:|\s]+$/g, '').trim()
+// (Also a symbol a layout sets before a value, an icon or a check mark: "⚲ Écully", "✔ SEO".)
+const clean = (s: string) => s.replace(/\s+/g, ' ').replace(/^[·,:|–—\s]+|[·,:|\s]+$/g, '').replace(/^[\p{So}\p{Sm}●▪■◆➤►]+\s*/u, '').trim()
 // Keyword lists: commas, and the middots, bullets, bars and semicolons some layouts print
 // instead (also the Chinese enumeration comma and the Arabic comma).
-const KEYWORDS = /\s*[,;·•|、，،]\s*/
+const KEYWORDS = /\s*[,;·•|、，،]\s*|\s+[✔✓▪●■◆★➤►]\s+/u
+// A list run into one line ("Leitung … ▪ Führung …"): the items.
+const inlineItems = (items: string[]) => items.flatMap((x) => x.split(/\s+[▪●■◆✔✓➤►•]\s+/u))
 // "Engineer at Acme", "Entwicklerin bei Nordlicht", "Ingénieur chez Thales", "@ Acme": the
 // word before the organisation. (Spanish "en" is left out: "Ingeniera en Software" is a title.)
 const AT = /^(.+?)\s+(?:at|@|bei|chez)\s+(.+)$/iu
@@ -107,11 +111,12 @@ function joinCommaWraps (lines: Line[], titleFont: string | undefined): Line[] {
 function languageItems (l: Line): Line[] {
   const one = (text: string) => ({ ...l, text, segments: [{ ...l.segments[0]!, text }] })
   if (/^(?:[^(),;]+\([^)]+\)\s*[,;·|]\s*)+[^(),;]+\([^)]+\)$/u.test(l.text)) return l.text.split(/(?<=\))\s*[,;·|]\s*/u).map(one)
+  if (l.segments.length > 1 && l.segments.every((sg) => PAIR.test(sg.text))) return l.segments.map((sg) => one(sg.text))
   const parts = l.text.split(/\s*[;|；]\s*|\s+[·•]\s+|\u2003+/u).filter(Boolean)
   return parts.length > 1 && parts.every((p) => PAIR.test(p)) ? parts.map(one) : [l]
 }
 // "English: native", "English – native", "English (native)".
-const PAIR = /^([^:]+?)\s*(?::|：|–|—| - )\s*(.+)$|^([^(（]+?)\s*[(（]([^)）]+)[)）]$/u
+const PAIR = /^([^:]+?)\s*(?::|：|–|—| - |\s[●•·▪]\s)\s*(.+)$|^([^(（]+?)\s*[(（]([^)）]+)[)）]$/u
 
 class Reader {
   readonly out = new Fields()
@@ -233,7 +238,7 @@ class Reader {
     }
     if (kind === 'work' && !this.out.has(`${at}.location`)) this.placeAfterComma(at)
     this.out.set(`${at}.summary`, joined(rest.filter((l) => !l.bullet)), 0.75)
-    this.out.set(`${at}.highlights`, bulletItems(rest.filter((l) => l.bullet), this.pitch), 0.8)
+    this.out.set(`${at}.highlights`, inlineItems(bulletItems(rest.filter((l) => l.bullet), this.pitch)), 0.8)
   }
 
   /**
@@ -307,6 +312,8 @@ class Reader {
     const cut = text.indexOf(', ')
     const sep = TITLE_SEP.exec(text)
     const subject = DEGREE.test(text) ? /^(.+?)\s+(?:in|en|في)\s+(.+)$/u.exec(text) : null
+    // "Master of Science Bauingenieurwesen", "Licence Économie et gestion": a degree's name, then the subject.
+    const phrase = DEGREE_PHRASE.exec(text)
     if (cut > 0) {
       this.out.set(`${at}.studyType`, clean(text.slice(0, cut)), 0.8)
       this.out.set(`${at}.area`, clean(text.slice(cut + 2)), 0.8)
@@ -316,6 +323,9 @@ class Reader {
     } else if (subject) {
       this.out.set(`${at}.studyType`, subject[1], 0.6)
       this.out.set(`${at}.area`, subject[2], 0.6)
+    } else if (phrase) {
+      this.out.set(`${at}.studyType`, phrase[1], 0.55)
+      this.out.set(`${at}.area`, phrase[2], 0.55)
     } else this.out.set(`${at}.${DEGREE.test(text) ? 'studyType' : 'area'}`, text, 0.5)
   }
 
@@ -354,10 +364,15 @@ class Reader {
     }
     for (const l of joinCommaWraps(lines, titleFont)) {
       // "Methods    Bayesian statistics, ATAC-seq": a group name in a cell of its own beside its list.
-      const cells = l.segments.length === 2 && l.segments[0]!.text.length <= 30 && !l.segments[0]!.text.includes(':') && /[^\s,;、，،][,;、，،]\s*[^\s,;、，،]/u.test(l.segments[1]!.text)
+      const cells = l.segments.length === 2 && l.segments[0]!.text.length <= 30 && !l.segments[0]!.text.includes(':') && (/[^\s,;、，،][,;、，،]\s*[^\s,;、，،]/u.test(l.segments[1]!.text) || /\S\s+[✔✓▪●■◆★➤►]\s+\S/u.test(l.segments[1]!.text))
       const inline = /^(.+?)(?:\s*\(([^)]+)\))?\s*:\s*(.+)$/.exec(l.text) ?? (cells ? [l.text, l.segments[0]!.text, undefined, l.segments[1]!.text] as const : null)
       const isTitle = l.segments[0]!.font === titleFont
-      if (inline && (groups.length === 0 || isTitle)) {
+      const spoken = inline && headingKind(inline[1]!) === 'languages' ? languageItems({ ...l, text: inline[3]!, segments: [{ ...l.segments[0]!, text: inline[3]! }] }) : []
+      if (spoken.length > 1) {
+        // "Sprachen: Deutsch (Muttersprache), Englisch (fließend)" in a skills section: each
+        // with its level, so no list of programming languages.
+        for (const one of spoken) this.pair('languages', one)
+      } else if (inline && (groups.length === 0 || isTitle)) {
         const at = `skills[${this.next('skills')}]`
         this.out.set(`${at}.name`, clean(inline[1]!), 0.8)
         if (inline[2]) this.out.set(`${at}.level`, clean(inline[2]), 0.75)

@@ -46,7 +46,8 @@ function unlabel (ts: Token[]): Token[] {
 }
 
 // Separators left at a token's ends when a run ends or starts with one ("· a@b.c", "0148 ·").
-const EDGE = /^[\s|·•,;]+|[\s|·•,;]+$/g
+// (And icons drawn as symbols before a detail: "☎ +33 4 72", "⌂ Lyon".)
+const EDGE = /^[\s|·•,;\p{So}]+|[\s|·•,;]+$/gu
 
 // A place and a phone number run together with no separator ("Lyon +33 6 12 34 56 78").
 const PLACE_PHONE = /^(\p{Lu}[\p{L}'’. -]*?\p{L})\s+(\+?\(?\d[\d\s().-]{5,}\d)$/u
@@ -120,7 +121,10 @@ export function parseHeader (lines: Line[], out: Fields): void {
   // The name's row may carry contact details beside it (a header set in two columns, name
   // left, contact right): those runs are read as a line of their own.
   const rest = nameLine.segments.filter((sg) => sg !== nameSeg)
-  const rows = lines.flatMap((l) => (l !== nameLine ? [l] : rest.length && isContactLine({ ...l, segments: rest }) ? [{ ...l, segments: rest, text: rest.map((sg) => sg.text).join(' ') }] : []))
+  const besideName = rest.length ? { ...nameLine, segments: rest, text: rest.map((sg) => sg.text).join(' ') } : null
+  const rows = lines.flatMap((l) => (l !== nameLine ? [l] : besideName && isContactLine(besideName) ? [besideName] : []))
+  // The label set on the name's line ("Lena Vogt  Projektleiterin"), in a run of its own.
+  if (besideName && !isContactLine(besideName) && besideName.text.length <= 80) out.set('basics.label', besideName.text, 0.6)
 
   let profiles = 0
   for (const line of rows) {

@@ -62,8 +62,16 @@ const NAMES: Record<Exclude<SectionKind, 'unknown'>, string[]> = {
 }
 const BY_LETTERS = new Map<string, SectionKind>(Object.entries(NAMES).flatMap(([k, names]) => names.map((n) => [letters(n), k as SectionKind])))
 
-/** The section a heading's text names ("Work Experience", "S K I L L S"), if any. */
-export const headingKind = (text: string): SectionKind | undefined => BY_LETTERS.get(letters(text))
+/**
+ * The section a heading's text names ("Work Experience", "S K I L L S"), if any. Two names
+ * joined ("Kenntnisse & Sprachen", "Skills and Languages") name the first one's section.
+ */
+export const headingKind = (text: string): SectionKind | undefined => BY_LETTERS.get(letters(text)) ?? joinedKind(text)
+function joinedKind (text: string): SectionKind | undefined {
+  const parts = text.split(/\s+(?:&|\+|\/|and|und|et|y|e|و)\s+/iu)
+  const kinds = parts.map((p) => BY_LETTERS.get(letters(p)))
+  return parts.length === 2 && kinds.every(Boolean) ? kinds[0] : undefined
+}
 
 export interface Section { kind: SectionKind, heading: string, lines: Line[] }
 
@@ -83,7 +91,7 @@ export function splitSections (lines: Line[]): { header: Line[], sections: Secti
   const sections: Section[] = []
   // A trailing colon is how some write a heading ("Compétences :", "技能：").
   const short = (line: Line) => line.segments.length === 1 && line.text.length <= 40 && !/[.;,]$/.test(line.text)
-  const named = (line: Line) => (short(line) && standsOut(line, body) ? BY_LETTERS.get(letters(line.text)) : undefined)
+  const named = (line: Line) => (short(line) && standsOut(line, body) ? headingKind(line.text) : undefined)
   // Headings share one style. When three or more known names do, a known name set smaller
   // and otherwise (a skills group called "Languages" in bold body type) is no heading.
   const style = (l: Line) => `${l.segments[0]!.font}/${l.segments[0]!.size.toFixed(2)}`
