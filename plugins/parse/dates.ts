@@ -83,7 +83,9 @@ function valid (year: string, month?: string, day?: string): string | undefined 
 
 /** "Mar 2021 – Jun 2024" -> {start, end}; "2019 – Present" -> {start}; null when the text is not a date or range. */
 export function parseRange (text: string): { start?: string, end?: string } | null {
-  const m = DATE_RANGE.exec(asciiDigits(text).trim())
+  // "09/2016" in a right-to-left row may come back in the order its parts stand on the page,
+  // "/2016 09" (a date never starts with a slash): put back.
+  const m = DATE_RANGE.exec(asciiDigits(text).trim().replace(/(^|\s)\/(\d{4}) (\d{1,2})(?=\s|$)/g, '$1$3/$2'))
   if (!m) return null
   const start = normalizeDate(m[1]!)
   if (!start) return null

@@ -11,7 +11,7 @@ import { bodyFont, bulletItems, headingKind, dateOf, entries, joinText, linePitc
 
 // Degrees in the six languages; the Latin ones as words, the others anywhere.
 const DEGREE = /\b(bachelor|master|máster|b\.?sc|m\.?sc|b\.?a|m\.?a|b\.?s|m\.?s|b\.?eng|m\.?eng|ph\.?d|doctor|doctorat|doctorado|diploma|diplom|associate|mba|licence|licenciatura|licenciado|grado|engineer|ingénieur|ingeniero|ingeniería|certificate|dut|bts|magister|staatsexamen|abitur|baccalauréat|bachillerato)\b|学士|硕士|博士|本科|بكالوريوس|ماجستير|دكتوراه|دبلوم/iu
-const DEGREE_PHRASE = /^((?:bachelor|master|magister)(?: of (?:science|arts|engineering|laws|fine arts|business administration))?|licence(?: professionnelle)?|master(?:e)? (?:professionnel|recherche)|máster|grado|licenciatura|diplom|diploma|mba|ph\.?d\.?|doctorat|doctorado|bts|dut|b\.?sc\.?|m\.?sc\.?|b\.?a\.?|m\.?a\.?)\s+(\p{Lu}.*)$/iu
+const DEGREE_PHRASE = /^((?:bachelor|master|magister)(?: of (?:science|arts|engineering|laws|fine arts|business administration))?|licence(?: professionnelle)?|master(?:e)? (?:professionnel|recherche)|máster|grado|licenciatura|diplom|diploma|mba|ph\.?d\.?|doctorat|doctorado|bts|dut|b\.?sc\.?|m\.?sc\.?|b\.?a\.?|m\.?a\.?)\s+(\S.*)$/iu
 const PLACE = /^([\p{Lu}][\p{L}.'-]*)( [\p{Lu}][\p{L}.'-]*){0,3}(, ?[\p{Lu}][\p{L}.'-]*( [\p{Lu}][\p{L}.'-]*){0,3}){0,2}$/u
 
 const COMPANY_FORM = /^(inc|ltd|llc|llp|plc|corp|co|gmbh|ag|kg|se|sa|s\.?a\.?s?|sarl|sl|s\.?l\.?|bv|nv|ab|oy|as|spa|srl|pty|limited|incorporated)\.?$/iu
@@ -19,7 +19,7 @@ const COMPANY_FORM = /^(inc|ltd|llc|llp|plc|corp|co|gmbh|ag|kg|se|sa|s\.?a\.?s?|
 const clean = (s: string) => s.replace(/\s+/g, ' ').replace(/^[·,:|–—\s]+|[·,:|\s]+$/g, '').replace(/^[\p{So}\p{Sm}●▪■◆➤►]+\s*/u, '').trim()
 // Keyword lists: commas, and the middots, bullets, bars and semicolons some layouts print
 // instead (also the Chinese enumeration comma and the Arabic comma).
-const KEYWORDS = /\s*[,;·•|、，،]\s*|\s+[✔✓▪●■◆★➤►]\s+/u
+const KEYWORDS = /\s*[,;·•|、，،]\s*|\s+[✔✓▪●■◆★➤►/]\s+/u
 // A list run into one line ("Leitung … ▪ Führung …"): the items.
 const inlineItems = (items: string[]) => items.flatMap((x) => x.split(/\s+[▪●■◆✔✓➤►•]\s+/u))
 // "Engineer at Acme", "Entwicklerin bei Nordlicht", "Ingénieur chez Thales", "@ Acme": the
@@ -242,14 +242,14 @@ class Reader {
   }
 
   /**
-   * "Chime, San Francisco" (or "字节跳动 · 北京") read as the employer with no place found elsewhere: the last part
+   * "Chime, San Francisco" (or "字节跳动 · 北京", "Acme (Berlin)") read as the employer with no place found elsewhere: the last part
    * after a comma (or the Arabic one) is the place when it looks like one and is no company
    * form ("Acme, Inc.", "Bosch, GmbH").
    */
   private placeAfterComma (at: string): void {
     const org = (this.out.root.work as Record<string, unknown>[] | undefined)?.[Number(/\d+/.exec(at)![0])]?.name
     if (typeof org !== 'string') return
-    const m = /^(.+?)(?:[,،]\s*|\s+[·|]\s+)([^,،·|]+)$/u.exec(org)
+    const m = /^(.+?)(?:[,،]\s*|\s+[·|]\s+)([^,،·|]+)$/u.exec(org) ?? /^(.+?)\s*\(([^()]+)\)$/u.exec(org) // "字节跳动(北京)"
     if (!m || /\d/.test(m[2]!) || m[2]!.split(/\s+/).length > 3 || COMPANY_FORM.test(m[2]!) || !/^[\p{Lu}\p{Lo}]/u.test(m[2]!)) return
     this.out.set(`${at}.name`, clean(m[1]!), 0.6)
     this.out.set(`${at}.location`, clean(m[2]!), 0.55)
@@ -270,7 +270,7 @@ class Reader {
       this.out.set(`${at}.area`, others.find((c) => c !== inst)!, 0.55)
       return
     }
-    if (cells && degree && cells.length === 2 && TITLE_SEP.test(degree)) {
+    if (cells && degree && cells.length === 2 && (TITLE_SEP.test(degree) || /\S\s+\S/.test(degree))) {
       // "清华大学 | 硕士 · 计算机科学与技术": the institution, and the degree with its subject.
       this.out.set(`${at}.institution`, cells.find((c) => c !== degree)!, 0.6)
       this.degree(at, degree)
@@ -313,7 +313,9 @@ class Reader {
     const sep = TITLE_SEP.exec(text)
     const subject = DEGREE.test(text) ? /^(.+?)\s+(?:in|en|في)\s+(.+)$/u.exec(text) : null
     // "Master of Science Bauingenieurwesen", "Licence Économie et gestion": a degree's name, then the subject.
-    const phrase = DEGREE_PHRASE.exec(text)
+    // "计算机科学与技术 硕士": the subject, then a degree word of its own.
+    const cjk = /^(\S.*?)\s+(学士|硕士|博士|本科|专科|بكالوريوس|ماجستير|دكتوراه)$/u.exec(text)
+    const phrase = [DEGREE_PHRASE.exec(text)].find((m) => m && /^\p{Lu}/u.test(m[2]!)) ?? null
     if (cut > 0) {
       this.out.set(`${at}.studyType`, clean(text.slice(0, cut)), 0.8)
       this.out.set(`${at}.area`, clean(text.slice(cut + 2)), 0.8)
@@ -323,6 +325,9 @@ class Reader {
     } else if (subject) {
       this.out.set(`${at}.studyType`, subject[1], 0.6)
       this.out.set(`${at}.area`, subject[2], 0.6)
+    } else if (cjk) {
+      this.out.set(`${at}.studyType`, cjk[2], 0.55)
+      this.out.set(`${at}.area`, cjk[1], 0.55)
     } else if (phrase) {
       this.out.set(`${at}.studyType`, phrase[1], 0.55)
       this.out.set(`${at}.area`, phrase[2], 0.55)
@@ -364,7 +369,7 @@ class Reader {
     }
     for (const l of joinCommaWraps(lines, titleFont)) {
       // "Methods    Bayesian statistics, ATAC-seq": a group name in a cell of its own beside its list.
-      const cells = l.segments.length === 2 && l.segments[0]!.text.length <= 30 && !l.segments[0]!.text.includes(':') && (/[^\s,;、，،][,;、，،]\s*[^\s,;、，،]/u.test(l.segments[1]!.text) || /\S\s+[✔✓▪●■◆★➤►]\s+\S/u.test(l.segments[1]!.text))
+      const cells = l.segments.length === 2 && l.segments[0]!.text.length <= 30 && !l.segments[0]!.text.includes(':') && (/[^\s,;、，،][,;、，،]\s*[^\s,;、，،]/u.test(l.segments[1]!.text) || /\S\s+[✔✓▪●■◆★➤►/]\s+\S/u.test(l.segments[1]!.text))
       const inline = /^(.+?)(?:\s*\(([^)]+)\))?\s*:\s*(.+)$/.exec(l.text) ?? (cells ? [l.text, l.segments[0]!.text, undefined, l.segments[1]!.text] as const : null)
       const isTitle = l.segments[0]!.font === titleFont
       const spoken = inline && headingKind(inline[1]!) === 'languages' ? languageItems({ ...l, text: inline[3]!, segments: [{ ...l.segments[0]!, text: inline[3]! }] }) : []
