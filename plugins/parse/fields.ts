@@ -236,9 +236,26 @@ class Reader {
       else this.out.set(`${at}.description`, parts[0], 0.5)
       rest = rest.slice(1)
     }
+    if (kind === 'work') this.companyFirst(at)
     if (kind === 'work' && !this.out.has(`${at}.location`)) this.placeAfterComma(at)
     this.out.set(`${at}.summary`, joined(rest.filter((l) => !l.bullet)), 0.75)
     this.out.set(`${at}.highlights`, inlineItems(bulletItems(rest.filter((l) => l.bullet), this.pitch)), 0.8)
+  }
+
+  /**
+   * The employer set first ("字节跳动" over "高级机器学习工程师 北京", "Acme GmbH | Engineer"):
+   * when the organisation read is the one with a job title's word and the position none, they
+   * are the other way round; a place after the title (a space and a short word) is its place.
+   */
+  private companyFirst (at: string): void {
+    const job = (this.out.root.work as Record<string, unknown>[] | undefined)?.[Number(/\d+/.exec(at)![0])]
+    const [position, name] = [job?.position, job?.name]
+    if (typeof position !== 'string' || typeof name !== 'string' || POSITION.test(position) || !POSITION.test(name)) return
+    const place = this.out.has(`${at}.location`) ? null : /^(.+?)\s+([^\s,]{1,12})$/u.exec(name)
+    const title = place && POSITION.test(place[1]!) && !POSITION.test(place[2]!) && !/\d/.test(place[2]!) && !/^\p{Ll}/u.test(place[2]!) ? place : null
+    this.out.set(`${at}.position`, title ? title[1]! : name, 0.6)
+    this.out.set(`${at}.name`, position, 0.6)
+    if (title) this.out.set(`${at}.location`, title[2]!, 0.5)
   }
 
   /**
@@ -303,6 +320,14 @@ class Reader {
       const score = more.map((p) => /^(?:grade|gpa|score):\s*(.+)$/i.exec(p)?.[1]).find(Boolean)
       if (score) this.out.set(`${at}.score`, score, 0.8)
     })
+    // The institution first and the degree in a run after it ("清华大学" "计算机科学与技术 硕士").
+    if (!DEGREE.test(primary) && secondary && DEGREE.test(secondary) && !this.out.has(`${at}.institution`)) {
+      this.out.drop(`${at}.area`)
+      this.out.drop(`${at}.studyType`)
+      this.degree(at, secondary)
+      this.out.set(`${at}.institution`, clean(primary), 0.6)
+      return
+    }
     // The institution on the title line itself ("B.Sc. Physics, University of Leeds" in two runs).
     if (!this.out.has(`${at}.institution`) && secondary) this.out.set(`${at}.institution`, clean(secondary), 0.6)
   }

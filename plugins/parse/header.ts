@@ -109,14 +109,49 @@ function profileLink (t: Token): { network: string, username: string } | null {
   return text.toLowerCase() === username.toLowerCase() || URLISH.test(bare) ? { network, username } : null
 }
 
-export function parseHeader (lines: Line[], out: Fields): void {
+// A document's title, no name: "个人简历" (personal resume), "Curriculum Vitae", "Lebenslauf".
+const DOC_TITLES = new Set(['curriculum vitae', 'cv', 'resume', 'résumé', 'lebenslauf', 'hoja de vida', 'السيرة الذاتية', '个人简历', '简历'])
+// Form fields for the name and the job sought ("姓名" over "刘雨婷" in a form's cells).
+const NAME_LABELS = new Set(['name', 'full name', 'nom', 'nom complet', 'nombre', 'vor- und nachname', 'الاسم', '姓名'])
+const LABEL_LABELS = new Set(['position sought', 'desired position', 'wunschposition', 'poste recherché', 'puesto deseado', 'المسمى الوظيفي', '求职意向', '应聘职位', '意向职位'])
+
+/**
+ * A form's label and value in cells of their own, one line each: read as "Label: value" (a
+ * network's name over the user name as "GitHub: liuyt"); the name and label fields say
+ * outright which lines those are.
+ */
+function pairLabels (lines: Line[], out: Fields): Line[] {
+  const result: Line[] = []
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!
+    const next = lines[i + 1]
+    const key = labelKey(l.text)
+    if (DOC_TITLES.has(key)) continue
+    const single = l.segments.length === 1 && next && next.segments.length === 1 && !LABELLED.test(next.text)
+    if (single && NAME_LABELS.has(key)) { out.set('basics.name', next.text, 0.8); i++; continue }
+    if (single && LABEL_LABELS.has(key)) { out.set('basics.label', next.text, 0.75); i++; continue }
+    const network = single && NETWORKS.some(([, name]) => name.toLowerCase() === key) && /^@?[\w.-]+$/.test(next.text)
+    if (single && (ANY_LABEL.has(key) || network) && !ANY_LABEL.has(labelKey(next.text))) {
+      result.push({ ...l, text: `${l.text}: ${next.text}`, segments: [{ ...next.segments[0]!, text: `${l.text}: ${next.text}` }] })
+      i++
+      continue
+    }
+    result.push(l)
+  }
+  return result
+}
+
+export function parseHeader (given: Line[], out: Fields): void {
+  const lines = pairLabels(given, out)
   if (lines.length === 0) return
   const sizeOf = (l: Line) => Math.max(...l.segments.map((s) => s.size))
-  let nameLine = lines.find((l) => l.heading > 0)
+  const named = out.has('basics.name')
+  // (A name read off a form's name field: no line of the rest is the name's.)
+  let nameLine = named ? { ...lines[0]!, segments: [{ ...lines[0]!.segments[0]!, text: '' }], text: '' } : lines.find((l) => l.heading > 0)
   if (!nameLine) nameLine = lines.reduce((a, b) => (sizeOf(b) > sizeOf(a) + 0.05 ? b : a))
   const big = nameLine.heading > 0 || sizeOf(nameLine) >= 1.3
   const nameSeg = nameLine.segments.reduce((a, b) => (b.size > a.size + 0.05 ? b : a))
-  out.set('basics.name', nameSeg.text, big ? 0.9 : 0.6)
+  if (!named) out.set('basics.name', nameSeg.text, big ? 0.9 : 0.6)
 
   // The name's row may carry contact details beside it (a header set in two columns, name
   // left, contact right): those runs are read as a line of their own.

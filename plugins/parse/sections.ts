@@ -18,7 +18,7 @@ const NAMES: Record<Exclude<SectionKind, 'unknown'>, string[]> = {
     'profil professionnel', 'à propos', 'à propos de moi', 'objectif', 'objectif professionnel', 'présentation', 'synthèse',
     'perfil', 'perfil profesional', 'resumen', 'resumen profesional', 'sobre mí', 'acerca de mí', 'objetivo', 'objetivo profesional',
     'الملخص', 'ملخص', 'نبذة', 'نبذة عني', 'نبذة مختصرة', 'الملف الشخصي', 'الهدف الوظيفي', 'الملخص المهني',
-    '个人简介', '简介', '个人总结', '自我评价', '个人概况', '概述', '职业概述', '个人简历'],
+    '个人简介', '简介', '个人总结', '自我评价', '个人概况', '概述', '职业概述'],
   work: ['work experience', 'experience', 'professional experience', 'employment', 'employment history', 'work history', 'career history', 'relevant experience', 'academic appointments', 'appointments', 'professional appointments', 'positions', 'employment and positions',
     'berufserfahrung', 'berufliche erfahrung', 'beruflicher werdegang', 'werdegang', 'erfahrung', 'praxiserfahrung', 'berufspraxis',
     'expérience', 'expériences', 'expérience professionnelle', 'expériences professionnelles', 'parcours professionnel',
