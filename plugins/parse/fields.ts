@@ -115,6 +115,26 @@ function languageItems (l: Line): Line[] {
   const parts = l.text.split(/\s*[;|；]\s*|\s+[·•]\s+|\u2003+/u).filter(Boolean)
   return parts.length > 1 && parts.every((p) => PAIR.test(p)) ? parts.map(one) : [l]
 }
+/**
+ * "Valenciano" over "Nativo": a language and its level on two lines, the level in another
+ * font; read as one "Valenciano: Nativo".
+ */
+function stackedPairs (lines: Line[]): Line[] {
+  const out: Line[] = []
+  const font = lines[0]?.segments[0]?.font
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!
+    const next = lines[i + 1]
+    const bare = (x: Line) => x.segments.length === 1 && !PAIR.test(x.text) && !/[,;、،]/u.test(x.text)
+    if (next && bare(l) && bare(next) && l.segments[0]!.font === font && next.segments[0]!.font !== font) {
+      const text = `${l.text}: ${next.text}`
+      out.push({ ...l, text, segments: [{ ...l.segments[0]!, text }] })
+      i++
+    } else out.push(l)
+  }
+  return out
+}
+
 // "English: native", "English – native", "English (native)".
 const PAIR = /^([^:]+?)\s*(?::|：|–|—| - |\s[●•·▪]\s)\s*(.+)$|^([^(（]+?)\s*[(（]([^)）]+)[)）]$/u
 
@@ -171,7 +191,7 @@ class Reader {
       case 'projects': case 'awards': case 'publications': for (const e of entries(s).items) this.titled(s.kind, e); break
       case 'skills': this.skills(s.lines); break
       case 'certificates': for (const l of s.lines) this.certificate(l); break
-      case 'languages': for (const l of s.lines) for (const one of languageItems(l)) this.pair('languages', one); break
+      case 'languages': for (const l of stackedPairs(s.lines)) for (const one of languageItems(l)) this.pair('languages', one); break
       case 'interests': for (const l of s.lines) this.pair(s.kind, l); break
       case 'references': this.references(s.lines); break
       default: o.warnings.push(`Section "${s.heading}" was not recognised and is not in the draft`)
@@ -237,6 +257,7 @@ class Reader {
       rest = rest.slice(1)
     }
     if (kind === 'work') this.companyFirst(at)
+    if (kind === 'work' && e.dates?.place && !this.out.has(`${at}.location`)) this.out.set(`${at}.location`, clean(e.dates.place), 0.5)
     if (kind === 'work' && !this.out.has(`${at}.location`)) this.placeAfterComma(at)
     this.out.set(`${at}.summary`, joined(rest.filter((l) => !l.bullet)), 0.75)
     this.out.set(`${at}.highlights`, inlineItems(bulletItems(rest.filter((l) => l.bullet), this.pitch)), 0.8)

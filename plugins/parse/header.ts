@@ -169,7 +169,8 @@ export function parseHeader (given: Line[], out: Fields): void {
       out.set(`${at}.network`, profile[1]!.trim(), 0.8)
       // "LinkedIn: https://www.linkedin.com/in/ada": the link is the value; the user its last part.
       const asUrl = /^(https?:\/\/|www\.)/i.test(profile[2]!) ? profile[2]! : null
-      out.set(`${at}.username`, asUrl ? asUrl.replace(/\/+$/, '').split('/').pop()! : profile[2]!, asUrl ? 0.6 : 0.8)
+      // ("@lnavarro": the at sign shows a handle and is no part of it; "@ada@host" keeps it.)
+      out.set(`${at}.username`, asUrl ? asUrl.replace(/\/+$/, '').split('/').pop()! : profile[2]!.replace(/^@(?=[\w.-]+$)/, ''), asUrl ? 0.6 : 0.8)
       const link = line.segments.find((s) => s.url && /^https?:/.test(s.url))
       if (link || profile[3] || asUrl) out.set(`${at}.url`, linkOf(link ? { text: link.text, url: link.url } : { text: profile[3] ?? asUrl! }), 0.8)
       continue
@@ -198,7 +199,7 @@ export function parseHeader (given: Line[], out: Fields): void {
         const m = PROFILE.exec(text)!
         const at = `basics.profiles[${profiles++}]`
         out.set(`${at}.network`, m[1]!.trim(), 0.85)
-        out.set(`${at}.username`, m[2]!, 0.85)
+        out.set(`${at}.username`, m[2]!.replace(/^@(?=[\w.-]+$)/, ''), 0.85)
         if (t.url) out.set(`${at}.url`, linkOf(t), 0.9)
       } else if (profileLink(t)) {
         const p = profileLink(t)!

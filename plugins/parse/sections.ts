@@ -124,7 +124,7 @@ function outdent (lines: Line[]): Line[] {
   return lines.map((l) => (l.bullet && !l.marked && l.indent <= margin + 0.3 ? { ...l, bullet: false } : l))
 }
 
-export interface Entry { title: Line, dates: { start?: string, end?: string } | null, lines: Line[] }
+export interface Entry { title: Line, dates: { start?: string, end?: string, place?: string } | null, lines: Line[] }
 
 export const dateOf = (s: Segment) => parseRange(s.text.replace(/^[·,]\s*/, ''))
 
@@ -169,7 +169,9 @@ export function entries (section: Section): { lead: Line[], items: Entry[] } {
   const leadingDate = (l: Line) => l.segments.length > 1 && dateOf(l.segments[0]!) !== null
   const head = (l: Line) => (leadingDate(l) ? l.segments[1]! : l.segments[0]!)
   const dated = section.lines.filter((l) => leadingDate(l) || (!l.bullet && l.segments.length > 1 && l.segments.some((s) => dateOf(s))))
-  const pureDate = (l: Line) => l.segments.length === 1 && dateOf(l.segments[0]!) !== null
+  // (Or a range with the place after it: "03/2021 – ACTUALIDAD · VALENCIA".)
+  const datePlace = (l: Line) => (l.segments.length === 1 ? /^(.+?)\s+[·|]\s+([^·|]+)$/u.exec(l.text) : null)
+  const pureDate = (l: Line) => l.segments.length === 1 && (dateOf(l.segments[0]!) !== null || (datePlace(l) !== null && parseRange(datePlace(l)![1]!) !== null))
   // Some layouts print each entry's range on a line of its own above its title.
   const datesFirst = section.lines[0] !== undefined && pureDate(section.lines[0])
   const firstTitle = section.lines.find((l) => !l.bullet && !pureDate(l))
@@ -177,10 +179,14 @@ export function entries (section: Section): { lead: Line[], items: Entry[] } {
   const titleSize = dated[0] ? head(dated[0]).size : firstTitle?.segments[0]?.size ?? 1
   const lead: Line[] = []
   const items: Entry[] = []
-  let pending: { start?: string, end?: string } | null = null
+  let pending: { start?: string, end?: string, place?: string } | null = null
   for (const line of section.lines) {
     const first = line.segments[0]!
-    if (datesFirst && pureDate(line)) { pending = dateOf(first); continue }
+    if (datesFirst && pureDate(line)) {
+      const dp = dateOf(first) ? null : datePlace(line)
+      pending = dp ? { ...parseRange(dp[1]!)!, place: dp[2]! } : dateOf(first)
+      continue
+    }
     const isTitle = (!line.bullet || leadingDate(line)) && head(line).font === titleFont && Math.abs(head(line).size - titleSize) < 0.04 && !dateOf(head(line))
     if (isTitle && leadingDate(line)) {
       const segments = line.segments.slice(1)
