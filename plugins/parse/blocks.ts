@@ -63,3 +63,28 @@ export function ungutter (lines: Line[]): Line[] {
   }
   return out
 }
+
+/**
+ * A section heading drawn on the baseline of the line before it (the last line of a paragraph
+ * beside the heading's first word, as LaTeX's right-to-left and tabular headings may be):
+ * taken off that line as a line of its own, with its second word when that wrapped onto the
+ * next line ("Expérience" / "professionnelle").
+ */
+export function unglueHeadings (lines: Line[]): Line[] {
+  const out: Line[] = []
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!
+    const k = l.segments.findIndex((s, j) => j > 0 && s.size >= 1.1 && s.size > l.segments[0]!.size + 0.1 && headingKind(s.text) !== undefined)
+    if (k < 0) { out.push(l); continue }
+    const head = l.segments[k]!
+    const next = lines[i + 1]
+    const more = next && next.segments.length === 1 && next.segments[0]!.font === head.font && Math.abs(next.segments[0]!.size - head.size) < 0.05 &&
+      headingKind(`${head.text} ${next.text}`) !== undefined
+    const rest = l.segments.filter((_, j) => j !== k)
+    out.push(lineOf(rest, { ...restOf(l), indent: l.indent }))
+    out.push(lineOf([{ ...head, text: more ? `${head.text} ${next.text}` : head.text, x: 0 }], { ...restOf(l), indent: 0, gap: 2, bullet: false }))
+    if (more) i++
+  }
+  return out
+}
+const restOf = ({ segments: _s, text: _t, marked: _m, ...r }: Line) => r

@@ -40,7 +40,8 @@ const OPEN_WORDS = ['present', 'current', 'now', 'today', 'ongoing', 'date', 'he
 const OPEN = `(?:${OPEN_WORDS.sort((a, b) => b.length - a.length).map(escape).join('|')})`
 // Symbols need no spaces around them; words do ("2019 to 2021", "2019 bis heute").
 // (Also the figure dash and the minus sign some fonts draw for "–".)
-const SEP = '(?:\\s*(?:–|—|‒|−|-|~|〜|至|到)\\s*|\\s+(?:to|until|till|bis|à|au|a|al|hasta|إلى|الى|حتى)\\s+)'
+// A range whose dash the font did not draw ("سبتمبر 2014 أبريل 2018") is two dates side by side.
+const SEP = '(?:\\s*(?:–|—|‒|−|-|~|〜|至|到)\\s*|\\s+(?:to|until|till|bis|à|au|a|al|hasta|إلى|الى|حتى)\\s+|\\s+)'
 const SINCE = '(?:(?:since|seit|depuis|desde|منذ)\\s+|自\\s*)'
 
 /** Words that only say when (month names, "present" and its kin, range words): a line of them and numbers is a date. */

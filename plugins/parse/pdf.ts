@@ -8,7 +8,7 @@ import { getDocument, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dis
 import { ParseFailure } from './failure.ts'
 import { BULLET_GLYPH, DASH_BULLET, LEADING_BULLET, lineOf, mode, printable, type Line, type Segment } from './lines.ts'
 import { isRtlRow, logicalOrder, rtlShare, splitWords } from './bidi.ts'
-import { ungutter, unstackBlocks } from './blocks.ts'
+import { unglueHeadings, ungutter, unstackBlocks } from './blocks.ts'
 import { parseRange } from './dates.ts'
 import { relabel } from './labels.ts'
 import { pdfImages } from './pdf-images.ts'
@@ -76,7 +76,7 @@ export async function pdfLines (data: Uint8Array, onPage?: (page: number, pages:
         lines.push(...toLines(relabelled, body, i + 1, left, rtl))
       }
     })
-    return ungutter(unstackBlocks(lines))
+    return unglueHeadings(ungutter(unstackBlocks(lines)))
   } finally {
     await task.destroy()
   }
