@@ -76,9 +76,9 @@ export function printableDeep<T> (value: T): T {
 }
 
 // A list marker some layouts draw as text: on its own (a separate text item) or before the item.
-export const BULLET_GLYPH = /^[•◦▪▫‣∙●○■□➢➤►▸✓✔❖◆◇*·・–-]$/u
+export const BULLET_GLYPH = /^[•◦▪▫‣∙●○■□➢➤►▸✓✔❖◆◇*·・›»→➔✦–-]$/u
 // (A round or square bullet may touch its text: "•قيادة" where a right-to-left row drops the space.)
-export const LEADING_BULLET = /^(?:[•◦▪▫‣∙●○■□➢➤►▸✓✔❖◆◇*·]\s+|[•◦▪●■➢➤►▸・](?=\p{L}))/u
+export const LEADING_BULLET = /^(?:[•◦▪▫‣∙●○■□➢➤►▸✓✔❖◆◇*·›»→➔✦]\s+|[•◦▪●■➢➤►▸・](?=\p{L}))/u
 /** A dash before a word, the marker of an indented item (not of "– 2019"). */
 export const DASH_BULLET = /^[—–-]\s+(?=\p{L})/u
 
