@@ -39,7 +39,9 @@ const OPEN_WORDS = ['present', 'current', 'now', 'today', 'ongoing', 'date', 'he
   'actual', 'hoy', 'الآن', 'حتى الآن', 'حاليا', 'حالياً', 'الحاضر', 'حتى اليوم', '至今', '现在', '目前', '今']
 const OPEN = `(?:${OPEN_WORDS.sort((a, b) => b.length - a.length).map(escape).join('|')})`
 // Symbols need no spaces around them; words do ("2019 to 2021", "2019 bis heute").
-const SEP = '(?:\\s*(?:–|—|-|~|〜|至|到)\\s*|\\s+(?:to|until|till|bis|à|au|a|al|hasta|إلى|الى|حتى)\\s+)'
+// (Also the figure dash and the minus sign some fonts draw for "–".)
+// A range whose dash the font did not draw ("سبتمبر 2014 أبريل 2018") is two dates side by side.
+const SEP = '(?:\\s*(?:–|—|‒|−|-|~|〜|至|到)\\s*|\\s+(?:to|until|till|bis|à|au|a|al|hasta|إلى|الى|حتى)\\s+|\\s+)'
 const SINCE = '(?:(?:since|seit|depuis|desde|منذ)\\s+|自\\s*)'
 
 /** Words that only say when (month names, "present" and its kin, range words): a line of them and numbers is a date. */
@@ -82,7 +84,9 @@ function valid (year: string, month?: string, day?: string): string | undefined 
 
 /** "Mar 2021 – Jun 2024" -> {start, end}; "2019 – Present" -> {start}; null when the text is not a date or range. */
 export function parseRange (text: string): { start?: string, end?: string } | null {
-  const m = DATE_RANGE.exec(asciiDigits(text).trim())
+  // "09/2016" in a right-to-left row may come back in the order its parts stand on the page,
+  // "/2016 09" (a date never starts with a slash): put back.
+  const m = DATE_RANGE.exec(asciiDigits(text).trim().replace(/(^|\s)\/(\d{4}) (\d{1,2})(?=\s|$)/g, '$1$3/$2'))
   if (!m) return null
   const start = normalizeDate(m[1]!)
   if (!start) return null

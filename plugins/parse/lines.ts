@@ -56,9 +56,15 @@ const DROPPED = /[\p{Cs}\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b\u200e\u200f
 // their NFKC forms are the characters a reader sees, and the punctuation the field rules look for.
 const COMPATIBILITY = /[\u2e80-\u2fdf\ufb00-\ufdff\ufe70-\ufefc\uff01-\uff5e]/gu
 
+// The CJK Radicals Supplement has no NFKC forms, but fonts map simplified characters' glyphs to
+// its radicals ("⻚" for "页", as Chromium's Type 3 CJK fonts do): the ones that stand for a
+// character of their own, back to it.
+const RADICALS = new Map([...'\u2e9f\u2ea0\u2ec5\u2ec6\u2ec9\u2ecb\u2ed3\u2ed4\u2ed7\u2ed8\u2eda\u2edb\u2edc\u2edd\u2ee2\u2ee3\u2ee4\u2ee5\u2ee6\u2ee8\u2ee9\u2eec\u2eee\u2ef0\u2ef3']
+  .map((c, i) => [c, [...'母民见角贝车长门雨青页风飞食马骨鬼鱼鸟麦黄齐齿龙龟'][i]!]))
+
 /** Text as a person would read it off the page: see AS_SPACE and DROPPED above. */
 export function printable (s: string): string {
-  return s.replace(AS_SPACE, ' ').replace(DROPPED, '').replace(COMPATIBILITY, (c) => c.normalize('NFKC'))
+  return s.replace(AS_SPACE, ' ').replace(DROPPED, '').replace(COMPATIBILITY, (c) => RADICALS.get(c) ?? c.normalize('NFKC'))
 }
 
 /** Every string in a draft, printable (keys come from the parser itself). */
@@ -70,8 +76,9 @@ export function printableDeep<T> (value: T): T {
 }
 
 // A list marker some layouts draw as text: on its own (a separate text item) or before the item.
-export const BULLET_GLYPH = /^[•◦▪▫‣∙●○■□➢➤►▸✓✔❖◆◇*·–-]$/u
-export const LEADING_BULLET = /^[•◦▪▫‣∙●○■□➢➤►▸✓✔❖◆◇*·]\s+/u
+export const BULLET_GLYPH = /^[•◦▪▫‣∙●○■□➢➤►▸✓✔❖◆◇*·・›»→➔✦–-]$/u
+// (A round or square bullet may touch its text: "•قيادة" where a right-to-left row drops the space.)
+export const LEADING_BULLET = /^(?:[•◦▪▫‣∙●○■□➢➤►▸✓✔❖◆◇*·›»→➔✦]\s+|[•◦▪●■➢➤►▸・](?=\p{L}))/u
 /** A dash before a word, the marker of an indented item (not of "– 2019"). */
 export const DASH_BULLET = /^[—–-]\s+(?=\p{L})/u
 

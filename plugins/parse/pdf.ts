@@ -8,7 +8,8 @@ import { getDocument, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dis
 import { ParseFailure } from './failure.ts'
 import { BULLET_GLYPH, DASH_BULLET, LEADING_BULLET, lineOf, mode, printable, type Line, type Segment } from './lines.ts'
 import { isRtlRow, logicalOrder, rtlShare, splitWords } from './bidi.ts'
-import { unstackBlocks } from './blocks.ts'
+import { unglueHeadings, ungutter, unstackBlocks } from './blocks.ts'
+import { parseRange } from './dates.ts'
 import { relabel } from './labels.ts'
 import { pdfImages } from './pdf-images.ts'
 
@@ -50,11 +51,12 @@ export async function pdfLines (data: Uint8Array, onPage?: (page: number, pages:
   try {
     if (doc.numPages > MAX_PAGES) throw new ParseFailure('TOO_MANY_PAGES', `${doc.numPages} pages, at most ${MAX_PAGES}`)
     const pages: Item[][] = []
+    const families = new Map<string, string>()
     for (let n = 1; n <= doc.numPages; n++) {
-      pages.push(await pageItems(doc, n))
+      pages.push(await pageItems(doc, n, families))
       onPage?.(n, doc.numPages)
     }
-    const all = pages.flat()
+    const all = mergeSplitFonts(pages.flat(), families)
     if (all.reduce((sum, it) => sum + it.text.trim().length, 0) < 20) {
       throw new ParseFailure(pdfImages(data, 1).length > 0 ? 'IMAGE_ONLY' : 'EMPTY')
     }
@@ -74,15 +76,27 @@ export async function pdfLines (data: Uint8Array, onPage?: (page: number, pages:
         lines.push(...toLines(relabelled, body, i + 1, left, rtl))
       }
     })
-    return unstackBlocks(lines)
+    return unglueHeadings(ungutter(unstackBlocks(lines)))
   } finally {
     await task.destroy()
   }
 }
 
-async function pageItems (doc: PDFDocumentProxy, n: number): Promise<Item[]> {
+/**
+ * Chromium embeds some fonts (Noto Sans CJK) as Type 3 fonts of a few hundred glyphs each: one
+ * face comes as dozens of fonts, and a new font id says nothing about a change of style. A
+ * family with that many fonts is read as one font (pdfjs calls them all "monospace").
+ */
+function mergeSplitFonts (items: Item[], families: Map<string, string>): Item[] {
+  const count = new Map<string, number>()
+  for (const f of new Set(items.map((it) => it.font))) { const fam = families.get(f) ?? ''; count.set(fam, (count.get(fam) ?? 0) + 1) }
+  for (const it of items) { const fam = families.get(it.font) ?? ''; if ((count.get(fam) ?? 0) > 20) it.font = `split:${fam}` }
+  return items
+}
+
+async function pageItems (doc: PDFDocumentProxy, n: number, families: Map<string, string>): Promise<Item[]> {
   const page = await doc.getPage(n)
-  const content = await textItems(page, n)
+  const content = await textItems(page, n, families)
   const links = (await page.getAnnotations()).filter((a) => a.subtype === 'Link' && typeof a.url === 'string')
   if (links.length > MAX_LINKS) throw new ParseFailure('TOO_COMPLEX', `page ${n} has ${links.length} links, at most ${MAX_LINKS}`)
   const items: Item[] = []
@@ -137,13 +151,14 @@ function splitByLinks (item: Item, links: { x1: number, x2: number, url: string 
 type TextItem = Awaited<ReturnType<PDFPageProxy['getTextContent']>>['items'][number]
 
 /** getTextContent() with a cap: read as a stream, so a page past the cap stops there instead of being read whole. */
-async function textItems (page: PDFPageProxy, n: number): Promise<TextItem[]> {
-  const reader = page.streamTextContent().getReader() as ReadableStreamDefaultReader<{ items: TextItem[] }>
+async function textItems (page: PDFPageProxy, n: number, families: Map<string, string>): Promise<TextItem[]> {
+  const reader = page.streamTextContent().getReader() as ReadableStreamDefaultReader<{ items: TextItem[], styles?: Record<string, { fontFamily?: string }> }>
   const items: TextItem[] = []
   for (;;) {
     const { value, done } = await reader.read()
     if (done) return items
     items.push(...value.items)
+    for (const [name, style] of Object.entries(value.styles ?? {})) families.set(name, style.fontFamily ?? '')
     if (items.length > MAX_TEXT_ITEMS) {
       const failure = new ParseFailure('TOO_COMPLEX', `page ${n} draws more than ${MAX_TEXT_ITEMS} pieces of text`)
       // Cancelling stops pdfjs's side of the stream, or destroying the document would wait
@@ -207,7 +222,61 @@ export function columns (items: Item[], rtl = false): Item[][] {
   if (!best) return [items]
   const x = best.x
   const side = (b: { x: number, x2: number }) => (b.x >= x - 1 && b.x2 > x + 1 ? 'r' : 'l')
-  return [boxes.filter((b) => side(b) === 'l').flatMap((b) => b.members), boxes.filter((b) => side(b) === 'r').flatMap((b) => b.members)]
+  if (sparse(boxes.filter((b) => side(b) === 'l'), boxes.filter((b) => side(b) === 'r'))) return [items]
+  // A date range right of the gutter on the row of a line left of it is that line's date set
+  // flush right (a card's "title ... dates" row), not the other column's: it stays on its row.
+  const rows = new Map<number, typeof boxes>()
+  for (const b of boxes.filter((o) => side(o) === 'r')) {
+    const y = b.members[0]!.y
+    const key = [...rows.keys()].find((k) => Math.abs(k - y) < b.members[0]!.size * 0.4) ?? y
+    rows.set(key, [...(rows.get(key) ?? []), b])
+  }
+  const kept = new Set<(typeof boxes)[number]>()
+  for (const [y, row] of rows) {
+    const text = row.sort((a, b) => a.x - b.x).flatMap((b) => b.members.map((m) => m.text)).join(' ')
+    const beside = boxes.some((o) => side(o) === 'l' && Math.abs(o.members[0]!.y - y) < o.members[0]!.size * 0.4)
+    // (Flush right, away from where the other column's lines start.)
+    const size = row[0]!.members[0]!.size
+    const flush = row[0]!.x > x + 3 * size && Math.max(...row.map((b) => b.x2)) >= right - size
+    if (beside && flush && parseRange(text.replace(/\s+/g, ' ').trim())) for (const b of row) kept.add(b)
+  }
+  const first = (b: (typeof boxes)[number]) => side(b) === 'l' || kept.has(b)
+  return [boxes.filter(first).flatMap((b) => b.members), boxes.filter((b) => !first(b)).flatMap((b) => b.members)]
+}
+
+/**
+ * A column of a few short runs far apart, each beside a line of the other column: section
+ * headings (or dates) in a gutter beside their content. Read as a column of its own, every
+ * heading would come before all the content; left on the rows they share, they are taken
+ * apart again in reading order (blocks.ts's ungutter).
+ */
+function sparse (first: { members: Item[] }[], second: { members: Item[] }[]): boolean {
+  const ys = (bs: { members: Item[] }[]) => bs.map((b) => ({ y: b.members[0]!.y, size: b.members[0]!.size })).sort((a, b) => b.y - a.y)
+  const g = ys(first)
+  const c = ys(second)
+  if (g.length < 3 || g.length * 2 > c.length) return false
+  const clusters: number[] = []
+  g.forEach((r, i) => { if (i > 0 && g[i - 1]!.y - r.y <= r.size * 1.9) clusters[clusters.length - 1]!++; else clusters.push(1) })
+  const beside = g.filter((r) => c.some((o) => Math.abs(o.y - r.y) <= Math.max(o.size, r.size))).length
+  return clusters.length >= 3 && Math.max(...clusters) <= 2 && beside >= Math.max(3, g.length * 0.7)
+}
+
+/**
+ * Brackets in right-to-left text are drawn mirrored (UAX #9 L4): "(2020)" stands on the page
+ * as ")2020(" and its glyphs say so. When a row's brackets open with a closing one and pair up
+ * the wrong way round, they are turned back.
+ */
+function unmirror (segments: Segment[]): void {
+  const text = segments.map((s) => s.text).join(' ')
+  let depth = 0
+  let inverted = false
+  for (const c of text.replace(/[^()]/g, '')) {
+    depth += c === ')' ? 1 : -1
+    if (depth < 0) return
+    if (depth > 0) inverted = true
+  }
+  if (!inverted || depth !== 0) return
+  for (const s of segments) s.text = s.text.replace(/[()]/g, (c) => (c === '(' ? ')' : '('))
 }
 
 /**
@@ -271,6 +340,7 @@ function toLines (items: Item[], body: number, page: number, left: number | null
       last = it
     }
     for (const s of segments) s.text = s.text.replace(/\s+/g, ' ').trim()
+    if (rtl) unmirror(segments)
     const kept = segments.filter((s) => s.text)
     const y = row[0]!.y
     const first = rtl ? visual[visual.length - 1]! : visual[0]!

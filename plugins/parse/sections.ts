@@ -13,13 +13,13 @@ export type SectionKind = 'summary' | 'work' | 'volunteer' | 'education' | 'skil
 // English, then German, French, Spanish, Arabic and Chinese. Compared by letters only
 // (accents, spaces and punctuation aside), so "Über mich" and "UBER MICH" are one name.
 const NAMES: Record<Exclude<SectionKind, 'unknown'>, string[]> = {
-  summary: ['summary', 'professional summary', 'profile', 'professional profile', 'about', 'about me', 'objective', 'career objective', 'overview',
+  summary: ['summary', 'professional summary', 'profile', 'research statement', 'personal statement', 'research profile', 'professional profile', 'about', 'about me', 'objective', 'career objective', 'overview',
     'profil', 'kurzprofil', 'zusammenfassung', 'über mich', 'berufsziel', 'persönliches profil',
     'profil professionnel', 'à propos', 'à propos de moi', 'objectif', 'objectif professionnel', 'présentation', 'synthèse',
     'perfil', 'perfil profesional', 'resumen', 'resumen profesional', 'sobre mí', 'acerca de mí', 'objetivo', 'objetivo profesional',
     'الملخص', 'ملخص', 'نبذة', 'نبذة عني', 'نبذة مختصرة', 'الملف الشخصي', 'الهدف الوظيفي', 'الملخص المهني',
-    '个人简介', '简介', '个人总结', '自我评价', '个人概况', '概述', '职业概述', '个人简历'],
-  work: ['work experience', 'experience', 'professional experience', 'employment', 'employment history', 'work history', 'career history', 'relevant experience',
+    '个人简介', '简介', '个人总结', '自我评价', '个人概况', '概述', '职业概述'],
+  work: ['work experience', 'experience', 'professional experience', 'employment', 'employment history', 'work history', 'career history', 'relevant experience', 'academic appointments', 'appointments', 'professional appointments', 'positions', 'employment and positions',
     'berufserfahrung', 'berufliche erfahrung', 'beruflicher werdegang', 'werdegang', 'erfahrung', 'praxiserfahrung', 'berufspraxis',
     'expérience', 'expériences', 'expérience professionnelle', 'expériences professionnelles', 'parcours professionnel',
     'experiencia', 'experiencia laboral', 'experiencia profesional', 'historial laboral', 'trayectoria profesional',
@@ -35,7 +35,7 @@ const NAMES: Record<Exclude<SectionKind, 'unknown'>, string[]> = {
     'educación', 'formación', 'formación académica', 'estudios', 'titulación',
     'التعليم', 'المؤهلات العلمية', 'التحصيل العلمي', 'المؤهلات', 'المؤهلات الأكاديمية', 'الدراسة',
     '教育背景', '教育经历', '学历', '教育'],
-  skills: ['skills', 'technical skills', 'core competencies', 'competencies', 'key skills', 'skills and tools',
+  skills: ['skills', 'technical skills', 'core competencies', 'competencies', 'key skills', 'skills and tools', 'skills and methods', 'skills and expertise', 'skills and competencies', 'expertise', 'technical expertise',
     'personal skills', 'personal skills and competences', 'persönliche fähigkeiten', 'persönliche fähigkeiten und kompetenzen', 'compétences personnelles', 'aptitudes et compétences personnelles',
     'kenntnisse', 'fähigkeiten', 'kompetenzen', 'fachkenntnisse', 'it kenntnisse', 'technische kenntnisse', 'fähigkeiten und kenntnisse', 'fachliche kompetenzen',
     'compétences', 'compétences techniques', 'savoir faire', 'compétences clés',
@@ -62,8 +62,16 @@ const NAMES: Record<Exclude<SectionKind, 'unknown'>, string[]> = {
 }
 const BY_LETTERS = new Map<string, SectionKind>(Object.entries(NAMES).flatMap(([k, names]) => names.map((n) => [letters(n), k as SectionKind])))
 
-/** The section a heading's text names ("Work Experience", "S K I L L S"), if any. */
-export const headingKind = (text: string): SectionKind | undefined => BY_LETTERS.get(letters(text))
+/**
+ * The section a heading's text names ("Work Experience", "S K I L L S"), if any. Two names
+ * joined ("Kenntnisse & Sprachen", "Skills and Languages") name the first one's section.
+ */
+export const headingKind = (text: string): SectionKind | undefined => BY_LETTERS.get(letters(text)) ?? joinedKind(text)
+function joinedKind (text: string): SectionKind | undefined {
+  const parts = text.split(/\s+(?:&|\+|\/|and|und|et|y|e|و)\s+/iu)
+  const kinds = parts.map((p) => BY_LETTERS.get(letters(p)))
+  return parts.length === 2 && kinds.every(Boolean) ? kinds[0] : undefined
+}
 
 export interface Section { kind: SectionKind, heading: string, lines: Line[] }
 
@@ -74,7 +82,7 @@ export function bodyFont (lines: Line[]): string {
 function standsOut (line: Line, body: string): boolean {
   const s = line.segments[0]!
   const caps = /\p{Lu}{3}/u.test(line.text) && line.text === line.text.toUpperCase()
-  return line.heading > 0 || s.font !== body || caps || s.size > 1.05 || line.gap > 2.6
+  return line.heading > 0 || s.font !== body || caps || s.size >= 1.04 || line.gap > 2.6
 }
 
 export function splitSections (lines: Line[]): { header: Line[], sections: Section[] } {
@@ -83,7 +91,7 @@ export function splitSections (lines: Line[]): { header: Line[], sections: Secti
   const sections: Section[] = []
   // A trailing colon is how some write a heading ("Compétences :", "技能：").
   const short = (line: Line) => line.segments.length === 1 && line.text.length <= 40 && !/[.;,]$/.test(line.text)
-  const named = (line: Line) => (short(line) && standsOut(line, body) ? BY_LETTERS.get(letters(line.text)) : undefined)
+  const named = (line: Line) => (short(line) && standsOut(line, body) ? headingKind(line.text) : undefined)
   // Headings share one style. When three or more known names do, a known name set smaller
   // and otherwise (a skills group called "Languages" in bold body type) is no heading.
   const style = (l: Line) => `${l.segments[0]!.font}/${l.segments[0]!.size.toFixed(2)}`
@@ -116,7 +124,7 @@ function outdent (lines: Line[]): Line[] {
   return lines.map((l) => (l.bullet && !l.marked && l.indent <= margin + 0.3 ? { ...l, bullet: false } : l))
 }
 
-export interface Entry { title: Line, dates: { start?: string, end?: string } | null, lines: Line[] }
+export interface Entry { title: Line, dates: { start?: string, end?: string, place?: string } | null, lines: Line[] }
 
 export const dateOf = (s: Segment) => parseRange(s.text.replace(/^[·,]\s*/, ''))
 
@@ -127,7 +135,9 @@ export const dateOf = (s: Segment) => parseRange(s.text.replace(/^[·,]\s*/, '')
 export function trailingRange (text: string): { rest: string, dates: { start?: string, end?: string } } | null {
   if (!/\d/.test(text)) return null
   for (let i = 0; i < text.length; i = text.indexOf(' ', i + 1), i = i < 0 ? text.length : i) {
-    const dates = parseRange(text.slice(i).replace(/^[\s,·|—–-]+/, ''))
+    // ("Engineer, Acme (Mar 2021 – Present)": a range in brackets, too.)
+    const tail = text.slice(i).replace(/^[\s,·|—–-]+/, '')
+    const dates = parseRange(/^[(（].*[)）]$/u.test(tail) ? tail.slice(1, -1) : tail)
     if (dates) return { rest: text.slice(0, i).replace(/[\s,·|—–-]+$/, ''), dates }
   }
   return null
@@ -135,6 +145,14 @@ export function trailingRange (text: string): { rest: string, dates: { start?: s
 
 /** The line with the date range at its end taken off (a segment of its own, or the end of its last). */
 function takeRange (line: Line): { line: Line | null, dates: { start?: string, end?: string } } | null {
+  // A range drawn in two or three fonts ("2020.07" in a Latin one, "– 至今" in a CJK one): runs.
+  for (const k of [3, 2]) {
+    const tail = line.segments.slice(-k)
+    const range = line.segments.length > k ? dateOf({ ...tail[0]!, text: tail.map((s) => s.text).join(' ') }) : null
+    if (!range) continue
+    const segments = line.segments.slice(0, -k)
+    return { line: { ...line, segments, text: segments.map((s) => s.text).join(' ') }, dates: range }
+  }
   const dateSeg = line.segments.find((s, i) => i > 0 && dateOf(s))
   if (dateSeg) return { line: { ...line, segments: line.segments.filter((s) => s !== dateSeg) }, dates: dateOf(dateSeg)! }
   const last = line.segments[line.segments.length - 1]!
@@ -151,7 +169,9 @@ export function entries (section: Section): { lead: Line[], items: Entry[] } {
   const leadingDate = (l: Line) => l.segments.length > 1 && dateOf(l.segments[0]!) !== null
   const head = (l: Line) => (leadingDate(l) ? l.segments[1]! : l.segments[0]!)
   const dated = section.lines.filter((l) => leadingDate(l) || (!l.bullet && l.segments.length > 1 && l.segments.some((s) => dateOf(s))))
-  const pureDate = (l: Line) => l.segments.length === 1 && dateOf(l.segments[0]!) !== null
+  // (Or a range with the place after it: "03/2021 – ACTUALIDAD · VALENCIA".)
+  const datePlace = (l: Line) => (l.segments.length === 1 ? /^(.+?)\s+[·|]\s+([^·|]+)$/u.exec(l.text) : null)
+  const pureDate = (l: Line) => l.segments.length === 1 && (dateOf(l.segments[0]!) !== null || (datePlace(l) !== null && parseRange(datePlace(l)![1]!) !== null))
   // Some layouts print each entry's range on a line of its own above its title.
   const datesFirst = section.lines[0] !== undefined && pureDate(section.lines[0])
   const firstTitle = section.lines.find((l) => !l.bullet && !pureDate(l))
@@ -159,10 +179,14 @@ export function entries (section: Section): { lead: Line[], items: Entry[] } {
   const titleSize = dated[0] ? head(dated[0]).size : firstTitle?.segments[0]?.size ?? 1
   const lead: Line[] = []
   const items: Entry[] = []
-  let pending: { start?: string, end?: string } | null = null
+  let pending: { start?: string, end?: string, place?: string } | null = null
   for (const line of section.lines) {
     const first = line.segments[0]!
-    if (datesFirst && pureDate(line)) { pending = dateOf(first); continue }
+    if (datesFirst && pureDate(line)) {
+      const dp = dateOf(first) ? null : datePlace(line)
+      pending = dp ? { ...parseRange(dp[1]!)!, place: dp[2]! } : dateOf(first)
+      continue
+    }
     const isTitle = (!line.bullet || leadingDate(line)) && head(line).font === titleFont && Math.abs(head(line).size - titleSize) < 0.04 && !dateOf(head(line))
     if (isTitle && leadingDate(line)) {
       const segments = line.segments.slice(1)
