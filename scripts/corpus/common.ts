@@ -113,3 +113,10 @@ export async function atEpoch<T> (epoch: number, fn: () => Promise<T>): Promise<
   globalThis.Date = Frozen as DateConstructor
   try { return await fn() } finally { globalThis.Date = Real; Math.random = random }
 }
+
+/** Text for the HTML generators' pages, escaped. */
+export const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' } as Record<string, string>)[c]!)
+
+/** The page around an HTML generator's body: its language (right to left for Arabic), title and one style element. */
+export const htmlDocument = (lang: Lang, title: string, style: string, body: string) =>
+  `<!doctype html><html lang="${lang}"${lang === 'ar' ? ' dir="rtl"' : ''}><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${style}</style></head><body>${body}</body></html>`

@@ -6,12 +6,12 @@
 // Chinese with the dates first in a four-column grid. Fonts are the ones Debian ships without
 // Noto: DejaVu (Latin and Arabic) and WenQuanYi Micro Hei (Chinese).
 import { execFileSync } from 'node:child_process'
-import { bare, fixPdf, fmtRange, FULL, HEADINGS, loadTruth, without, type DateStyle, type Lang, type Resume } from './common.ts'
+import { bare, escapeHtml, fixPdf, fmtRange, FULL, HEADINGS, htmlDocument, loadTruth, without, type DateStyle, type Lang, type Resume } from './common.ts'
 import { getPrinter } from './html.ts'
 import type { Layout } from './layouts.ts'
 
 const EPOCH = 1764547200
-const e = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' } as Record<string, string>)[c]!)
+const e = escapeHtml
 const ul = (list?: string[]) => (list?.length ? `<ul>${list.map((x) => `<li>${e(x)}</li>`).join('')}</ul>` : '')
 
 export type Style1207 = 'datescol' | 'pills' | 'ornate' | 'iconfont' | 'timeline-rtl' | 'blocks'
@@ -138,7 +138,7 @@ h2{font-size:12pt;margin:12px 0 5px;padding:1px 8px;border-left:8px solid #0e749
 .g{display:grid;grid-template-columns:38mm 1.3fr 1fr 16mm;gap:8px;margin-top:4px} .d{color:#555} .hl{margin:2px 0 4px 46mm} p{margin:0}`
   }
   const base = `@page{size:A4;margin:15mm} body{font-family:${font};font-size:10pt;color:#1f2937;margin:0;line-height:1.4} h1{margin:0} a{color:inherit;text-decoration:none} ul{margin:2px 0 4px;padding-inline-start:16px}`
-  return `<!doctype html><html lang="${lang}"${lang === 'ar' ? ' dir="rtl"' : ''}><head><meta charset="utf-8"><title>${e(b.name)}</title><style>${base} ${css}</style></head><body>${body}</body></html>`
+  return htmlDocument(lang, b.name, `${base} ${css}`, body)
 }
 
 export function layout (id: string, truth: string, lang: Lang, style: Style1207): Layout {

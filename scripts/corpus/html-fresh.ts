@@ -3,12 +3,12 @@
 // symbol bullets, a compact page with dates in parentheses after the titles, a "card" page in
 // Chinese, and a right-to-left grid with the headings in a gutter column.
 import { execFileSync } from 'node:child_process'
-import { bare, fixPdf, fmtRange, FULL, HEADINGS, loadTruth, without, type DateStyle, type Lang, type Resume } from './common.ts'
+import { bare, escapeHtml, fixPdf, fmtRange, FULL, HEADINGS, htmlDocument, loadTruth, without, type DateStyle, type Lang, type Resume } from './common.ts'
 import { getPrinter } from './html.ts'
 import type { Layout } from './layouts.ts'
 
 const EPOCH = 1764547200
-const e = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' } as Record<string, string>)[c]!)
+const e = escapeHtml
 const ul = (list?: string[], cls = '') => (list?.length ? `<ul${cls ? ` class="${cls}"` : ''}>${list.map((x) => `<li>${e(x)}</li>`).join('')}</ul>` : '')
 
 export type FreshStyle = 'academic' | 'rightside' | 'symbols' | 'compact' | 'card' | 'gutter-rtl'
@@ -126,7 +126,7 @@ ul.inline{display:block;padding:0;margin:1px 0 0} ul.inline li{display:inline} u
 .g{display:grid;grid-template-columns:26% 1fr;gap:14px;border-bottom:1px solid #d6e4ea;padding:6px 0} .g h2{font-size:12pt;color:#0b4f6c;margin:0;text-align:left} .e{margin-bottom:6px} p{margin:0}`
   }
   const base = `@page{size:A4;margin:14mm} body{font-family:${font};font-size:10pt;color:#222;margin:0;line-height:1.4} h1{margin:0} a{color:inherit;text-decoration:none} ul{margin:2px 0 4px;padding-inline-start:16px}`
-  return `<!doctype html><html lang="${lang}"${lang === 'ar' ? ' dir="rtl"' : ''}><head><meta charset="utf-8"><title>${e(b.name)}</title><style>${base} ${css}</style></head><body>${body}</body></html>`
+  return htmlDocument(lang, b.name, `${base} ${css}`, body)
 }
 
 export function layout (id: string, truth: string, lang: Lang, style: FreshStyle): Layout {

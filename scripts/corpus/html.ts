@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { PdfPrinter } from '../../plugins/parse/corpus.ts'
-import { bare, fixPdf, fmtRange, FULL, HEADINGS, loadTruth, without, type DateStyle, type Lang, type Resume } from './common.ts'
+import { bare, escapeHtml, fixPdf, fmtRange, FULL, HEADINGS, htmlDocument, loadTruth, without, type DateStyle, type Lang, type Resume } from './common.ts'
 import type { Layout } from './layouts.ts'
 
 const EPOCH = 1764547200
@@ -17,7 +17,7 @@ export async function getPrinter () {
 }
 export async function closeBrowser () { await printer?.close(); printer = undefined }
 
-const e = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' } as Record<string, string>)[c]!)
+const e = escapeHtml
 const ul = (list?: string[]) => (list?.length ? `<ul>${list.map((h) => `<li>${e(h)}</li>`).join('')}</ul>` : '')
 const BRAND: Record<string, string> = { github: '\uf09b', linkedin: '\uf08c', xing: '\uf168', instagram: '\uf16d', mastodon: '\uf4f6', x: '\ue61b', zhihu: '\uf63f' }
 const icon = (cp: string, brand = false) => `<i class="fa${brand ? ' b' : ''}">${cp}</i>`
@@ -93,7 +93,7 @@ ul{margin:3px 0 6px;padding-inline-start:16px} a{color:inherit;text-decoration:n
       : style === 'rtl' || style === 'icons'
         ? `${head}<div class="wrap"><main>${main}</main><aside>${side}</aside></div>`
         : `<div class="wrap"><aside>${side}</aside><main>${head}${main}</main></div>`
-  return `<!doctype html><html lang="${lang}"${lang === 'ar' ? ' dir="rtl"' : ''}><head><meta charset="utf-8"><title>${e(b.name)}</title><style>${base}${css[style]}</style></head><body>${wrapped}</body></html>`
+  return htmlDocument(lang, b.name, base + css[style], wrapped)
 }
 
 export function layout (id: string, truth: string, lang: Lang, style: Style): Layout {
